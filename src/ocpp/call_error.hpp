@@ -1,6 +1,7 @@
 #pragma once
 // OCPP-J 1.6 CALLERROR codes (OCPP-J 1.6 spec, section 4.2.3). The spelling
 // "OccurenceConstraintViolation" is the specification's own.
+#include <string>
 #include <string_view>
 
 namespace csms::ocpp {

@@ -1,0 +1,47 @@
+#pragma once
+// A small HTTP/1.1 server for the admin listener. Beast stays in the .cpp;
+// routes see plain structs. Limits: 1 MiB bodies, 30 s per request.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace csms::admin {
+
+struct HttpRequest {
+    std::string method;
+    std::string target;
+    std::string body;
+    std::string authorization; // the Authorization header, for the API layer
+};
+
+struct HttpResponse {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+public:
+    HttpServer(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    std::string local_endpoint() const;
+    void start();
+    void stop();
+
+    struct State;
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+} // namespace csms::admin

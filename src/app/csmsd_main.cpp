@@ -1,0 +1,32 @@
+// csmsd: flags -> Settings -> Server; prints the ready line; SIGINT/SIGTERM
+// stop it gracefully. Exit 0 after a clean stop, 1 with a one-line error.
+#include "app/server.hpp"
+#include "app/settings.hpp"
+#include "base/log.hpp"
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    try {
+        auto settings = csms::app::load_settings(argc, argv);
+        if (!settings) {
+            return 0;
+        }
+        csms::base::init_logging(csms::base::parse_log_level(settings->log_level));
+        // Block the signals in every thread; the signal_set receives them.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        csms::app::Server server(std::move(*settings));
+        server.start();
+        std::cout << server.ready_line() << std::endl;
+        server.run_until_signal();
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "csmsd: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,191 @@
+#include "app/server.hpp"
+
+#include "admin/http_server.hpp"
+#include "admin/status_routes.hpp"
+#include "base/clock.hpp"
+#include "base/metrics.hpp"
+#include "csms/charger_service.hpp"
+#include "net/ws_listener.hpp"
+#include "ocpp/schema_registry.hpp"
+#include "store/database.hpp"
+#include "store/writer.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#ifndef CSMS_DEFAULT_SCHEMA_DIR
+#define CSMS_DEFAULT_SCHEMA_DIR "schemas"
+#endif
+
+namespace csms::app {
+namespace {
+
+Policy policy_from(const Settings& s)
+{
+    Policy p = s.dev ? Policy::development() : Policy{};
+    if (!s.dev) {
+        p.unknown_chargers = s.unknown_chargers == "accept"    ? store::Registration::accepted
+                             : s.unknown_chargers == "pending" ? store::Registration::pending
+                                                               : store::Registration::rejected;
+        p.accept_unknown_id_tags = s.accept_unknown_id_tags;
+    }
+    p.heartbeat_interval = s.heartbeat_interval;
+    p.boot_retry_interval = s.boot_retry_interval;
+    return p;
+}
+
+// Waits for cond with a deadline; shutdown only, never on the message path.
+template <class Cond> bool wait_for(Cond cond, std::chrono::milliseconds limit)
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!cond()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
+} // namespace
+
+struct Server::Parts {
+    explicit Parts(Settings s) : settings(std::move(s)) {}
+
+    Settings settings;
+    base::SystemClock clock;
+    base::Metrics metrics;
+    boost::asio::io_context ioc;
+    std::unique_ptr<ocpp::SchemaRegistry> schemas;
+    std::unique_ptr<store::Writer> writer;
+    ChargerRegistry registry;
+    std::unique_ptr<Services> services;
+    std::unique_ptr<ChargerService> charger_service;
+    std::unique_ptr<net::WsListener> ws_listener;
+    std::unique_ptr<admin::HttpServer> admin_server;
+    std::mutex health_mutex;
+    std::unique_ptr<store::Database> health_db;
+    std::vector<std::thread> threads;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    bool stopped = false;
+};
+
+Server::Server(Settings settings) : parts_(std::make_unique<Parts>(std::move(settings))) {}
+
+Server::~Server() { shutdown(); }
+
+void Server::start()
+{
+    auto& p = *parts_;
+    const auto& s = p.settings;
+    if (s.tls_listen) {
+        throw std::runtime_error("the wss listener is not available yet in this build");
+    }
+    p.schemas = std::make_unique<ocpp::SchemaRegistry>(s.schemas_dir.empty() ? CSMS_DEFAULT_SCHEMA_DIR
+                                                                             : s.schemas_dir);
+    if (auto parent = std::filesystem::path(s.db_path).parent_path(); !parent.empty()) {
+        std::filesystem::create_directories(parent);
+    }
+    p.writer = std::make_unique<store::Writer>(s.db_path, store::Writer::Options{s.max_batch}, p.metrics);
+    p.health_db = std::make_unique<store::Database>(s.db_path, true);
+    p.services = std::make_unique<Services>(Services{*p.writer, p.clock, policy_from(s), p.registry});
+    ocpp::EndpointOptions endpoint_options{s.max_pending_calls, s.call_timeout};
+    p.charger_service = std::make_unique<ChargerService>(*p.schemas, p.metrics, endpoint_options, *p.services);
+
+    net::ListenerOptions listener_options;
+    listener_options.handshake_timeout = s.handshake_timeout;
+    listener_options.idle_timeout = s.idle_timeout;
+    listener_options.max_frame_bytes = s.max_frame_bytes;
+    p.ws_listener = std::make_unique<net::WsListener>(p.ioc, s.listen.host, s.listen.port, listener_options,
+                                                      p.charger_service->sink_factory(), p.metrics);
+
+    admin::StatusSources sources{p.metrics, p.registry,
+                                 [&p] {
+                                     std::lock_guard lock(p.health_mutex);
+                                     try {
+                                         p.health_db->exec("SELECT 1 FROM sqlite_master LIMIT 1");
+                                         return true;
+                                     } catch (const std::exception&) {
+                                         return false;
+                                     }
+                                 },
+                                 p.started};
+    p.admin_server = std::make_unique<admin::HttpServer>(
+        p.ioc, s.admin_listen.host, s.admin_listen.port, [sources](const admin::HttpRequest& request) {
+            if (auto response = admin::serve_status(sources, request)) {
+                return *response;
+            }
+            return admin::HttpResponse{404, "application/json", R"({"error":"not found"})"};
+        });
+
+    p.ws_listener->start();
+    p.admin_server->start();
+    unsigned count = s.threads != 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < count; ++i) {
+        p.threads.emplace_back([&p] {
+            for (;;) {
+                try {
+                    p.ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    // A handler must not take the thread down with it.
+                    spdlog::error("unhandled exception in an I/O handler: {}", e.what());
+                }
+            }
+        });
+    }
+    spdlog::info("csmsd {} serving with {} threads, database {}, {}", CSMS_VERSION, count, s.db_path,
+                 s.dev ? "development mode (unknown chargers and id tags accepted)" : "production policy");
+}
+
+std::string Server::ready_line() const
+{
+    const auto& p = *parts_;
+    return "csmsd ready ws=" + p.ws_listener->local_endpoint() + " wss=-" +
+           " admin=" + p.admin_server->local_endpoint();
+}
+
+void Server::run_until_signal()
+{
+    std::promise<int> signalled;
+    boost::asio::signal_set signals(parts_->ioc, SIGINT, SIGTERM);
+    signals.async_wait([&signalled](const boost::system::error_code& ec, int signal) {
+        signalled.set_value(ec ? 0 : signal);
+    });
+    int signal = signalled.get_future().get();
+    spdlog::info("signal {} received, shutting down", signal);
+    shutdown();
+}
+
+void Server::shutdown()
+{
+    auto& p = *parts_;
+    if (p.stopped || p.threads.empty()) {
+        return;
+    }
+    p.stopped = true;
+    p.ws_listener->stop_accepting();
+    p.admin_server->stop();
+    // In-flight messages commit and their answers are queued on the sessions
+    // before the close frames, which leave after the queued frames.
+    wait_for([&p] { return p.writer->queue_depth() == 0; }, std::chrono::seconds(10));
+    p.ws_listener->close_all(1001, "server shutting down");
+    if (!wait_for([&p] { return p.ws_listener->session_count() == 0; }, std::chrono::seconds(5))) {
+        spdlog::warn("{} sessions did not close in time", p.ws_listener->session_count());
+    }
+    p.writer->stop();
+    p.ioc.stop();
+    for (auto& t : p.threads) {
+        t.join();
+    }
+    p.threads.clear();
+    spdlog::info("csmsd stopped");
+}
+
+} // namespace csms::app

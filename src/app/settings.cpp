@@ -1,0 +1,176 @@
+#include "app/settings.hpp"
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+#include <iostream>
+#include <stdexcept>
+
+namespace csms::app {
+namespace {
+
+template <class T> void read(const toml::table& table, std::string_view path, T& out)
+{
+    auto node = table.at_path(path);
+    if (!node) {
+        return;
+    }
+    if (auto value = node.value<T>()) {
+        out = *value;
+    } else {
+        throw std::invalid_argument("config key " + std::string(path) + " has the wrong type");
+    }
+}
+
+void read_seconds(const toml::table& table, std::string_view path, std::chrono::seconds& out)
+{
+    std::int64_t seconds = out.count();
+    read(table, path, seconds);
+    if (seconds <= 0) {
+        throw std::invalid_argument("config key " + std::string(path) + " must be a positive number of seconds");
+    }
+    out = std::chrono::seconds{seconds};
+}
+
+void read_size(const toml::table& table, std::string_view path, std::size_t& out)
+{
+    std::int64_t value = static_cast<std::int64_t>(out);
+    read(table, path, value);
+    if (value <= 0) {
+        throw std::invalid_argument("config key " + std::string(path) + " must be positive");
+    }
+    out = static_cast<std::size_t>(value);
+}
+
+void read_host_port(const toml::table& table, std::string_view path, HostPort& out)
+{
+    std::string text;
+    read(table, path, text);
+    if (!text.empty()) {
+        out = parse_host_port(text);
+    }
+}
+
+void apply_file(const std::string& path, Settings& s)
+{
+    toml::table table;
+    try {
+        table = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        throw std::invalid_argument("config " + path + ": " + std::string(e.description()) + " at line " +
+                                    std::to_string(e.source().begin.line));
+    }
+    read_host_port(table, "listen", s.listen);
+    std::string tls;
+    read(table, "tls_listen", tls);
+    if (!tls.empty()) {
+        s.tls_listen = parse_host_port(tls);
+    }
+    read(table, "cert", s.cert_file);
+    read(table, "key", s.key_file);
+    read(table, "ca", s.ca_file);
+    read_host_port(table, "admin_listen", s.admin_listen);
+    read(table, "db", s.db_path);
+    read(table, "schemas", s.schemas_dir);
+    read(table, "dev", s.dev);
+    read(table, "log_level", s.log_level);
+    std::int64_t threads = s.threads;
+    read(table, "threads", threads);
+    s.threads = static_cast<unsigned>(std::max<std::int64_t>(threads, 0));
+    read_seconds(table, "ocpp.heartbeat_interval_s", s.heartbeat_interval);
+    read_seconds(table, "ocpp.boot_retry_interval_s", s.boot_retry_interval);
+    read_seconds(table, "ocpp.call_timeout_s", s.call_timeout);
+    read_seconds(table, "ocpp.idle_timeout_s", s.idle_timeout);
+    read_seconds(table, "ocpp.handshake_timeout_s", s.handshake_timeout);
+    read_size(table, "ocpp.max_frame_bytes", s.max_frame_bytes);
+    read_size(table, "ocpp.max_pending_calls", s.max_pending_calls);
+    read(table, "policy.unknown_chargers", s.unknown_chargers);
+    read(table, "policy.accept_unknown_id_tags", s.accept_unknown_id_tags);
+    read_size(table, "store.max_batch", s.max_batch);
+}
+
+void check(const Settings& s)
+{
+    if (s.unknown_chargers != "reject" && s.unknown_chargers != "pending" && s.unknown_chargers != "accept") {
+        throw std::invalid_argument("policy.unknown_chargers must be reject, pending or accept");
+    }
+    if (s.tls_listen && (s.cert_file.empty() || s.key_file.empty())) {
+        throw std::invalid_argument("--tls-listen needs --cert and --key");
+    }
+    if (s.max_frame_bytes < 1024) {
+        throw std::invalid_argument("ocpp.max_frame_bytes must be at least 1024");
+    }
+}
+
+} // namespace
+
+HostPort parse_host_port(const std::string& text)
+{
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+        throw std::invalid_argument("'" + text + "' is not HOST:PORT");
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    std::string port_text = text.substr(colon + 1);
+    if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5 ||
+        std::stoul(port_text) > 65535) {
+        throw std::invalid_argument("'" + text + "': port must be 0-65535");
+    }
+    return HostPort{host, static_cast<std::uint16_t>(std::stoul(port_text))};
+}
+
+std::optional<Settings> load_settings(int argc, char** argv)
+{
+    CLI::App cli{"csmsd: OCPP 1.6J central system"};
+    std::string config, listen, tls_listen, admin_listen, db, log_level, schemas, cert, key, ca;
+    bool dev = false;
+    bool version = false;
+    cli.add_option("--config", config, "TOML configuration file")->check(CLI::ExistingFile);
+    cli.add_option("--listen", listen, "ws listener HOST:PORT (default 0.0.0.0:8180; port 0 = any)");
+    cli.add_option("--tls-listen", tls_listen, "wss listener HOST:PORT (needs --cert/--key)");
+    cli.add_option("--cert", cert, "server certificate (PEM)");
+    cli.add_option("--key", key, "server private key (PEM)");
+    cli.add_option("--ca", ca, "CA bundle for client certificates (PEM)");
+    cli.add_option("--admin-listen", admin_listen, "admin API HOST:PORT (default 127.0.0.1:8181)");
+    cli.add_option("--db", db, "SQLite file (default var/csms.db)");
+    cli.add_option("--schemas", schemas, "folder of OCPP 1.6 JSON schemas");
+    cli.add_flag("--dev", dev, "accept unknown chargers and unknown id tags");
+    cli.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+    cli.add_flag("--version", version, "print the version and exit");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << cli.help();
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        throw std::invalid_argument(e.what());
+    }
+    if (version) {
+        std::cout << "csmsd " << CSMS_VERSION << "\n";
+        return std::nullopt;
+    }
+
+    Settings s;
+    if (!config.empty()) {
+        apply_file(config, s);
+    }
+    if (!listen.empty()) s.listen = parse_host_port(listen);
+    if (!tls_listen.empty()) s.tls_listen = parse_host_port(tls_listen);
+    if (!admin_listen.empty()) s.admin_listen = parse_host_port(admin_listen);
+    if (!cert.empty()) s.cert_file = cert;
+    if (!key.empty()) s.key_file = key;
+    if (!ca.empty()) s.ca_file = ca;
+    if (!db.empty()) s.db_path = db;
+    if (!schemas.empty()) s.schemas_dir = schemas;
+    if (!log_level.empty()) s.log_level = log_level;
+    if (dev) {
+        s.dev = true;
+    }
+    check(s);
+    return s;
+}
+
+} // namespace csms::app

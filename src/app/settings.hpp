@@ -1,0 +1,55 @@
+#pragma once
+// Everything csmsd can be told: built-in defaults, then the TOML file given
+// by --config, then command-line flags (flags win). docs/configuration.md
+// lists every key.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace csms::app {
+
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string to_string() const { return host + ":" + std::to_string(port); }
+};
+
+// "0.0.0.0:8180", "[::1]:0"; throws std::invalid_argument with a one-line reason.
+HostPort parse_host_port(const std::string& text);
+
+struct Settings {
+    HostPort listen{"0.0.0.0", 8180};
+    std::optional<HostPort> tls_listen;
+    std::string cert_file, key_file, ca_file;
+    HostPort admin_listen{"127.0.0.1", 8181};
+    std::string db_path = "var/csms.db";
+    std::string schemas_dir;
+    bool dev = false;
+    std::string log_level = "info";
+    unsigned threads = 0; // 0 = one per core
+
+    // [ocpp]
+    std::chrono::seconds heartbeat_interval{300};
+    std::chrono::seconds boot_retry_interval{60};
+    std::chrono::seconds call_timeout{30};
+    std::chrono::seconds idle_timeout{60};
+    std::chrono::seconds handshake_timeout{30};
+    std::size_t max_frame_bytes = 64 * 1024;
+    std::size_t max_pending_calls = 16;
+
+    // [policy]
+    std::string unknown_chargers = "reject"; // reject | pending | accept
+    bool accept_unknown_id_tags = false;
+
+    // [store]
+    std::size_t max_batch = 1024;
+};
+
+// Parses argv (and the --config file it names). Throws std::invalid_argument
+// with a one-line message for anything wrong; returns nullopt after --help or
+// --version were printed.
+std::optional<Settings> load_settings(int argc, char** argv);
+
+} // namespace csms::app

@@ -1,0 +1,58 @@
+#pragma once
+// One connected charger as the domain sees it: routes its validated CALLs to
+// one handler per action, gates them on registration, and turns "rows
+// committed" into the CALLRESULT (acknowledged means durable).
+#include "base/clock.hpp"
+#include "csms/charger_registry.hpp"
+#include "csms/policy.hpp"
+#include "ocpp/endpoint.hpp"
+#include "store/writer.hpp"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace csms {
+
+// Shared by every session; outlives them all.
+struct Services {
+    store::Writer& writer;
+    const base::Clock& clock;
+    Policy policy;
+    ChargerRegistry& registry;
+};
+
+class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
+public:
+    ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services);
+
+    const std::string& id() const { return id_; }
+    Services& services() { return services_; }
+    base::SysTime now() const { return services_.clock.now_utc(); }
+    ocpp::Endpoint& endpoint() { return *endpoint_; }
+
+    bool handles(std::string_view action) const override;
+    void dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload) override;
+    void on_closed() override;
+
+    // Runs work on the writer thread inside the group commit, then answers
+    // with reply() once the batch is durable, or with InternalError if it
+    // is not. reply runs on the writer thread and must be cheap.
+    void commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
+                           std::function<rapidjson::Document()> reply);
+
+    void set_registration(store::Registration registration) { registration_ = static_cast<int>(registration); }
+
+private:
+    std::optional<store::Registration> registration() const;
+
+    std::string id_;
+    std::shared_ptr<ocpp::Endpoint> endpoint_;
+    Services& services_;
+    // Unknown until a BootNotification answer or the first gated message has
+    // read it from the database; written from the writer thread.
+    std::atomic<int> registration_{-1};
+};
+
+} // namespace csms

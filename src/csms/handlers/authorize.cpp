@@ -1,0 +1,18 @@
+#include "csms/authorization.hpp"
+#include "csms/handlers/handlers.hpp"
+
+namespace csms::handlers {
+
+void authorize(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+{
+    auto info = std::make_shared<IdTagInfo>();
+    auto self = session.shared_from_this();
+    session.commit_then_reply(
+        call,
+        [self, info, tag = json::string(payload, "idTag")](store::Database& db) {
+            *info = authorize_id_tag(db, tag, self->services().policy, self->now());
+        },
+        [info] { return json::Reply().set("idTagInfo", to_json(*info)).take(); });
+}
+
+} // namespace csms::handlers

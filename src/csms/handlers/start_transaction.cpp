@@ -1,0 +1,69 @@
+#include "csms/authorization.hpp"
+#include "csms/handlers/handlers.hpp"
+#include "store/transaction_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace csms::handlers {
+namespace {
+
+struct StartAnswer {
+    std::int64_t transaction_id = 0;
+    IdTagInfo info;
+    bool retry = false;
+};
+
+} // namespace
+
+// A retried identical request (same charger, connector, tag, timestamp and
+// meterStart) gets the transaction id it got the first time. A tag already
+// charging elsewhere gets ConcurrentTx; the transaction is recorded anyway,
+// since the charger may deliver energy before it stops.
+void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+{
+    auto connector = json::integer(payload, "connectorId");
+    if (connector < 1) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "connectorId must be 1 or more");
+        return;
+    }
+    auto meter_start = json::integer(payload, "meterStart");
+    if (meter_start < 0) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStart must not be negative");
+        return;
+    }
+    auto reservation = json::optional_int(payload, "reservationId");
+    store::StartRecord start{session.id(),
+                             static_cast<int>(connector),
+                             json::string(payload, "idTag"),
+                             meter_start,
+                             *json::optional_time(payload, "timestamp"),
+                             reservation ? std::optional<int>(static_cast<int>(*reservation)) : std::nullopt,
+                             {},
+                             session.now()};
+    auto answer = std::make_shared<StartAnswer>();
+    auto self = session.shared_from_this();
+    session.commit_then_reply(
+        call,
+        [self, answer, start = std::move(start)](store::Database& db) mutable {
+            if (auto earlier = store::find_identical_start(db, start)) {
+                *answer = StartAnswer{earlier->transaction_id, IdTagInfo{earlier->auth_status, {}, {}}, true};
+                return;
+            }
+            auto info = authorize_id_tag(db, start.id_tag, self->services().policy, self->now());
+            if (info.status == "Accepted" && store::find_open_transaction_for_tag(db, start.id_tag)) {
+                info.status = "ConcurrentTx";
+            }
+            start.auth_status = info.status;
+            *answer = StartAnswer{store::insert_transaction(db, start), std::move(info), false};
+        },
+        [self, answer] {
+            spdlog::info("[{}] StartTransaction -> transaction {} ({}{})", self->id(), answer->transaction_id,
+                         answer->info.status, answer->retry ? ", retry" : "");
+            return json::Reply()
+                .set("transactionId", answer->transaction_id)
+                .set("idTagInfo", to_json(answer->info))
+                .take();
+        });
+}
+
+} // namespace csms::handlers

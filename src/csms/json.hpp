@@ -1,0 +1,91 @@
+#pragma once
+// Reading validated payloads and building replies. The schema has already
+// guaranteed presence and types of required fields, so readers only decide
+// between "absent" and "present".
+#include "base/clock.hpp"
+#include "base/time_format.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace csms::json {
+
+inline const rapidjson::Value* member(const rapidjson::Value& object, const char* name)
+{
+    auto it = object.FindMember(name);
+    return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+inline std::string string(const rapidjson::Value& object, const char* name)
+{
+    const auto* v = member(object, name);
+    return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
+}
+
+inline std::optional<std::string> optional_string(const rapidjson::Value& object, const char* name)
+{
+    const auto* v = member(object, name);
+    if (!v || !v->IsString()) {
+        return std::nullopt;
+    }
+    return std::string(v->GetString(), v->GetStringLength());
+}
+
+inline std::optional<std::int64_t> optional_int(const rapidjson::Value& object, const char* name)
+{
+    const auto* v = member(object, name);
+    if (!v || !v->IsInt64()) {
+        return std::nullopt;
+    }
+    return v->GetInt64();
+}
+
+inline std::int64_t integer(const rapidjson::Value& object, const char* name)
+{
+    return optional_int(object, name).value_or(0);
+}
+
+// Date-times were checked by the schema registry; a failure here means absent.
+inline std::optional<base::SysTime> optional_time(const rapidjson::Value& object, const char* name)
+{
+    const auto* v = member(object, name);
+    if (!v || !v->IsString()) {
+        return std::nullopt;
+    }
+    return base::parse_date_time(std::string_view(v->GetString(), v->GetStringLength()));
+}
+
+// A reply object under construction; strings are copied into its allocator.
+class Reply {
+public:
+    Reply() { doc_.SetObject(); }
+    Reply& set(const char* name, std::string_view value)
+    {
+        doc_.AddMember(rapidjson::Value(name, doc_.GetAllocator()),
+                       rapidjson::Value(value.data(), static_cast<rapidjson::SizeType>(value.size()),
+                                        doc_.GetAllocator()),
+                       doc_.GetAllocator());
+        return *this;
+    }
+    Reply& set(const char* name, std::int64_t value)
+    {
+        doc_.AddMember(rapidjson::Value(name, doc_.GetAllocator()), rapidjson::Value(value), doc_.GetAllocator());
+        return *this;
+    }
+    Reply& set(const char* name, Reply&& child)
+    {
+        rapidjson::Value copy(child.doc_, doc_.GetAllocator());
+        doc_.AddMember(rapidjson::Value(name, doc_.GetAllocator()), copy, doc_.GetAllocator());
+        return *this;
+    }
+    rapidjson::Document take() { return std::move(doc_); }
+
+private:
+    rapidjson::Document doc_;
+};
+
+} // namespace csms::json

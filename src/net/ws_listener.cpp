@@ -1,0 +1,79 @@
+#include "net/ws_listener.hpp"
+
+#include "net/http_upgrade.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace csms::net {
+
+struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
+    State(asio::io_context& io, std::shared_ptr<ListenerContext> ctx) : ioc(io), acceptor(io), context(std::move(ctx))
+    {
+    }
+
+    void do_accept()
+    {
+        acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec,
+                                                                                  tcp::socket socket) {
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
+                    return;
+                }
+                // Out of descriptors and the like: keep accepting others.
+                spdlog::warn("accept failed: {}", ec.message());
+            } else {
+                beast::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
+                std::make_shared<HttpUpgrade>(std::move(socket), self->context)->run();
+            }
+            self->do_accept();
+        });
+    }
+
+    asio::io_context& ioc;
+    tcp::acceptor acceptor;
+    std::shared_ptr<ListenerContext> context;
+};
+
+WsListener::WsListener(asio::io_context& ioc, const std::string& host, std::uint16_t port, ListenerOptions options,
+                       SinkFactory factory, base::Metrics& metrics)
+{
+    auto context = std::shared_ptr<ListenerContext>(new ListenerContext{
+        std::move(options), std::move(factory), SessionSet{}, SessionMetrics{metrics},
+        metrics.counter("csms_upgrades_refused_total", "HTTP requests refused before the WebSocket upgrade")});
+    state_ = std::make_shared<State>(ioc, std::move(context));
+    tcp::endpoint endpoint{asio::ip::make_address(host), port};
+    state_->acceptor.open(endpoint.protocol());
+    state_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    state_->acceptor.bind(endpoint);
+    state_->acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+WsListener::~WsListener() { stop_accepting(); }
+
+std::string WsListener::local_endpoint() const
+{
+    auto ep = state_->acceptor.local_endpoint();
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+void WsListener::start() { state_->do_accept(); }
+
+void WsListener::stop_accepting()
+{
+    asio::post(state_->acceptor.get_executor(), [state = state_] {
+        beast::error_code ignored;
+        state->acceptor.close(ignored);
+    });
+}
+
+void WsListener::close_all(std::uint16_t code, const std::string& reason)
+{
+    for (auto& session : state_->context->sessions.snapshot()) {
+        session->close(code, reason);
+    }
+}
+
+std::size_t WsListener::session_count() const { return state_->context->sessions.size(); }
+
+} // namespace csms::net

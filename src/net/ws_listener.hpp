@@ -1,0 +1,53 @@
+#pragma once
+// Accepts TCP connections, performs the OCPP WebSocket upgrade and runs one
+// session per charger, each on its own strand. Asio and Beast stay out of
+// this header: it is included by the app layer.
+#include "base/metrics.hpp"
+#include "net/connection.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace csms::net {
+
+struct ListenerOptions {
+    std::string path_prefix = "/ocpp/";
+    std::string subprotocol = "ocpp1.6";
+    std::chrono::seconds handshake_timeout{30};
+    // A WebSocket ping goes out after half of this without traffic; a peer
+    // silent for the whole of it is dropped, so dead chargers show offline.
+    std::chrono::seconds idle_timeout{60};
+    std::size_t max_frame_bytes = 64 * 1024;
+    // Outgoing frames queued per session before reading pauses.
+    std::size_t max_queued_writes = 64;
+};
+
+class WsListener {
+public:
+    WsListener(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, ListenerOptions options,
+               SinkFactory factory, base::Metrics& metrics);
+    ~WsListener();
+    WsListener(const WsListener&) = delete;
+    WsListener& operator=(const WsListener&) = delete;
+
+    // "host:port" actually bound (port 0 resolves to the chosen port).
+    std::string local_endpoint() const;
+    void start();
+    void stop_accepting();
+    // Closes every session with this WebSocket close code (1001 at shutdown).
+    void close_all(std::uint16_t code, const std::string& reason);
+    std::size_t session_count() const;
+
+    struct State;
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+} // namespace csms::net

@@ -1,0 +1,229 @@
+#include "net/ws_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace csms::net {
+
+SessionMetrics::SessionMetrics(base::Metrics& m)
+    : open(m.gauge("csms_connections", "Open charger WebSocket sessions")),
+      accepted(m.counter("csms_connections_accepted_total", "WebSocket upgrades completed")),
+      frames_in(m.counter("csms_frames_received_total", "WebSocket frames received from chargers")),
+      frames_out(m.counter("csms_frames_sent_total", "WebSocket frames sent to chargers")),
+      too_big(m.counter("csms_frames_too_big_total", "Frames over the size cap (session closed with 1009)"))
+{
+}
+
+WsSession::WsSession(beast::tcp_stream&& stream, PeerIdentity peer, const ListenerOptions& options,
+                     SessionSet& sessions, SessionMetrics& metrics)
+    : ws_(std::move(stream)), peer_(std::move(peer)), options_(options), sessions_(sessions), metrics_(metrics)
+{
+}
+
+WsSession::~WsSession() { sessions_.remove(this); }
+
+void WsSession::run(http::request<http::empty_body> request, const SinkFactory& factory)
+{
+    beast::get_lowest_layer(ws_).expires_never();
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = options_.handshake_timeout;
+    timeouts.idle_timeout = options_.idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(options_.max_frame_bytes);
+    ws_.set_option(websocket::stream_base::decorator([proto = options_.subprotocol](websocket::response_type& res) {
+        res.set(http::field::server, "csmsd/" CSMS_VERSION);
+        res.set(http::field::sec_websocket_protocol, proto);
+    }));
+    sessions_.add(shared_from_this());
+    sink_ = factory(shared_from_this(), peer_);
+    ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+}
+
+void WsSession::on_accept(beast::error_code ec)
+{
+    if (ec) {
+        return on_error(ec, "accept");
+    }
+    open_ = true;
+    metrics_.open.add(1);
+    metrics_.accepted.inc();
+    ws_.text(true);
+    if (!write_queue_.empty()) {
+        do_write();
+    }
+    do_read();
+}
+
+void WsSession::do_read()
+{
+    if (reading_ || closing_ || finished_) {
+        return;
+    }
+    if (write_queue_.size() >= options_.max_queued_writes) {
+        read_paused_ = true; // a slow reader slows only itself; on_write resumes
+        return;
+    }
+    reading_ = true;
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+}
+
+void WsSession::on_read(beast::error_code ec, std::size_t)
+{
+    reading_ = false;
+    if (ec) {
+        return on_error(ec, "read");
+    }
+    metrics_.frames_in.inc();
+    std::string data = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    bool more = true;
+    try {
+        if (ws_.got_text()) {
+            more = sink_->on_text(std::move(data));
+        } else {
+            sink_->on_binary(std::move(data));
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("[{}] frame handler failed: {}", peer_.charger_id, e.what());
+    }
+    if (more) {
+        do_read();
+    } else {
+        read_paused_ = true;
+    }
+}
+
+void WsSession::send_text(std::string text)
+{
+    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+        if (self->finished_ || self->closing_) {
+            return;
+        }
+        self->write_queue_.push_back(std::move(text));
+        if (self->open_ && self->write_queue_.size() == 1) {
+            self->do_write();
+        }
+    });
+}
+
+void WsSession::do_write()
+{
+    ws_.async_write(asio::buffer(write_queue_.front()),
+                    beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+}
+
+void WsSession::on_write(beast::error_code ec, std::size_t)
+{
+    if (ec) {
+        return on_error(ec, "write");
+    }
+    metrics_.frames_out.inc();
+    write_queue_.pop_front();
+    if (!write_queue_.empty()) {
+        return do_write();
+    }
+    if (pending_close_) {
+        return do_close();
+    }
+    if (read_paused_ && !reading_) {
+        read_paused_ = false;
+        do_read();
+    }
+}
+
+void WsSession::close(std::uint16_t code, std::string reason)
+{
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+        if (self->finished_ || self->pending_close_) {
+            return;
+        }
+        websocket::close_reason why{code};
+        why.reason = reason.substr(0, 123); // the close frame payload limit
+        self->pending_close_ = why;
+        if (!self->open_) {
+            // Still upgrading: there is no WebSocket to close politely yet.
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->ws_).socket().close(ignored);
+            return;
+        }
+        if (self->write_queue_.empty()) {
+            self->do_close();
+        }
+    });
+}
+
+void WsSession::do_close()
+{
+    closing_ = true;
+    ws_.async_close(*pending_close_, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) {
+            return self->on_error(ec, "close");
+        }
+        // The read loop sees the peer's close reply and finishes; with no read
+        // pending (paused), finish here.
+        if (!self->reading_) {
+            self->finish();
+        }
+    });
+}
+
+void WsSession::post(std::function<void()> fn) { asio::post(ws_.get_executor(), std::move(fn)); }
+
+void WsSession::run_after(std::chrono::milliseconds delay, std::function<void()> fn)
+{
+    auto timer = std::make_shared<asio::steady_timer>(ws_.get_executor(), delay);
+    timer->async_wait([timer, weak = weak_from_this(), fn = std::move(fn)](beast::error_code ec) {
+        auto self = weak.lock();
+        if (ec || !self || self->finished_) {
+            return;
+        }
+        fn();
+    });
+}
+
+void WsSession::resume_reading()
+{
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        if (self->read_paused_) {
+            self->read_paused_ = false;
+            self->do_read();
+        }
+    });
+}
+
+void WsSession::on_error(beast::error_code ec, const char* what)
+{
+    if (ec == websocket::error::message_too_big) {
+        // Beast has already sent close 1009 (message too big) to the peer.
+        metrics_.too_big.inc();
+        spdlog::warn("[{}] frame over {} bytes, closing with 1009", peer_.charger_id, options_.max_frame_bytes);
+    } else if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
+               ec != beast::error::timeout && ec != asio::error::connection_reset) {
+        spdlog::info("[{}] {}: {}", peer_.charger_id, what, ec.message());
+    } else if (ec == beast::error::timeout) {
+        spdlog::info("[{}] no traffic within the idle timeout, dropping the session", peer_.charger_id);
+    }
+    finish();
+}
+
+void WsSession::finish()
+{
+    if (finished_) {
+        return;
+    }
+    finished_ = true;
+    if (open_) {
+        metrics_.open.add(-1);
+    }
+    write_queue_.clear();
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    sessions_.remove(this);
+    if (sink_) {
+        auto sink = std::move(sink_);
+        sink->on_closed();
+    }
+}
+
+} // namespace csms::net

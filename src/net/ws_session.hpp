@@ -1,0 +1,65 @@
+#pragma once
+// One charger's WebSocket after a successful upgrade. Internal to net/.
+#include "base/metrics.hpp"
+#include "net/beast.hpp"
+#include "net/connection.hpp"
+#include "net/session_set.hpp"
+#include "net/ws_listener.hpp"
+
+#include <deque>
+#include <optional>
+
+namespace csms::net {
+
+struct SessionMetrics {
+    explicit SessionMetrics(base::Metrics& m);
+    base::Gauge& open;
+    base::Counter& accepted;
+    base::Counter& frames_in;
+    base::Counter& frames_out;
+    base::Counter& too_big;
+};
+
+class WsSession final : public Connection, public std::enable_shared_from_this<WsSession> {
+public:
+    WsSession(beast::tcp_stream&& stream, PeerIdentity peer, const ListenerOptions& options, SessionSet& sessions,
+              SessionMetrics& metrics);
+    ~WsSession() override;
+
+    // Completes the upgrade that the HTTP layer already checked, then reads.
+    void run(http::request<http::empty_body> request, const SinkFactory& factory);
+
+    void send_text(std::string text) override;
+    void close(std::uint16_t code, std::string reason) override;
+    void post(std::function<void()> fn) override;
+    void run_after(std::chrono::milliseconds delay, std::function<void()> fn) override;
+    void resume_reading() override;
+    const std::string& remote_address() const override { return peer_.remote_address; }
+
+private:
+    void on_accept(beast::error_code ec);
+    void do_read();
+    void on_read(beast::error_code ec, std::size_t bytes);
+    void do_write();
+    void on_write(beast::error_code ec, std::size_t bytes);
+    void do_close();
+    void on_error(beast::error_code ec, const char* what);
+    void finish();
+
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buffer_;
+    PeerIdentity peer_;
+    const ListenerOptions& options_;
+    SessionSet& sessions_;
+    SessionMetrics& metrics_;
+    std::shared_ptr<FrameSink> sink_;
+    std::deque<std::string> write_queue_;
+    std::optional<websocket::close_reason> pending_close_;
+    bool open_ = false;
+    bool reading_ = false;
+    bool read_paused_ = false;
+    bool closing_ = false;
+    bool finished_ = false;
+};
+
+} // namespace csms::net

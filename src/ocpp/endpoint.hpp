@@ -1,0 +1,138 @@
+#pragma once
+// Per-connection OCPP-J RPC: turns text frames into validated calls for a
+// dispatcher, sends their answers, and runs this side's own CALLs to the
+// charger (one in flight, correlated by id, with a timeout).
+//
+// Thread-safety: FrameSink methods and the internals run on the session's
+// strand. IncomingCall::result/error and Endpoint::call may be called from
+// any thread; they post to the strand.
+#include "base/metrics.hpp"
+#include "net/connection.hpp"
+#include "ocpp/call_error.hpp"
+#include "ocpp/schema_registry.hpp"
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+namespace csms::ocpp {
+
+struct EndpointOptions {
+    // Inbound CALLs awaiting their answer before the endpoint stops reading:
+    // a charger that floods only slows itself.
+    std::size_t max_pending_inbound = 16;
+    std::chrono::milliseconds call_timeout{30'000};
+    std::size_t max_queued_outbound = 32;
+};
+
+// Counters shared by every endpoint, registered once so the message path
+// takes no registry lock.
+class EndpointMetrics {
+public:
+    EndpointMetrics(base::Metrics& metrics, const SchemaRegistry& schemas);
+    void count_message(const std::string& action, bool ok);
+    void count_error(ErrorCode code);
+
+private:
+    std::map<std::string, std::pair<base::Counter*, base::Counter*>, std::less<>> by_action_;
+    std::pair<base::Counter*, base::Counter*> unknown_action_;
+    std::map<ErrorCode, base::Counter*> by_code_;
+};
+
+class Endpoint;
+
+// One inbound CALL awaiting its answer. Answer exactly once.
+class IncomingCall {
+public:
+    IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string unique_id, std::string action);
+    const std::string& unique_id() const { return unique_id_; }
+    const std::string& action() const { return action_; }
+    void result(rapidjson::Document payload) const;
+    void error(ErrorCode code, std::string description) const;
+
+private:
+    std::shared_ptr<Endpoint> endpoint_;
+    std::string unique_id_;
+    std::string action_;
+};
+
+// The domain side of an endpoint (csms/ implements it).
+class CallDispatcher {
+public:
+    virtual ~CallDispatcher() = default;
+    // False: the action is valid OCPP but this side does not handle it.
+    virtual bool handles(std::string_view action) const = 0;
+    // The payload has passed its schema; it lives only during this call.
+    virtual void dispatch(const IncomingCall& call, const rapidjson::Value& payload) = 0;
+    virtual void on_closed() = 0;
+};
+
+struct CallOutcome {
+    enum class Kind { result, call_error, timeout, closed, invalid_request, invalid_response, queue_full };
+    Kind kind;
+    rapidjson::Document payload;  // result payload, or call_error details
+    std::string error_code;       // call_error: the charger's code
+    std::string error_description;
+};
+using CallDone = std::function<void(CallOutcome)>;
+
+class Endpoint final : public net::FrameSink, public std::enable_shared_from_this<Endpoint> {
+public:
+    Endpoint(std::shared_ptr<net::Connection> connection, const SchemaRegistry& schemas, EndpointMetrics& metrics,
+             EndpointOptions options, std::string log_name);
+
+    // The dispatcher is set once, before the first frame arrives.
+    void set_dispatcher(std::shared_ptr<CallDispatcher> dispatcher) { dispatcher_ = std::move(dispatcher); }
+
+    // Sends a CALL to the charger; done runs on the strand with its outcome.
+    void call(std::string action, rapidjson::Document payload, CallDone done);
+
+    // Closes the WebSocket (e.g. replaced by a newer connection).
+    void close(std::uint16_t code, std::string reason);
+    const std::string& name() const { return log_name_; }
+
+    bool on_text(std::string text) override;
+    void on_binary(std::string data) override;
+    void on_closed() override;
+
+private:
+    friend class IncomingCall;
+    struct OutboundCall {
+        std::string unique_id;
+        std::string action;
+        rapidjson::Document payload;
+        CallDone done;
+    };
+
+    void answer(std::string unique_id, std::string action, rapidjson::Document payload);
+    void answer_error(const std::string& unique_id, const std::string& action, ErrorCode code,
+                      std::string description);
+    void finish_inbound();
+    void send_error(std::string_view unique_id, ErrorCode code, std::string_view description);
+    void on_call_result(std::string unique_id, const rapidjson::Value& payload);
+    void on_call_error(std::string unique_id, std::string code, std::string description);
+    void send_next_call();
+    void complete_call(CallOutcome outcome);
+
+    std::shared_ptr<net::Connection> connection_;
+    const SchemaRegistry& schemas_;
+    EndpointMetrics& metrics_;
+    EndpointOptions options_;
+    std::string log_name_;
+    std::shared_ptr<CallDispatcher> dispatcher_;
+    std::unordered_set<std::string> pending_ids_; // inbound CALLs not answered yet
+    bool reading_paused_ = false;
+    bool closed_ = false;
+    std::optional<OutboundCall> in_flight_;
+    std::deque<OutboundCall> outbound_queue_;
+    std::uint64_t next_call_number_ = 1;
+};
+
+} // namespace csms::ocpp

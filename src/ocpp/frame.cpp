@@ -1,0 +1,194 @@
+#include "ocpp/frame.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace csms::ocpp {
+
+namespace {
+
+// Trailing garbage, NaN/Infinity and invalid UTF-8 are all refused; full
+// precision keeps every double exactly as the charger wrote it.
+constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// OCPP-J limits ids to 36 characters, not bytes; the text is valid UTF-8
+// here, so counting non-continuation bytes counts code points.
+std::size_t code_points(std::string_view text)
+{
+    std::size_t n = 0;
+    for (unsigned char c : text) {
+        if ((c & 0xC0U) != 0x80U) {
+            ++n;
+        }
+    }
+    return n;
+}
+
+bool is_valid_unique_id(const rapidjson::Value& v)
+{
+    if (!v.IsString() || v.GetStringLength() == 0) {
+        return false;
+    }
+    return code_points(std::string_view(v.GetString(), v.GetStringLength())) <= max_unique_id_length;
+}
+
+std::string as_string(const rapidjson::Value& v)
+{
+    return std::string(v.GetString(), v.GetStringLength());
+}
+
+void write_string(Writer& w, std::string_view s)
+{
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string finish(const rapidjson::StringBuffer& buffer)
+{
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+FrameError error(ErrorCode code, std::string description, std::optional<std::string> id = std::nullopt)
+{
+    return FrameError{code, std::move(description), std::move(id)};
+}
+
+} // namespace
+
+const rapidjson::Value& Frame::payload() const
+{
+    switch (type) {
+    case MessageType::call:
+        return document[3];
+    case MessageType::call_result:
+        return document[2];
+    case MessageType::call_error:
+        return document[4];
+    }
+    return document[2];
+}
+
+std::variant<Frame, FrameError> parse_frame(std::string_view text)
+{
+    Frame frame;
+    frame.document.Parse<parse_flags>(text.data(), text.size());
+    if (frame.document.HasParseError()) {
+        return error(ErrorCode::FormationViolation, "invalid JSON");
+    }
+    const rapidjson::Value& root = frame.document;
+    if (!root.IsArray()) {
+        return error(ErrorCode::ProtocolError, "message is not a JSON array");
+    }
+    if (root.Empty()) {
+        return error(ErrorCode::ProtocolError, "message is an empty array");
+    }
+    const rapidjson::SizeType size = root.Size();
+
+    // Read the id first so that every later error can echo it.
+    std::optional<std::string> id;
+    if (size >= 2 && is_valid_unique_id(root[1])) {
+        id = as_string(root[1]);
+    }
+
+    const rapidjson::Value& type = root[0];
+    if (!type.IsInt() || type.GetInt() < 2 || type.GetInt() > 4) {
+        return error(ErrorCode::ProtocolError, "unknown message type", id);
+    }
+    if (size < 2) {
+        return error(ErrorCode::ProtocolError, "missing unique id");
+    }
+    if (!root[1].IsString()) {
+        return error(ErrorCode::ProtocolError, "unique id is not a string");
+    }
+    if (root[1].GetStringLength() == 0) {
+        return error(ErrorCode::ProtocolError, "unique id is empty");
+    }
+    if (!id) {
+        return error(ErrorCode::ProtocolError, "unique id is longer than 36 characters");
+    }
+
+    frame.type = static_cast<MessageType>(type.GetInt());
+    switch (frame.type) {
+    case MessageType::call:
+        if (size != 4) {
+            return error(ErrorCode::ProtocolError, "CALL must have 4 elements", id);
+        }
+        if (!root[2].IsString() || root[2].GetStringLength() == 0) {
+            return error(ErrorCode::ProtocolError, "CALL action is not a non-empty string", id);
+        }
+        if (!root[3].IsObject()) {
+            return error(ErrorCode::FormationViolation, "CALL payload is not an object", id);
+        }
+        frame.action = as_string(root[2]);
+        break;
+    case MessageType::call_result:
+        if (size != 3) {
+            return error(ErrorCode::ProtocolError, "CALLRESULT must have 3 elements", id);
+        }
+        if (!root[2].IsObject()) {
+            return error(ErrorCode::FormationViolation, "CALLRESULT payload is not an object", id);
+        }
+        break;
+    case MessageType::call_error:
+        if (size != 5) {
+            return error(ErrorCode::ProtocolError, "CALLERROR must have 5 elements", id);
+        }
+        if (!root[2].IsString()) {
+            return error(ErrorCode::FormationViolation, "CALLERROR code is not a string", id);
+        }
+        if (!root[3].IsString()) {
+            return error(ErrorCode::FormationViolation, "CALLERROR description is not a string", id);
+        }
+        if (!root[4].IsObject()) {
+            return error(ErrorCode::FormationViolation, "CALLERROR details is not an object", id);
+        }
+        frame.error_code = as_string(root[2]);
+        frame.error_description = as_string(root[3]);
+        break;
+    }
+    frame.unique_id = std::move(*id);
+    return frame;
+}
+
+std::string serialize_call(std::string_view unique_id, std::string_view action, const rapidjson::Value& payload)
+{
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    w.Int(static_cast<int>(MessageType::call));
+    write_string(w, unique_id);
+    write_string(w, action);
+    payload.Accept(w);
+    w.EndArray();
+    return finish(buffer);
+}
+
+std::string serialize_call_result(std::string_view unique_id, const rapidjson::Value& payload)
+{
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    w.Int(static_cast<int>(MessageType::call_result));
+    write_string(w, unique_id);
+    payload.Accept(w);
+    w.EndArray();
+    return finish(buffer);
+}
+
+std::string serialize_call_error(std::string_view unique_id, ErrorCode code, std::string_view description)
+{
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    w.Int(static_cast<int>(MessageType::call_error));
+    write_string(w, unique_id);
+    write_string(w, to_string(code));
+    write_string(w, description);
+    w.StartObject();
+    w.EndObject();
+    w.EndArray();
+    return finish(buffer);
+}
+
+} // namespace csms::ocpp

@@ -1,0 +1,175 @@
+#include "store/charger_store.hpp"
+
+#include "store/time_column.hpp"
+
+#include <sqlite3.h>
+
+namespace csms::store {
+namespace {
+
+Registration registration_column(const Statement& statement, int column)
+{
+    auto text = statement.column_text(column);
+    auto registration = registration_from_string(text);
+    if (!registration) {
+        throw SqliteError(SQLITE_MISMATCH, "unknown registration in chargers: '" + text + "'");
+    }
+    return *registration;
+}
+
+} // namespace
+
+Registration record_boot(Database& db, const BootRecord& boot, Registration status_if_new)
+{
+    auto& statement = db.cached(R"sql(
+        INSERT INTO chargers (charger_id, registration, vendor, model, charge_point_serial, charge_box_serial,
+                              firmware_version, iccid, imsi, meter_type, meter_serial, last_boot)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        ON CONFLICT (charger_id) DO UPDATE SET
+            vendor = excluded.vendor, model = excluded.model,
+            charge_point_serial = excluded.charge_point_serial, charge_box_serial = excluded.charge_box_serial,
+            firmware_version = excluded.firmware_version, iccid = excluded.iccid, imsi = excluded.imsi,
+            meter_type = excluded.meter_type, meter_serial = excluded.meter_serial,
+            last_boot = excluded.last_boot
+        RETURNING registration)sql");
+    ResetGuard guard(statement);
+    statement.bind(1, boot.charger_id);
+    statement.bind(2, to_string(status_if_new));
+    statement.bind(3, boot.vendor);
+    statement.bind(4, boot.model);
+    statement.bind(5, boot.charge_point_serial);
+    statement.bind(6, boot.charge_box_serial);
+    statement.bind(7, boot.firmware_version);
+    statement.bind(8, boot.iccid);
+    statement.bind(9, boot.imsi);
+    statement.bind(10, boot.meter_type);
+    statement.bind(11, boot.meter_serial);
+    statement.bind(12, to_column(boot.received_at));
+    if (!statement.step()) {
+        throw SqliteError(SQLITE_INTERNAL, "record_boot: upsert returned no row");
+    }
+    auto registration = registration_column(statement, 0);
+    // RETURNING rows are only final once the statement has run to completion.
+    while (statement.step()) {
+    }
+    return registration;
+}
+
+std::optional<Registration> find_registration(Database& db, std::string_view charger_id)
+{
+    auto& statement = db.cached("SELECT registration FROM chargers WHERE charger_id = ?1");
+    ResetGuard guard(statement);
+    statement.bind(1, charger_id);
+    if (!statement.step()) {
+        return std::nullopt;
+    }
+    return registration_column(statement, 0);
+}
+
+void set_registration(Database& db, std::string_view charger_id, Registration registration)
+{
+    auto& statement = db.cached(R"sql(
+        INSERT INTO chargers (charger_id, registration) VALUES (?1, ?2)
+        ON CONFLICT (charger_id) DO UPDATE SET registration = excluded.registration)sql");
+    statement.bind(1, charger_id);
+    statement.bind(2, to_string(registration));
+    statement.execute();
+}
+
+void record_heartbeat(Database& db, std::string_view charger_id, base::SysTime at)
+{
+    auto& statement = db.cached("UPDATE chargers SET last_heartbeat = ?2 WHERE charger_id = ?1");
+    statement.bind(1, charger_id);
+    statement.bind(2, to_column(at));
+    statement.execute();
+}
+
+void record_status(Database& db, const StatusRecord& status)
+{
+    // Same parameter numbering for both statements.
+    auto bind_all = [&status](Statement& statement) {
+        statement.bind(1, status.charger_id);
+        statement.bind(2, status.connector_id);
+        statement.bind(3, status.status);
+        statement.bind(4, status.error_code);
+        statement.bind(5, status.info);
+        statement.bind(6, status.vendor_id);
+        statement.bind(7, status.vendor_error_code);
+        statement.bind(8, to_column(status.timestamp));
+        statement.bind(9, to_column(status.received_at));
+    };
+    auto& history = db.cached(R"sql(
+        INSERT INTO status_history (charger_id, connector_id, status, error_code, info, vendor_id,
+                                    vendor_error_code, timestamp, received_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
+    bind_all(history);
+    history.execute();
+
+    // A charger replaying its offline queue can deliver an older status after
+    // a newer one; the current row keeps the latest by the charger's clock.
+    auto& current = db.cached(R"sql(
+        INSERT INTO connector_status (charger_id, connector_id, status, error_code, info, vendor_id,
+                                      vendor_error_code, timestamp, received_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        ON CONFLICT (charger_id, connector_id) DO UPDATE SET
+            status = excluded.status, error_code = excluded.error_code, info = excluded.info,
+            vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code,
+            timestamp = excluded.timestamp, received_at = excluded.received_at
+        WHERE excluded.timestamp IS NULL OR connector_status.timestamp IS NULL
+              OR excluded.timestamp >= connector_status.timestamp)sql");
+    bind_all(current);
+    current.execute();
+}
+
+void record_data_transfer(Database& db, std::string_view charger_id, std::string_view vendor_id,
+                          const std::optional<std::string>& message_id, const std::optional<std::string>& data,
+                          base::SysTime received_at)
+{
+    auto& statement = db.cached(R"sql(
+        INSERT INTO data_transfers (charger_id, vendor_id, message_id, data, received_at)
+        VALUES (?1, ?2, ?3, ?4, ?5))sql");
+    statement.bind(1, charger_id);
+    statement.bind(2, vendor_id);
+    statement.bind(3, message_id);
+    statement.bind(4, data);
+    statement.bind(5, to_column(received_at));
+    statement.execute();
+}
+
+void record_firmware_status(Database& db, std::string_view charger_id, std::string_view status,
+                            base::SysTime received_at)
+{
+    auto& history = db.cached(
+        "INSERT INTO firmware_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
+    history.bind(1, charger_id);
+    history.bind(2, status);
+    history.bind(3, to_column(received_at));
+    history.execute();
+
+    auto& current =
+        db.cached("UPDATE chargers SET firmware_status = ?2, firmware_status_at = ?3 WHERE charger_id = ?1");
+    current.bind(1, charger_id);
+    current.bind(2, status);
+    current.bind(3, to_column(received_at));
+    current.execute();
+}
+
+void record_diagnostics_status(Database& db, std::string_view charger_id, std::string_view status,
+                               base::SysTime received_at)
+{
+    auto& history = db.cached(
+        "INSERT INTO diagnostics_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
+    history.bind(1, charger_id);
+    history.bind(2, status);
+    history.bind(3, to_column(received_at));
+    history.execute();
+
+    auto& current =
+        db.cached("UPDATE chargers SET diagnostics_status = ?2, diagnostics_status_at = ?3 WHERE charger_id = ?1");
+    current.bind(1, charger_id);
+    current.bind(2, status);
+    current.bind(3, to_column(received_at));
+    current.execute();
+}
+
+} // namespace csms::store

@@ -1,0 +1,418 @@
+#include "charger.hpp"
+
+#include "ocpp/frame.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+#include <exception>
+#include <optional>
+
+namespace csms::sim {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using beast::error_code;
+
+constexpr std::string_view subprotocol = "ocpp1.6";
+// Far above any OCPP 1.6 message a central system sends.
+constexpr std::size_t read_message_max = 1024 * 1024;
+
+class WsCharger final : public Charger, public std::enable_shared_from_this<WsCharger> {
+public:
+    WsCharger(net::io_context& ioc, std::shared_ptr<const Endpoints> endpoints, ChargerSettings settings, FrameLog& log,
+              const base::Clock& clock, std::function<void()> on_done)
+        : ws_(net::make_strand(ioc)), timer_(ws_.get_executor()), endpoints_(std::move(endpoints)),
+          settings_(std::move(settings)), log_(log), scenario_(settings_.scenario, clock), on_done_(std::move(on_done))
+    {
+        stats_.charge_point_id = settings_.scenario.charge_point_id;
+    }
+
+    void start() override
+    {
+        net::dispatch(ws_.get_executor(), beast::bind_front_handler(&WsCharger::do_start, shared_from_this()));
+    }
+
+    void stop() override
+    {
+        net::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->do_stop(); });
+    }
+
+    const ChargerStats& stats() const override { return stats_; }
+
+private:
+    enum class State { idle, connecting, open, closing, done };
+
+    struct PendingCall {
+        std::uint64_t seq;
+        std::string unique_id;
+        std::string_view action;
+        std::chrono::steady_clock::time_point sent;
+    };
+
+    const std::string& id() const { return settings_.scenario.charge_point_id; }
+
+    // Records the first reason only: later errors are usually consequences.
+    void fail(std::string reason)
+    {
+        log_.line(id(), '!', reason);
+        if (stats_.failure.empty()) {
+            stats_.failure = std::move(reason);
+        }
+    }
+
+    void finish()
+    {
+        if (finished_) {
+            return;
+        }
+        state_ = State::done;
+        finished_ = true;
+        timer_.cancel();
+        if (on_done_) {
+            auto done = std::move(on_done_);
+            on_done_ = nullptr;
+            done();
+        }
+    }
+
+    void do_start()
+    {
+        state_ = State::connecting;
+        if (settings_.start_delay.count() > 0) {
+            timer_.expires_after(settings_.start_delay);
+            timer_.async_wait(beast::bind_front_handler(&WsCharger::on_start_delay, shared_from_this()));
+            return;
+        }
+        do_connect();
+    }
+
+    void do_stop()
+    {
+        if (state_ == State::done) {
+            return;
+        }
+        stop_requested_ = true;
+        fail("interrupted");
+        if (state_ == State::open) {
+            state_ = State::closing; // what follows is the interruption, not the server's doing
+        }
+        timer_.cancel();
+        error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+
+    void on_start_delay(error_code ec)
+    {
+        if (ec) {
+            fail("start: " + ec.message());
+            return finish();
+        }
+        do_connect();
+    }
+
+    void do_connect()
+    {
+        if (stop_requested_) {
+            return finish();
+        }
+        beast::get_lowest_layer(ws_).expires_after(settings_.call_timeout);
+        beast::get_lowest_layer(ws_).async_connect(
+            *endpoints_, beast::bind_front_handler(&WsCharger::on_connect, shared_from_this()));
+    }
+
+    void on_connect(error_code ec, const tcp::endpoint&)
+    {
+        if (ec) {
+            fail("connect: " + ec.message());
+            return finish();
+        }
+        if (stop_requested_) {
+            return finish();
+        }
+        // Nagle's delay would show up as reply latency that is not the server's.
+        error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+        // The websocket stream has its own timeouts from here on.
+        beast::get_lowest_layer(ws_).expires_never();
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
+        // Bounds the opening and the closing handshake alike, so an unresponsive
+        // server cannot hold a charger longer than one call would.
+        timeouts.handshake_timeout = settings_.call_timeout;
+        ws_.set_option(timeouts);
+        ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+            req.set(http::field::sec_websocket_protocol, subprotocol);
+            req.set(http::field::user_agent, "ocpp-sim");
+        }));
+        ws_.read_message_max(read_message_max);
+        ws_.async_handshake(response_, settings_.host_header, settings_.target,
+                            beast::bind_front_handler(&WsCharger::on_handshake, shared_from_this()));
+    }
+
+    void on_handshake(error_code ec)
+    {
+        if (ec) {
+            std::string reason = "handshake: " + ec.message();
+            if (response_.result_int() != 0) {
+                reason += " (HTTP " + std::to_string(response_.result_int()) + ")";
+            }
+            fail(std::move(reason));
+            return finish();
+        }
+        stats_.connected = true;
+        state_ = State::open;
+        ws_.text(true);
+        do_read();
+        if (stop_requested_) {
+            return begin_close();
+        }
+        // OCPP-J 1.6 section 3.1.2: the server must echo the subprotocol it chose.
+        if (response_[http::field::sec_websocket_protocol] != subprotocol) {
+            fail("server did not select subprotocol ocpp1.6");
+            return begin_close();
+        }
+        guarded([this] { send_next_call(); });
+    }
+
+    // Nothing may escape a completion handler: it would end io_context::run()
+    // on this thread and strand every other charger served by it.
+    template <class F> void guarded(F&& f)
+    {
+        try {
+            f();
+        } catch (const std::exception& e) {
+            fail(std::string("internal error: ") + e.what());
+            begin_close();
+        }
+    }
+
+    void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WsCharger::on_read, shared_from_this())); }
+
+    void on_read(error_code ec, std::size_t)
+    {
+        if (ec) {
+            return on_read_ended(ec);
+        }
+        std::string text = beast::buffers_to_string(buffer_.data());
+        buffer_.consume(buffer_.size());
+        log_.line(id(), '<', text);
+        guarded([&] { handle_text(text); });
+        do_read();
+    }
+
+    void on_read_ended(error_code ec)
+    {
+        if (state_ == State::open) {
+            if (ec == websocket::error::closed) {
+                fail("server closed the connection (code " + std::to_string(ws_.reason().code) + ")");
+            } else {
+                fail("read: " + ec.message());
+            }
+            if (pending_) {
+                // The reply is never coming: that is an error, not a silent drop.
+                stats_.errors["ConnectionLost"] += 1;
+            }
+        }
+        finish();
+    }
+
+    void handle_text(const std::string& text)
+    {
+        auto parsed = ocpp::parse_frame(text);
+        if (auto* bad = std::get_if<ocpp::FrameError>(&parsed)) {
+            ++stats_.unexpected;
+            log_.line(id(), '!', "malformed frame: " + bad->description);
+            // It may have been a CALL; answering lets the server see its mistake.
+            if (bad->unique_id && state_ == State::open) {
+                enqueue(ocpp::serialize_call_error(*bad->unique_id, bad->code, bad->description));
+            }
+            return;
+        }
+        auto& frame = std::get<ocpp::Frame>(parsed);
+        switch (frame.type) {
+        case ocpp::MessageType::call:
+            return answer_call(frame);
+        case ocpp::MessageType::call_result:
+        case ocpp::MessageType::call_error:
+            return handle_reply(frame);
+        }
+    }
+
+    void answer_call(const ocpp::Frame& frame)
+    {
+        if (state_ != State::open) {
+            return; // no writes once the close has begun
+        }
+        auto answer = answer_server_call(frame.action);
+        if (auto* payload = std::get_if<rapidjson::Document>(&answer)) {
+            enqueue(ocpp::serialize_call_result(frame.unique_id, *payload));
+        } else {
+            enqueue(ocpp::serialize_call_error(frame.unique_id, std::get<ocpp::ErrorCode>(answer),
+                                               "Action not supported by ocpp-sim"));
+        }
+    }
+
+    void handle_reply(const ocpp::Frame& frame)
+    {
+        if (!pending_ || frame.unique_id != pending_->unique_id) {
+            ++stats_.unexpected;
+            log_.line(id(), '!', "reply to unknown message id " + frame.unique_id);
+            return;
+        }
+        const auto latency = std::chrono::steady_clock::now() - pending_->sent;
+        stats_.latencies_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
+        const std::string_view action = pending_->action;
+        pending_.reset();
+        timer_.cancel();
+
+        if (frame.type == ocpp::MessageType::call_error) {
+            stats_.errors[frame.error_code] += 1;
+            fail(std::string(action) + " got CALLERROR " + frame.error_code + ": " + frame.error_description);
+            return begin_close();
+        }
+        ++stats_.results;
+        Verdict verdict = scenario_.check_result(frame.payload());
+        if (!verdict.expected) {
+            ++stats_.unexpected;
+            fail(std::move(verdict.reason));
+            return begin_close();
+        }
+        if (scenario_.done()) {
+            stats_.completed = true;
+            return begin_close();
+        }
+        send_next_call();
+    }
+
+    void send_next_call()
+    {
+        Call call = scenario_.next_call();
+        ++call_seq_;
+        PendingCall pending{call_seq_, std::to_string(call_seq_), call.action, std::chrono::steady_clock::now()};
+        std::string text = ocpp::serialize_call(pending.unique_id, call.action, call.payload);
+        ++stats_.calls;
+        timer_.expires_after(settings_.call_timeout);
+        timer_.async_wait([self = shared_from_this(), seq = pending.seq](error_code ec) { self->on_timeout(ec, seq); });
+        pending_ = std::move(pending);
+        enqueue(std::move(text));
+    }
+
+    void on_timeout(error_code ec, std::uint64_t seq)
+    {
+        // A reply handled on this strand just before the expiry leaves the
+        // handler queued with success; seq tells such a stale wake-up apart.
+        if (ec || !pending_ || pending_->seq != seq) {
+            return;
+        }
+        stats_.errors["Timeout"] += 1;
+        fail(std::string(pending_->action) + " timed out after " + std::to_string(settings_.call_timeout.count()) +
+             " ms");
+        pending_.reset();
+        begin_close();
+    }
+
+    void enqueue(std::string text)
+    {
+        log_.line(id(), '>', text);
+        queue_.push_back(std::move(text));
+        if (queue_.size() == 1) {
+            do_write();
+        }
+    }
+
+    void do_write()
+    {
+        ws_.async_write(net::buffer(queue_.front()),
+                        beast::bind_front_handler(&WsCharger::on_write, shared_from_this()));
+    }
+
+    void on_write(error_code ec, std::size_t)
+    {
+        if (ec) {
+            // The read side sees the same broken connection and finishes.
+            if (state_ == State::open) {
+                fail("write: " + ec.message());
+            }
+            queue_.clear();
+            return;
+        }
+        queue_.pop_front();
+        if (!queue_.empty()) {
+            return do_write();
+        }
+        if (close_pending_) {
+            do_close();
+        }
+    }
+
+    void begin_close()
+    {
+        if (state_ != State::open) {
+            return;
+        }
+        state_ = State::closing;
+        pending_.reset();
+        timer_.cancel();
+        // Beast allows no close while a write is in flight; close after it.
+        if (queue_.empty()) {
+            do_close();
+        } else {
+            close_pending_ = true;
+        }
+    }
+
+    void do_close()
+    {
+        close_pending_ = false;
+        ws_.async_close(websocket::close_code::normal,
+                        beast::bind_front_handler(&WsCharger::on_close, shared_from_this()));
+    }
+
+    void on_close(error_code ec)
+    {
+        // The pending read ends too and calls finish(); a failed close after a
+        // completed script does not undo the script.
+        if (ec && ec != net::error::operation_aborted) {
+            log_.line(id(), '!', "close: " + ec.message());
+        }
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    net::steady_timer timer_; // start delay, then the call timeout
+    std::shared_ptr<const Endpoints> endpoints_;
+    ChargerSettings settings_;
+    FrameLog& log_;
+    Scenario scenario_;
+    std::function<void()> on_done_;
+
+    websocket::response_type response_;
+    beast::flat_buffer buffer_;
+    std::deque<std::string> queue_; // one write in flight at the front
+    std::optional<PendingCall> pending_;
+    std::uint64_t call_seq_ = 0;
+    State state_ = State::idle;
+    bool close_pending_ = false;
+    bool finished_ = false;
+    bool stop_requested_ = false;
+    ChargerStats stats_;
+};
+
+} // namespace
+
+std::shared_ptr<Charger> make_charger(boost::asio::io_context& ioc, std::shared_ptr<const Endpoints> endpoints,
+                                      ChargerSettings settings, FrameLog& log, const base::Clock& clock,
+                                      std::function<void()> on_done)
+{
+    return std::make_shared<WsCharger>(ioc, std::move(endpoints), std::move(settings), log, clock, std::move(on_done));
+}
+
+} // namespace csms::sim

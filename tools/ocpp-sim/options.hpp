@@ -1,0 +1,44 @@
+#pragma once
+// Command-line settings of ocpp-sim, and the pieces derived from them that do
+// not need a socket (URL parts, charger ids), so they can be checked before
+// any I/O starts.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace csms::sim {
+
+struct Options {
+    std::string url;
+    int chargers = 1;
+    std::string prefix = "SIM";
+    int sessions = 1;
+    int meter_values = 3;
+    std::optional<std::string> id_tag; // unset: "TAG-" + charger number
+    int threads = 2;
+    double connect_rate = 0; // new connections per second; 0 = all at once
+    int call_timeout_ms = 10'000;
+    bool verbose = false;
+    bool json = false;
+};
+
+// ws://HOST[:PORT][/PATH]; the charger id is appended to PATH.
+struct WsUrl {
+    std::string host; // without brackets for IPv6 literals
+    std::string port;
+    std::string path;        // never ends in '/'; may be empty
+    std::string host_header; // HOST[:PORT] as sent in the Host header
+};
+
+// An error is one line meant for the user.
+std::variant<WsUrl, std::string> parse_ws_url(std::string_view url);
+
+// Checks what CLI11 cannot express alone; returns the one-line error if any.
+std::optional<std::string> validate(const Options& options);
+
+// "{prefix}-0001": at least four digits, so ids sort in charger order.
+std::string charger_id(std::string_view prefix, int number);
+std::string default_id_tag(int number);
+
+} // namespace csms::sim
