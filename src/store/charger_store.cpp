@@ -139,8 +139,8 @@ void record_data_transfer(Database& db, std::string_view charger_id, std::string
 void record_firmware_status(Database& db, std::string_view charger_id, std::string_view status,
                             base::SysTime received_at)
 {
-    auto& history = db.cached(
-        "INSERT INTO firmware_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
+    auto& history =
+        db.cached("INSERT INTO firmware_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
     history.bind(1, charger_id);
     history.bind(2, status);
     history.bind(3, to_column(received_at));
@@ -157,8 +157,8 @@ void record_firmware_status(Database& db, std::string_view charger_id, std::stri
 void record_diagnostics_status(Database& db, std::string_view charger_id, std::string_view status,
                                base::SysTime received_at)
 {
-    auto& history = db.cached(
-        "INSERT INTO diagnostics_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
+    auto& history =
+        db.cached("INSERT INTO diagnostics_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
     history.bind(1, charger_id);
     history.bind(2, status);
     history.bind(3, to_column(received_at));

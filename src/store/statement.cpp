@@ -25,8 +25,7 @@ bool only_separators(const char* tail)
 Statement::Statement(sqlite3* db, std::string_view sql)
 {
     const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                                &tail);
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, &tail);
     if (rc != SQLITE_OK) {
         throw SqliteError(rc, "prepare '" + std::string(sql) + "': " + sqlite3_errmsg(db));
     }
@@ -132,7 +131,8 @@ std::string Statement::column_text(int column) const
         return {};
     }
     // column_bytes after column_text: the text conversion may change the size.
-    return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 bool Statement::column_is_null(int column) const

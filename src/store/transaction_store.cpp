@@ -110,8 +110,7 @@ std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::str
     return statement.column_int64(0);
 }
 
-std::optional<int> find_transaction_connector(Database& db, std::string_view charger_id,
-                                              std::int64_t transaction_id)
+std::optional<int> find_transaction_connector(Database& db, std::string_view charger_id, std::int64_t transaction_id)
 {
     auto& statement = db.cached(R"sql(
         SELECT connector_id FROM transactions WHERE transaction_id = ?1 AND charger_id = ?2)sql");

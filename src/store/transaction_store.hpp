@@ -29,8 +29,7 @@ std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::str
 std::int64_t insert_transaction(Database& db, const StartRecord& start);
 
 // The connector a transaction of this charger runs on; nullopt when unknown.
-std::optional<int> find_transaction_connector(Database& db, std::string_view charger_id,
-                                              std::int64_t transaction_id);
+std::optional<int> find_transaction_connector(Database& db, std::string_view charger_id, std::int64_t transaction_id);
 
 // closed: the first stop. already_closed: the transaction was stopped before;
 // nothing changes (a stop that contradicts the recorded one, by meter or

@@ -38,7 +38,8 @@ Writer::Writer(const std::string& path, Options options, base::Metrics& metrics)
       queue_depth_(metrics.gauge("csms_writer_queue_depth", "Jobs waiting for the writer thread")),
       commits_(metrics.counter("csms_writer_commits_total", "Batches committed by the writer thread")),
       jobs_(metrics.counter("csms_writer_jobs_total", "Jobs run by the writer thread")),
-      job_failures_(metrics.counter("csms_writer_job_failures_total", "Jobs whose done callback got false")),
+      job_failures_(metrics.counter("csms_writer_job_failures_total",
+                                    "Jobs reported done(false), including those submitted after stop")),
       batch_size_last_(metrics.gauge("csms_writer_batch_size_last", "Jobs in the last batch")),
       batch_size_max_(metrics.gauge("csms_writer_batch_size_max", "Most jobs in one batch so far")),
       commit_microseconds_total_(

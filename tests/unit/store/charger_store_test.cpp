@@ -114,8 +114,12 @@ TEST_CASE("record_status: a late notification with an older timestamp goes to hi
 {
     MigratedDb t;
     record_boot(t.db, boot("CP1", at(0)), Registration::accepted);
-    StatusRecord newer{.charger_id = "CP1", .connector_id = 0, .status = "Available", .error_code = "NoError",
-                       .timestamp = at(100), .received_at = at(101)};
+    StatusRecord newer{.charger_id = "CP1",
+                       .connector_id = 0,
+                       .status = "Available",
+                       .error_code = "NoError",
+                       .timestamp = at(100),
+                       .received_at = at(101)};
     StatusRecord older = newer;
     older.status = "Unavailable";
     older.timestamp = at(50);
@@ -134,8 +138,8 @@ TEST_CASE("record_status: a late notification with an older timestamp goes to hi
 TEST_CASE("record_status: a charger without a row is refused by the foreign key", "[store][charger]")
 {
     MigratedDb t;
-    StatusRecord status{.charger_id = "CP9", .connector_id = 1, .status = "Available", .error_code = "NoError",
-                        .received_at = at(0)};
+    StatusRecord status{
+        .charger_id = "CP9", .connector_id = 1, .status = "Available", .error_code = "NoError", .received_at = at(0)};
     CHECK_THROWS_AS(record_status(t.db, status), SqliteError);
 }
 
@@ -150,8 +154,7 @@ TEST_CASE("record_data_transfer: stores vendor, message id and data", "[store][c
     CHECK(t.count("SELECT count(*) FROM data_transfers WHERE message_id IS NULL AND data IS NULL") == 1);
 }
 
-TEST_CASE("record_firmware_status and record_diagnostics_status: history plus current on chargers",
-          "[store][charger]")
+TEST_CASE("record_firmware_status and record_diagnostics_status: history plus current on chargers", "[store][charger]")
 {
     MigratedDb t;
     record_boot(t.db, boot("CP1", at(0)), Registration::accepted);

@@ -189,9 +189,9 @@ TEST_CASE("Migrations: apply once, track user_version, and are idempotent", "[st
     csms::store::migrate(reopened);
     CHECK(csms::store::schema_version(reopened) == csms::store::latest_schema_version());
     CHECK(count_rows(reopened, "chargers") == 1);
-    for (const char* table : {"chargers", "connector_status", "status_history", "id_tags", "transactions",
-                              "unmatched_stops", "meter_values", "data_transfers", "firmware_status_history",
-                              "diagnostics_status_history"}) {
+    for (const char* table :
+         {"chargers", "connector_status", "status_history", "id_tags", "transactions", "unmatched_stops",
+          "meter_values", "data_transfers", "firmware_status_history", "diagnostics_status_history"}) {
         INFO(table);
         CHECK(count_rows(reopened, table) >= 0);
     }

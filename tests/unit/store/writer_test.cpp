@@ -366,8 +366,7 @@ TEST_CASE("Writer: acknowledged data survives destroying the writer and reopenin
     CHECK(statement.column_int64(0) == 10);
 }
 
-TEST_CASE("Writer: acknowledged data survives the process being killed right after done(true)",
-          "[store][writer]")
+TEST_CASE("Writer: acknowledged data survives the process being killed right after done(true)", "[store][writer]")
 {
     csms::test::TempDir dir;
     const auto path = dir.file("csms.db");

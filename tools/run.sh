@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and starts csmsd on its embedded default:
+# SQLite at var/csms.db, ws on 0.0.0.0:8180, admin on 127.0.0.1:8181, dev mode.
+# Extra arguments are passed to csmsd (they win over the defaults).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/bootstrap.sh
+tools/build.sh
+exec build/bin/csmsd --dev "$@"
