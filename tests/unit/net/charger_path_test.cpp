@@ -31,7 +31,7 @@ TEST_CASE("charger_id_from_target: an encoded space is kept in the id", "[net][c
 TEST_CASE("charger_id_from_target: UTF-8 ids pass through, decoded or raw", "[net][charger_path]")
 {
     CHECK(charger_id_from_target("/ocpp/Stra%C3%9Fe") == std::optional<std::string>("Stra\xC3\x9F"
-                                                                                      "e"));
+                                                                                    "e"));
     CHECK(charger_id_from_target("/ocpp/Stra\xC3\x9F"
                                  "e") == std::optional<std::string>("Stra\xC3\x9F"
                                                                     "e"));
@@ -92,7 +92,9 @@ TEST_CASE("charger_id_from_target: control characters are refused, encoded or ra
     CHECK_FALSE(charger_id_from_target("/ocpp/CP%1F"));
     CHECK_FALSE(charger_id_from_target(std::string("/ocpp/CP\t1")));
     CHECK_FALSE(charger_id_from_target(std::string("/ocpp/CP\x7F")));
-    CHECK_FALSE(charger_id_from_target(std::string("/ocpp/CP\0" "1", 10)));
+    CHECK_FALSE(charger_id_from_target(std::string("/ocpp/CP\0"
+                                                   "1",
+                                                   10)));
 }
 
 TEST_CASE("charger_id_from_target: a '/' in the id is refused, encoded or raw", "[net][charger_path]")
