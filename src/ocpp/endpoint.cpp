@@ -70,12 +70,15 @@ bool Endpoint::on_text(std::string text)
 {
     auto parsed = parse_frame(text);
     if (auto* bad = std::get_if<FrameError>(&parsed)) {
-        if (in_flight_ && bad->unique_id == in_flight_->unique_id) {
-            CallOutcome outcome{CallOutcome::Kind::invalid_response, {}, {}, bad->description};
-            complete_call(std::move(outcome));
-        } else {
+        bool is_reply = bad->type == MessageType::call_result || bad->type == MessageType::call_error;
+        if (!is_reply) {
             spdlog::info("[{}] unreadable frame: {}", log_name_, bad->description);
             send_error(bad->unique_id.value_or(std::string(unreadable_unique_id)), bad->code, bad->description);
+        } else if (in_flight_ && bad->unique_id == in_flight_->unique_id) {
+            complete_call(CallOutcome{CallOutcome::Kind::invalid_response, {}, {}, bad->description});
+        } else {
+            // Answers are never answered, not even a broken one.
+            spdlog::info("[{}] broken answer to no pending call ignored: {}", log_name_, bad->description);
         }
         return !reading_paused_;
     }

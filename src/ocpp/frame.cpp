@@ -54,6 +54,12 @@ FrameError error(ErrorCode code, std::string description, std::optional<std::str
     return FrameError{code, std::move(description), std::move(id)};
 }
 
+// An error in a frame whose message type was readable.
+FrameError typed_error(MessageType type, ErrorCode code, std::string description, std::optional<std::string> id)
+{
+    return FrameError{code, std::move(description), std::move(id), type};
+}
+
 } // namespace
 
 const rapidjson::Value& Frame::payload() const
@@ -112,36 +118,36 @@ std::variant<Frame, FrameError> parse_frame(std::string_view text)
     switch (frame.type) {
     case MessageType::call:
         if (size != 4) {
-            return error(ErrorCode::ProtocolError, "CALL must have 4 elements", id);
+            return typed_error(frame.type, ErrorCode::ProtocolError, "CALL must have 4 elements", id);
         }
         if (!root[2].IsString() || root[2].GetStringLength() == 0) {
-            return error(ErrorCode::ProtocolError, "CALL action is not a non-empty string", id);
+            return typed_error(frame.type, ErrorCode::ProtocolError, "CALL action is not a non-empty string", id);
         }
         if (!root[3].IsObject()) {
-            return error(ErrorCode::FormationViolation, "CALL payload is not an object", id);
+            return typed_error(frame.type, ErrorCode::FormationViolation, "CALL payload is not an object", id);
         }
         frame.action = as_string(root[2]);
         break;
     case MessageType::call_result:
         if (size != 3) {
-            return error(ErrorCode::ProtocolError, "CALLRESULT must have 3 elements", id);
+            return typed_error(frame.type, ErrorCode::ProtocolError, "CALLRESULT must have 3 elements", id);
         }
         if (!root[2].IsObject()) {
-            return error(ErrorCode::FormationViolation, "CALLRESULT payload is not an object", id);
+            return typed_error(frame.type, ErrorCode::FormationViolation, "CALLRESULT payload is not an object", id);
         }
         break;
     case MessageType::call_error:
         if (size != 5) {
-            return error(ErrorCode::ProtocolError, "CALLERROR must have 5 elements", id);
+            return typed_error(frame.type, ErrorCode::ProtocolError, "CALLERROR must have 5 elements", id);
         }
         if (!root[2].IsString()) {
-            return error(ErrorCode::FormationViolation, "CALLERROR code is not a string", id);
+            return typed_error(frame.type, ErrorCode::FormationViolation, "CALLERROR code is not a string", id);
         }
         if (!root[3].IsString()) {
-            return error(ErrorCode::FormationViolation, "CALLERROR description is not a string", id);
+            return typed_error(frame.type, ErrorCode::FormationViolation, "CALLERROR description is not a string", id);
         }
         if (!root[4].IsObject()) {
-            return error(ErrorCode::FormationViolation, "CALLERROR details is not an object", id);
+            return typed_error(frame.type, ErrorCode::FormationViolation, "CALLERROR details is not an object", id);
         }
         frame.error_code = as_string(root[2]);
         frame.error_description = as_string(root[3]);

@@ -34,6 +34,9 @@ struct FrameError {
     ErrorCode code;
     std::string description;
     std::optional<std::string> unique_id;
+    // Set when the message type was readable: a broken CALLRESULT answers
+    // one of our calls, a broken CALL deserves a CALLERROR.
+    std::optional<MessageType> type = std::nullopt;
 };
 
 // Limits from OCPP-J: unique ids are at most 36 characters.

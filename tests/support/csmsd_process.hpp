@@ -18,7 +18,10 @@
 
 namespace csms::test {
 
-inline std::string bin_path(const std::string& name) { return std::string(CSMS_BIN_DIR) + "/" + name; }
+inline std::string bin_path(const std::string& name)
+{
+    return std::string(CSMS_BIN_DIR) + "/" + name;
+}
 
 // Logs of the csmsd processes alive right now (see failure_log_test.cpp).
 struct LiveLogs {
@@ -55,8 +58,8 @@ public:
         static std::atomic<int> counter{0};
         db_path_ = options.db_path.empty() ? dir.file("csms.db") : options.db_path;
         log_path_ = dir.file("csmsd-" + std::to_string(counter.fetch_add(1)) + ".log");
-        std::vector<std::string> argv{bin_path("csmsd"), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
-                                      "--db", db_path_};
+        std::vector<std::string> argv{bin_path("csmsd"), "--listen", "127.0.0.1:0", "--admin-listen",
+                                      "127.0.0.1:0",     "--db",     db_path_};
         if (options.dev) {
             argv.emplace_back("--dev");
         }
@@ -67,8 +70,8 @@ public:
             auto status = child_->wait_exit(std::chrono::milliseconds(0));
             throw std::runtime_error("csmsd printed no ready line within " +
                                      std::to_string(options.ready_timeout.count()) + " ms (" +
-                                     (status ? status->describe() : std::string("still running")) +
-                                     "); its stderr:\n" + log_tail(log_path_));
+                                     (status ? status->describe() : std::string("still running")) + "); its stderr:\n" +
+                                     log_tail(log_path_));
         }
         ready_line_ = *line;
         static const std::regex ready(R"(^csmsd ready ws=(\S+):(\d+) wss=(\S+) admin=(\S+):(\d+)$)");

@@ -33,28 +33,27 @@ inline HttpResult http_get(std::uint16_t port, const std::string& target,
     request.keep_alive(false);
     http::response<http::string_body> response;
     beast::flat_buffer buffer;
-    stream.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                         [&](beast::error_code ec) {
-                             if (ec) {
-                                 result.error = "connect: " + ec.message();
-                                 return;
-                             }
-                             http::async_write(stream, request, [&](beast::error_code wec, std::size_t) {
-                                 if (wec) {
-                                     result.error = "write: " + wec.message();
-                                     return;
-                                 }
-                                 http::async_read(stream, buffer, response, [&](beast::error_code rec, std::size_t) {
-                                     if (rec) {
-                                         result.error = "read: " + rec.message();
-                                         return;
-                                     }
-                                     result.status = response.result_int();
-                                     result.content_type = std::string(response[http::field::content_type]);
-                                     result.body = response.body();
-                                 });
-                             });
-                         });
+    stream.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+        if (ec) {
+            result.error = "connect: " + ec.message();
+            return;
+        }
+        http::async_write(stream, request, [&](beast::error_code wec, std::size_t) {
+            if (wec) {
+                result.error = "write: " + wec.message();
+                return;
+            }
+            http::async_read(stream, buffer, response, [&](beast::error_code rec, std::size_t) {
+                if (rec) {
+                    result.error = "read: " + rec.message();
+                    return;
+                }
+                result.status = response.result_int();
+                result.content_type = std::string(response[http::field::content_type]);
+                result.body = response.body();
+            });
+        });
+    });
     ioc.run(); // bounded by the stream's expiry
     return result;
 }

@@ -147,8 +147,8 @@ inline std::string test_time(std::int64_t offset_ms)
     char buf[64];
     // Stays inside March for offsets below 30 days.
     std::snprintf(buf, sizeof buf, "2025-03-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(1 + days),
-                  static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60),
-                  static_cast<long long>(s % 60), static_cast<long long>(ms));
+                  static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60),
+                  static_cast<long long>(ms));
     return buf;
 }
 
@@ -169,8 +169,7 @@ inline bool is_call_result(const rapidjson::Value& frame)
 
 inline bool is_call_error(const rapidjson::Value& frame)
 {
-    return frame.IsArray() && frame.Size() == 5 && frame[0].IsInt() && frame[0].GetInt() == 4 &&
-           frame[2].IsString();
+    return frame.IsArray() && frame.Size() == 5 && frame[0].IsInt() && frame[0].GetInt() == 4 && frame[2].IsString();
 }
 
 // The CALLERROR's code, or "" for any other frame.

@@ -104,11 +104,10 @@ public:
             }
         }));
         done = false;
-        ws_.async_handshake(response_, "127.0.0.1:" + std::to_string(port), path,
-                            [&](boost::system::error_code ec) {
-                                error = ec;
-                                done = true;
-                            });
+        ws_.async_handshake(response_, "127.0.0.1:" + std::to_string(port), path, [&](boost::system::error_code ec) {
+            error = ec;
+            done = true;
+        });
         if (!run_until([&] { return done; }, deadline)) {
             result.error = "handshake: timeout";
             abort_io();
@@ -127,10 +126,7 @@ public:
     }
 
     bool send_text(const std::string& text, std::chrono::milliseconds limit = 5s) { return send(text, true, limit); }
-    bool send_binary(const std::string& data, std::chrono::milliseconds limit = 5s)
-    {
-        return send(data, false, limit);
-    }
+    bool send_binary(const std::string& data, std::chrono::milliseconds limit = 5s) { return send(data, false, limit); }
 
     // The next message from the server, or closed, or timeout.
     ReadResult read(std::chrono::milliseconds limit = 5s)

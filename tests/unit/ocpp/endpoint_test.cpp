@@ -712,3 +712,22 @@ TEST_CASE("Endpoint: csms_messages_total and csms_callerrors_total count answers
     CHECK(sample(after, formation) == std::optional<std::uint64_t>(1));
     CHECK(sample(after, internal) == std::optional<std::uint64_t>(1));
 }
+
+TEST_CASE("Endpoint: a broken CALL that happens to reuse our in-flight id still gets its CALLERROR",
+          "[ocpp][endpoint]")
+{
+    Harness h;
+    h.call("Reset", R"({"type":"Hard"})");
+    REQUIRE(h.sent().size() == 1);
+    CHECK(h.endpoint->on_text(R"([2,"cs-1","Heartbeat"])"));
+    CHECK(h.outcomes.empty());
+    REQUIRE(h.sent().size() == 2);
+    check_call_error(h.sent()[1], "cs-1", "ProtocolError");
+}
+
+TEST_CASE("Endpoint: a broken answer to no pending call is not answered", "[ocpp][endpoint]")
+{
+    Harness h;
+    CHECK(h.endpoint->on_text(R"([3,"nobody",[]])"));
+    CHECK(h.sent().empty());
+}

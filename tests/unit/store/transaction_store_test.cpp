@@ -237,3 +237,14 @@ TEST_CASE("insert_samples: a NULL normalized value is stored as NULL", "[store][
     CHECK(insert_samples(t.db, {s}) == 1);
     CHECK(t.text("SELECT normalized_value FROM meter_values") == "<null>");
 }
+
+TEST_CASE("find_transaction_connector: only the charger's own transaction has a connector", "[store][transaction]")
+{
+    ChargingDb t;
+    auto record = start("CP1");
+    record.connector_id = 2;
+    auto id = insert_transaction(t.db, record);
+    CHECK(find_transaction_connector(t.db, "CP1", id) == 2);
+    CHECK(find_transaction_connector(t.db, "CP2", id) == std::nullopt);
+    CHECK(find_transaction_connector(t.db, "CP1", id + 1) == std::nullopt);
+}
