@@ -1,4 +1,5 @@
 #include "csms/authorization.hpp"
+#include "base/log.hpp"
 #include "csms/handlers/handlers.hpp"
 
 namespace csms::handlers {
@@ -12,7 +13,11 @@ void authorize(ChargerSession& session, const ocpp::IncomingCall& call, const ra
         [self, info, tag = json::string(payload, "idTag")](store::Database& db) {
             *info = authorize_id_tag(db, tag, self->services().policy, self->now());
         },
-        [info] { return json::Reply().set("idTagInfo", to_json(*info)).take(); });
+        [self, info, tag = json::string(payload, "idTag")] {
+            // The id tag identifies a customer: only a redacted prefix is logged.
+            spdlog::debug("[{}] Authorize {} -> {}", self->id(), base::redact(tag), info->status);
+            return json::Reply().set("idTagInfo", to_json(*info)).take();
+        });
 }
 
 } // namespace csms::handlers
