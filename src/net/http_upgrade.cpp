@@ -68,10 +68,7 @@ void HttpUpgrade::on_read(beast::error_code ec, std::size_t)
     stream_.expires_never();
     beast::error_code ignored;
     PeerIdentity peer{*charger_id, stream_.socket().remote_endpoint(ignored).address().to_string()};
-    auto session =
-        std::make_shared<WsSession>(std::move(stream_), std::move(peer), context_->options, context_->sessions,
-                                    context_->metrics);
-    session->run(parser_->release(), context_->factory);
+    std::make_shared<WsSession>(std::move(stream_), std::move(peer), context_)->run(parser_->release());
 }
 
 void HttpUpgrade::refuse(http::status status, std::string body)

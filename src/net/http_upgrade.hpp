@@ -7,14 +7,6 @@
 
 namespace csms::net {
 
-struct ListenerContext {
-    ListenerOptions options;
-    SinkFactory factory;
-    SessionSet sessions;
-    SessionMetrics metrics;
-    base::Counter& refused;
-};
-
 class HttpUpgrade : public std::enable_shared_from_this<HttpUpgrade> {
 public:
     HttpUpgrade(tcp::socket&& socket, std::shared_ptr<ListenerContext> context);

@@ -13,15 +13,15 @@ SessionMetrics::SessionMetrics(base::Metrics& m)
 {
 }
 
-WsSession::WsSession(beast::tcp_stream&& stream, PeerIdentity peer, const ListenerOptions& options,
-                     SessionSet& sessions, SessionMetrics& metrics)
-    : ws_(std::move(stream)), peer_(std::move(peer)), options_(options), sessions_(sessions), metrics_(metrics)
+WsSession::WsSession(beast::tcp_stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context)
+    : ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)), options_(context_->options),
+      metrics_(context_->metrics)
 {
 }
 
-WsSession::~WsSession() { sessions_.remove(this); }
+WsSession::~WsSession() { context_->sessions.remove(this); }
 
-void WsSession::run(http::request<http::empty_body> request, const SinkFactory& factory)
+void WsSession::run(http::request<http::empty_body> request)
 {
     beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -34,8 +34,8 @@ void WsSession::run(http::request<http::empty_body> request, const SinkFactory& 
         res.set(http::field::server, "csmsd/" CSMS_VERSION);
         res.set(http::field::sec_websocket_protocol, proto);
     }));
-    sessions_.add(shared_from_this());
-    sink_ = factory(shared_from_this(), peer_);
+    context_->sessions.add(shared_from_this());
+    sink_ = context_->factory(shared_from_this(), peer_);
     ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
 
@@ -219,7 +219,7 @@ void WsSession::finish()
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);
-    sessions_.remove(this);
+    context_->sessions.remove(this);
     if (sink_) {
         auto sink = std::move(sink_);
         sink->on_closed();

@@ -20,14 +20,23 @@ struct SessionMetrics {
     base::Counter& too_big;
 };
 
+// Shared by the listener, its upgrades and its sessions; a session keeps it
+// alive, so a session outliving the listener object stays safe.
+struct ListenerContext {
+    ListenerOptions options;
+    SinkFactory factory;
+    SessionSet sessions;
+    SessionMetrics metrics;
+    base::Counter& refused;
+};
+
 class WsSession final : public Connection, public std::enable_shared_from_this<WsSession> {
 public:
-    WsSession(beast::tcp_stream&& stream, PeerIdentity peer, const ListenerOptions& options, SessionSet& sessions,
-              SessionMetrics& metrics);
+    WsSession(beast::tcp_stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context);
     ~WsSession() override;
 
     // Completes the upgrade that the HTTP layer already checked, then reads.
-    void run(http::request<http::empty_body> request, const SinkFactory& factory);
+    void run(http::request<http::empty_body> request);
 
     void send_text(std::string text) override;
     void close(std::uint16_t code, std::string reason) override;
@@ -49,9 +58,9 @@ private:
     websocket::stream<beast::tcp_stream> ws_;
     beast::flat_buffer buffer_;
     PeerIdentity peer_;
-    const ListenerOptions& options_;
-    SessionSet& sessions_;
-    SessionMetrics& metrics_;
+    std::shared_ptr<ListenerContext> context_;
+    const ListenerOptions& options_; // context_->options
+    SessionMetrics& metrics_;        // context_->metrics
     std::shared_ptr<FrameSink> sink_;
     std::deque<std::string> write_queue_;
     std::optional<websocket::close_reason> pending_close_;
