@@ -1,5 +1,7 @@
 #include "admin/http_server.hpp"
 
+#include "net/open_acceptor.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -102,11 +104,7 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
 HttpServer::HttpServer(asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler)
     : state_(std::make_shared<State>(ioc, std::move(handler)))
 {
-    tcp::endpoint endpoint{asio::ip::make_address(host), port};
-    state_->acceptor.open(endpoint.protocol());
-    state_->acceptor.set_option(asio::socket_base::reuse_address(true));
-    state_->acceptor.bind(endpoint);
-    state_->acceptor.listen();
+    net::open_acceptor(state_->acceptor, host, port, "admin");
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -15,11 +15,8 @@ int main(int argc, char** argv)
             return 0;
         }
         csms::base::init_logging(csms::base::parse_log_level(settings->log_level));
-        // Block the signals in every thread; the signal_set receives them.
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        // A charger that vanishes mid-write must not take the process down.
+        std::signal(SIGPIPE, SIG_IGN);
         csms::app::Server server(std::move(*settings));
         server.start();
         std::cout << server.ready_line() << std::endl;

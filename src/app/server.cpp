@@ -71,6 +71,8 @@ struct Server::Parts {
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
     std::unique_ptr<store::Database> health_db;
+    std::unique_ptr<boost::asio::signal_set> signals;
+    std::promise<int> signalled;
     std::vector<std::thread> threads;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     bool stopped = false;
@@ -124,6 +126,14 @@ void Server::start()
             return admin::HttpResponse{404, "application/json", R"({"error":"not found"})"};
         });
 
+    // Installed before the ready line can be printed, so a SIGTERM sent as
+    // soon as it appears already means a graceful stop.
+    p.signals = std::make_unique<boost::asio::signal_set>(p.ioc, SIGINT, SIGTERM);
+    p.signals->async_wait([&p](const boost::system::error_code& ec, int signal) {
+        if (!ec) {
+            p.signalled.set_value(signal);
+        }
+    });
     p.ws_listener->start();
     p.admin_server->start();
     unsigned count = s.threads != 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -153,12 +163,7 @@ std::string Server::ready_line() const
 
 void Server::run_until_signal()
 {
-    std::promise<int> signalled;
-    boost::asio::signal_set signals(parts_->ioc, SIGINT, SIGTERM);
-    signals.async_wait([&signalled](const boost::system::error_code& ec, int signal) {
-        signalled.set_value(ec ? 0 : signal);
-    });
-    int signal = signalled.get_future().get();
+    int signal = parts_->signalled.get_future().get();
     spdlog::info("signal {} received, shutting down", signal);
     shutdown();
 }

@@ -1,6 +1,7 @@
 #include "net/ws_listener.hpp"
 
 #include "net/http_upgrade.hpp"
+#include "net/open_acceptor.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -42,11 +43,7 @@ WsListener::WsListener(asio::io_context& ioc, const std::string& host, std::uint
         std::move(options), std::move(factory), SessionSet{}, SessionMetrics{metrics},
         metrics.counter("csms_upgrades_refused_total", "HTTP requests refused before the WebSocket upgrade")});
     state_ = std::make_shared<State>(ioc, std::move(context));
-    tcp::endpoint endpoint{asio::ip::make_address(host), port};
-    state_->acceptor.open(endpoint.protocol());
-    state_->acceptor.set_option(asio::socket_base::reuse_address(true));
-    state_->acceptor.bind(endpoint);
-    state_->acceptor.listen(asio::socket_base::max_listen_connections);
+    open_acceptor(state_->acceptor, host, port, "ws");
 }
 
 WsListener::~WsListener() { stop_accepting(); }

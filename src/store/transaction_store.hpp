@@ -38,7 +38,7 @@ std::optional<int> find_transaction_connector(Database& db, std::string_view cha
 StopOutcome stop_transaction(Database& db, const StopRecord& stop);
 
 // Replayed identical samples (same charger, connector, timestamp, measurand,
-// phase, location, context, transaction) are ignored. Returns how many rows
+// phase, location, context, value, transaction) are ignored. Returns how many rows
 // were new.
 std::size_t insert_samples(Database& db, const std::vector<SampleRecord>& samples);
 

@@ -53,8 +53,9 @@ CREATE TABLE status_history (
 );
 CREATE INDEX status_history_by_connector ON status_history (charger_id, connector_id, received_at);
 
+-- OCPP id tags are CiString20: case-insensitive, so "abc" and "ABC" are one card.
 CREATE TABLE id_tags (
-    id_tag        TEXT PRIMARY KEY NOT NULL CHECK (length(id_tag) BETWEEN 1 AND 20),
+    id_tag        TEXT PRIMARY KEY NOT NULL COLLATE NOCASE CHECK (length(id_tag) BETWEEN 1 AND 20),
     status        TEXT NOT NULL CHECK (status IN ('Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx')),
     expiry        TEXT,
     parent_id_tag TEXT CHECK (parent_id_tag IS NULL OR length(parent_id_tag) BETWEEN 1 AND 20)
@@ -66,7 +67,7 @@ CREATE TABLE transactions (
     transaction_id    INTEGER PRIMARY KEY AUTOINCREMENT,
     charger_id        TEXT NOT NULL REFERENCES chargers (charger_id),
     connector_id      INTEGER NOT NULL CHECK (connector_id > 0),
-    id_tag            TEXT NOT NULL,
+    id_tag            TEXT NOT NULL COLLATE NOCASE,
     meter_start_wh    INTEGER NOT NULL,
     start_timestamp   TEXT NOT NULL,
     reservation_id    INTEGER,
@@ -123,11 +124,13 @@ CREATE TABLE meter_values (
     source           TEXT NOT NULL,
     received_at      TEXT NOT NULL
 );
--- A replayed sample is ignored. The (IS NULL, ifnull) pair keeps samples
+-- A replayed sample (same reading, value included) is ignored; a different
+-- value at the same instant is a different reading and is kept.
+-- The (IS NULL, ifnull) pair keeps samples
 -- without a transaction distinct from any real transaction id, which a plain
 -- UNIQUE over a nullable column would not deduplicate at all.
 CREATE UNIQUE INDEX meter_values_identical
-    ON meter_values (charger_id, connector_id, timestamp, measurand, phase, location, context,
+    ON meter_values (charger_id, connector_id, timestamp, measurand, phase, location, context, value,
                      transaction_id IS NULL, ifnull(transaction_id, 0));
 CREATE INDEX meter_values_by_transaction ON meter_values (transaction_id, timestamp)
     WHERE transaction_id IS NOT NULL;
