@@ -84,16 +84,16 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
 
     void do_accept()
     {
-        acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec,
-                                                                                  tcp::socket socket) {
-            if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
-                return;
-            }
-            if (!ec) {
-                std::make_shared<HttpSession>(std::move(socket), self->handler)->run();
-            }
-            self->do_accept();
-        });
+        acceptor.async_accept(asio::make_strand(ioc),
+                              [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                                  if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
+                                      return;
+                                  }
+                                  if (!ec) {
+                                      std::make_shared<HttpSession>(std::move(socket), self->handler)->run();
+                                  }
+                                  self->do_accept();
+                              });
     }
 
     asio::io_context& ioc;
@@ -107,7 +107,10 @@ HttpServer::HttpServer(asio::io_context& ioc, const std::string& host, std::uint
     net::open_acceptor(state_->acceptor, host, port, "admin");
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer()
+{
+    stop();
+}
 
 std::string HttpServer::local_endpoint() const
 {
@@ -115,7 +118,10 @@ std::string HttpServer::local_endpoint() const
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-void HttpServer::start() { state_->do_accept(); }
+void HttpServer::start()
+{
+    state_->do_accept();
+}
 
 void HttpServer::stop()
 {

@@ -80,7 +80,10 @@ struct Server::Parts {
 
 Server::Server(Settings settings) : parts_(std::make_unique<Parts>(std::move(settings))) {}
 
-Server::~Server() { shutdown(); }
+Server::~Server()
+{
+    shutdown();
+}
 
 void Server::start()
 {
@@ -89,8 +92,7 @@ void Server::start()
     if (s.tls_listen) {
         throw std::runtime_error("the wss listener is not available yet in this build");
     }
-    p.schemas = std::make_unique<ocpp::SchemaRegistry>(s.schemas_dir.empty() ? CSMS_DEFAULT_SCHEMA_DIR
-                                                                             : s.schemas_dir);
+    p.schemas = std::make_unique<ocpp::SchemaRegistry>(s.schemas_dir.empty() ? CSMS_DEFAULT_SCHEMA_DIR : s.schemas_dir);
     if (auto parent = std::filesystem::path(s.db_path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent);
     }
@@ -182,7 +184,9 @@ void Server::shutdown()
     wait_for([&p] { return p.writer->queue_depth() == 0; }, std::chrono::seconds(10));
     p.ws_listener->close_all(1001, "server shutting down");
     if (!wait_for([&p] { return p.ws_listener->session_count() == 0; }, std::chrono::seconds(5))) {
-        spdlog::warn("{} sessions did not close in time", p.ws_listener->session_count());
+        spdlog::warn("{} sessions did not answer the close in time; dropping them", p.ws_listener->session_count());
+        p.ws_listener->abort_all();
+        wait_for([&p] { return p.ws_listener->session_count() == 0; }, std::chrono::seconds(1));
     }
     p.writer->stop();
     p.ioc.stop();

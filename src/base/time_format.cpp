@@ -76,8 +76,7 @@ std::optional<SysTime> parse_date_time(std::string_view s)
         int sign = s[pos] == '-' ? -1 : 1;
         ++pos;
         int oh = 0, om = 0;
-        if (!read_digits(s, pos, 2, oh) || !expect(s, pos, ':') || !read_digits(s, pos, 2, om) || oh > 23 ||
-            om > 59) {
+        if (!read_digits(s, pos, 2, oh) || !expect(s, pos, ':') || !read_digits(s, pos, 2, om) || oh > 23 || om > 59) {
             return std::nullopt;
         }
         offset_minutes = sign * (oh * 60 + om);

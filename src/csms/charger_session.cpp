@@ -21,7 +21,10 @@ std::optional<store::Registration> ChargerSession::registration() const
     return static_cast<store::Registration>(value);
 }
 
-bool ChargerSession::handles(std::string_view action) const { return handlers::find(action) != nullptr; }
+bool ChargerSession::handles(std::string_view action) const
+{
+    return handlers::find(action) != nullptr;
+}
 
 void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {

@@ -65,10 +65,10 @@ public:
     Reply() { doc_.SetObject(); }
     Reply& set(const char* name, std::string_view value)
     {
-        doc_.AddMember(rapidjson::Value(name, doc_.GetAllocator()),
-                       rapidjson::Value(value.data(), static_cast<rapidjson::SizeType>(value.size()),
-                                        doc_.GetAllocator()),
-                       doc_.GetAllocator());
+        doc_.AddMember(
+            rapidjson::Value(name, doc_.GetAllocator()),
+            rapidjson::Value(value.data(), static_cast<rapidjson::SizeType>(value.size()), doc_.GetAllocator()),
+            doc_.GetAllocator());
         return *this;
     }
     Reply& set(const char* name, std::int64_t value)

@@ -41,8 +41,8 @@ std::optional<double> to_base_unit(double value, std::string_view unit)
     if (unit == "kWh" || unit == "kW" || unit == "kvarh" || unit == "kvar" || unit == "kVA") return value * 1000.0;
     if (unit == "Fahrenheit") return (value - 32.0) * 5.0 / 9.0;
     if (unit == "K") return value - 273.15;
-    if (unit == "Wh" || unit == "W" || unit == "varh" || unit == "var" || unit == "VA" || unit == "A" ||
-        unit == "V" || unit == "Celsius" || unit == "Percent" || unit.empty()) {
+    if (unit == "Wh" || unit == "W" || unit == "varh" || unit == "var" || unit == "VA" || unit == "A" || unit == "V" ||
+        unit == "Celsius" || unit == "Percent" || unit.empty()) {
         return value;
     }
     return std::nullopt;

@@ -19,6 +19,9 @@ public:
     virtual void send_text(std::string text) = 0;
     // Sends the queued frames, then a close frame with this code.
     virtual void close(std::uint16_t code, std::string reason) = 0;
+    // Drops the TCP connection at once, without a close handshake: for a
+    // peer that ignored close().
+    virtual void abort() = 0;
     // Runs fn on the session's strand.
     virtual void post(std::function<void()> fn) = 0;
     // Runs fn on the session's strand after delay, unless the session ended.
@@ -46,7 +49,6 @@ struct PeerIdentity {
 };
 
 // Called once per accepted WebSocket; returns the sink for its frames.
-using SinkFactory =
-    std::function<std::shared_ptr<FrameSink>(const std::shared_ptr<Connection>&, const PeerIdentity&)>;
+using SinkFactory = std::function<std::shared_ptr<FrameSink>(const std::shared_ptr<Connection>&, const PeerIdentity&)>;
 
 } // namespace csms::net

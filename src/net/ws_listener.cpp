@@ -14,21 +14,21 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
 
     void do_accept()
     {
-        acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec,
-                                                                                  tcp::socket socket) {
-            if (ec) {
-                if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
-                    return;
-                }
-                // Out of descriptors and the like: keep accepting others.
-                spdlog::warn("accept failed: {}", ec.message());
-            } else {
-                beast::error_code ignored;
-                socket.set_option(tcp::no_delay(true), ignored);
-                std::make_shared<HttpUpgrade>(std::move(socket), self->context)->run();
-            }
-            self->do_accept();
-        });
+        acceptor.async_accept(asio::make_strand(ioc),
+                              [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                                  if (ec) {
+                                      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
+                                          return;
+                                      }
+                                      // Out of descriptors and the like: keep accepting others.
+                                      spdlog::warn("accept failed: {}", ec.message());
+                                  } else {
+                                      beast::error_code ignored;
+                                      socket.set_option(tcp::no_delay(true), ignored);
+                                      std::make_shared<HttpUpgrade>(std::move(socket), self->context)->run();
+                                  }
+                                  self->do_accept();
+                              });
     }
 
     asio::io_context& ioc;
@@ -46,7 +46,10 @@ WsListener::WsListener(asio::io_context& ioc, const std::string& host, std::uint
     open_acceptor(state_->acceptor, host, port, "ws");
 }
 
-WsListener::~WsListener() { stop_accepting(); }
+WsListener::~WsListener()
+{
+    stop_accepting();
+}
 
 std::string WsListener::local_endpoint() const
 {
@@ -54,7 +57,10 @@ std::string WsListener::local_endpoint() const
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-void WsListener::start() { state_->do_accept(); }
+void WsListener::start()
+{
+    state_->do_accept();
+}
 
 void WsListener::stop_accepting()
 {
@@ -71,6 +77,16 @@ void WsListener::close_all(std::uint16_t code, const std::string& reason)
     }
 }
 
-std::size_t WsListener::session_count() const { return state_->context->sessions.size(); }
+void WsListener::abort_all()
+{
+    for (auto& session : state_->context->sessions.snapshot()) {
+        session->abort();
+    }
+}
+
+std::size_t WsListener::session_count() const
+{
+    return state_->context->sessions.size();
+}
 
 } // namespace csms::net

@@ -42,6 +42,8 @@ public:
     void stop_accepting();
     // Closes every session with this WebSocket close code (1001 at shutdown).
     void close_all(std::uint16_t code, const std::string& reason);
+    // Drops every session still open, for peers that ignored the close.
+    void abort_all();
     std::size_t session_count() const;
 
     struct State;

@@ -19,7 +19,10 @@ WsSession::WsSession(beast::tcp_stream&& stream, PeerIdentity peer, std::shared_
 {
 }
 
-WsSession::~WsSession() { context_->sessions.remove(this); }
+WsSession::~WsSession()
+{
+    context_->sessions.remove(this);
+}
 
 void WsSession::run(http::request<http::empty_body> request)
 {
@@ -167,7 +170,15 @@ void WsSession::do_close()
     });
 }
 
-void WsSession::post(std::function<void()> fn) { asio::post(ws_.get_executor(), std::move(fn)); }
+void WsSession::abort()
+{
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->finish(); });
+}
+
+void WsSession::post(std::function<void()> fn)
+{
+    asio::post(ws_.get_executor(), std::move(fn));
+}
 
 void WsSession::run_after(std::chrono::milliseconds delay, std::function<void()> fn)
 {

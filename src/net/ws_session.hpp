@@ -40,6 +40,7 @@ public:
 
     void send_text(std::string text) override;
     void close(std::uint16_t code, std::string reason) override;
+    void abort() override;
     void post(std::function<void()> fn) override;
     void run_after(std::chrono::milliseconds delay, std::function<void()> fn) override;
     void resume_reading() override;

@@ -20,10 +20,10 @@ EndpointMetrics::EndpointMetrics(base::Metrics& metrics, const SchemaRegistry& s
         by_action_.emplace(action, pair_for(action));
     }
     unknown_action_ = pair_for("unknown");
-    for (auto code : {ErrorCode::NotImplemented, ErrorCode::NotSupported, ErrorCode::InternalError,
-                      ErrorCode::ProtocolError, ErrorCode::SecurityError, ErrorCode::FormationViolation,
-                      ErrorCode::PropertyConstraintViolation, ErrorCode::OccurenceConstraintViolation,
-                      ErrorCode::TypeConstraintViolation, ErrorCode::GenericError}) {
+    for (auto code :
+         {ErrorCode::NotImplemented, ErrorCode::NotSupported, ErrorCode::InternalError, ErrorCode::ProtocolError,
+          ErrorCode::SecurityError, ErrorCode::FormationViolation, ErrorCode::PropertyConstraintViolation,
+          ErrorCode::OccurenceConstraintViolation, ErrorCode::TypeConstraintViolation, ErrorCode::GenericError}) {
         by_code_[code] = &metrics.counter("csms_callerrors_total", "CALLERRORs sent to chargers, by code",
                                           {{"code", std::string(to_string(code))}});
     }
@@ -36,7 +36,10 @@ void EndpointMetrics::count_message(const std::string& action, bool ok)
     (ok ? pair.first : pair.second)->inc();
 }
 
-void EndpointMetrics::count_error(ErrorCode code) { by_code_.at(code)->inc(); }
+void EndpointMetrics::count_error(ErrorCode code)
+{
+    by_code_.at(code)->inc();
+}
 
 IncomingCall::IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string unique_id, std::string action)
     : endpoint_(std::move(endpoint)), unique_id_(std::move(unique_id)), action_(std::move(action))
@@ -46,21 +49,20 @@ IncomingCall::IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string uniqu
 void IncomingCall::result(rapidjson::Document payload) const
 {
     auto shared = std::make_shared<rapidjson::Document>(std::move(payload));
-    endpoint_->connection_->post([ep = endpoint_, id = unique_id_, action = action_, shared] {
-        ep->answer(id, action, std::move(*shared));
-    });
+    endpoint_->connection_->post(
+        [ep = endpoint_, id = unique_id_, action = action_, shared] { ep->answer(id, action, std::move(*shared)); });
 }
 
 void IncomingCall::error(ErrorCode code, std::string description) const
 {
-    endpoint_->connection_->post([ep = endpoint_, id = unique_id_, action = action_, code,
-                                  description = std::move(description)]() mutable {
-        ep->answer_error(id, action, code, std::move(description));
-    });
+    endpoint_->connection_->post(
+        [ep = endpoint_, id = unique_id_, action = action_, code, description = std::move(description)]() mutable {
+            ep->answer_error(id, action, code, std::move(description));
+        });
 }
 
-Endpoint::Endpoint(std::shared_ptr<net::Connection> connection, const SchemaRegistry& schemas,
-                   EndpointMetrics& metrics, EndpointOptions options, std::string log_name)
+Endpoint::Endpoint(std::shared_ptr<net::Connection> connection, const SchemaRegistry& schemas, EndpointMetrics& metrics,
+                   EndpointOptions options, std::string log_name)
     : connection_(std::move(connection)), schemas_(schemas), metrics_(metrics), options_(options),
       log_name_(std::move(log_name))
 {
@@ -188,7 +190,8 @@ void Endpoint::send_error(std::string_view unique_id, ErrorCode code, std::strin
 
 void Endpoint::call(std::string action, rapidjson::Document payload, CallDone done)
 {
-    auto shared = std::make_shared<OutboundCall>(OutboundCall{{}, std::move(action), std::move(payload), std::move(done)});
+    auto shared =
+        std::make_shared<OutboundCall>(OutboundCall{{}, std::move(action), std::move(payload), std::move(done)});
     connection_->post([self = shared_from_this(), shared] {
         if (self->closed_) {
             shared->done(CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"});
@@ -211,8 +214,8 @@ void Endpoint::send_next_call()
         auto next = std::move(outbound_queue_.front());
         outbound_queue_.pop_front();
         if (auto violation = schemas_.validate(next.action, Direction::request, next.payload)) {
-            next.done(CallOutcome{CallOutcome::Kind::invalid_request, {}, std::string(to_string(violation->code)),
-                                  violation->detail});
+            next.done(CallOutcome{
+                CallOutcome::Kind::invalid_request, {}, std::string(to_string(violation->code)), violation->detail});
             continue;
         }
         next.unique_id = "cs-" + std::to_string(next_call_number_++);
@@ -234,8 +237,8 @@ void Endpoint::on_call_result(std::string unique_id, const rapidjson::Value& pay
         return;
     }
     if (auto violation = schemas_.validate(in_flight_->action, Direction::response, payload)) {
-        complete_call(CallOutcome{CallOutcome::Kind::invalid_response, {}, std::string(to_string(violation->code)),
-                                  violation->detail});
+        complete_call(CallOutcome{
+            CallOutcome::Kind::invalid_response, {}, std::string(to_string(violation->code)), violation->detail});
         return;
     }
     CallOutcome outcome{CallOutcome::Kind::result, {}, {}, {}};
@@ -266,7 +269,10 @@ void Endpoint::complete_call(CallOutcome outcome)
     }
 }
 
-void Endpoint::close(std::uint16_t code, std::string reason) { connection_->close(code, std::move(reason)); }
+void Endpoint::close(std::uint16_t code, std::string reason)
+{
+    connection_->close(code, std::move(reason));
+}
 
 void Endpoint::on_closed()
 {

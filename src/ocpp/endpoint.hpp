@@ -77,8 +77,8 @@ public:
 struct CallOutcome {
     enum class Kind { result, call_error, timeout, closed, invalid_request, invalid_response, queue_full };
     Kind kind;
-    rapidjson::Document payload;  // result payload, or call_error details
-    std::string error_code;       // call_error: the charger's code
+    rapidjson::Document payload; // result payload, or call_error details
+    std::string error_code;      // call_error: the charger's code
     std::string error_description;
 };
 using CallDone = std::function<void(CallOutcome)>;
@@ -112,8 +112,7 @@ private:
     };
 
     void answer(std::string unique_id, std::string action, rapidjson::Document payload);
-    void answer_error(const std::string& unique_id, const std::string& action, ErrorCode code,
-                      std::string description);
+    void answer_error(const std::string& unique_id, const std::string& action, ErrorCode code, std::string description);
     void finish_inbound();
     void send_error(std::string_view unique_id, ErrorCode code, std::string_view description);
     void on_call_result(std::string unique_id, const rapidjson::Value& payload);

@@ -30,6 +30,12 @@ public:
         close_reason_ = std::move(reason);
         changed_.notify_all();
     }
+    void abort() override
+    {
+        std::lock_guard lock(mutex_);
+        aborted_ = true;
+        changed_.notify_all();
+    }
     void post(std::function<void()> fn) override
     {
         std::lock_guard lock(mutex_);
@@ -120,6 +126,7 @@ private:
     std::optional<std::uint16_t> close_code_;
     std::string close_reason_;
     int resumes_ = 0;
+    bool aborted_ = false;
     std::string address_ = "loopback";
 };
 

@@ -1,5 +1,5 @@
-#include "csms/authorization.hpp"
 #include "base/log.hpp"
+#include "csms/authorization.hpp"
 #include "csms/handlers/handlers.hpp"
 
 namespace csms::handlers {

@@ -30,8 +30,8 @@ void boot_notification(ChargerSession& session, const ocpp::IncomingCall& call, 
         },
         [self, outcome] {
             const auto& policy = self->services().policy;
-            auto interval = *outcome == store::Registration::accepted ? policy.heartbeat_interval
-                                                                        : policy.boot_retry_interval;
+            auto interval =
+                *outcome == store::Registration::accepted ? policy.heartbeat_interval : policy.boot_retry_interval;
             spdlog::info("[{}] BootNotification: {}", self->id(), store::to_string(*outcome));
             return json::Reply()
                 .set("status", store::to_string(*outcome))

@@ -12,9 +12,8 @@ void data_transfer(ChargerSession& session, const ocpp::IncomingCall& call, cons
     session.commit_then_reply(
         call,
         [id = session.id(), vendor = json::string(payload, "vendorId"),
-         message = json::optional_string(payload, "messageId"), data, at = session.now()](store::Database& db) {
-            store::record_data_transfer(db, id, vendor, message, data, at);
-        },
+         message = json::optional_string(payload, "messageId"), data,
+         at = session.now()](store::Database& db) { store::record_data_transfer(db, id, vendor, message, data, at); },
         [] { return json::Reply().set("status", "UnknownVendorId").take(); });
 }
 

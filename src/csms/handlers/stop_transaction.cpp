@@ -16,13 +16,10 @@ void stop_transaction(ChargerSession& session, const ocpp::IncomingCall& call, c
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStop must not be negative");
         return;
     }
-    store::StopRecord stop{session.id(),
-                           json::integer(payload, "transactionId"),
-                           json::optional_string(payload, "idTag"),
-                           meter_stop,
-                           *json::optional_time(payload, "timestamp"),
-                           json::optional_string(payload, "reason"),
-                           session.now()};
+    store::StopRecord stop{
+        session.id(), json::integer(payload, "transactionId"),    json::optional_string(payload, "idTag"),
+        meter_stop,   *json::optional_time(payload, "timestamp"), json::optional_string(payload, "reason"),
+        session.now()};
     std::vector<store::SampleRecord> samples;
     if (const auto* data = json::member(payload, "transactionData")) {
         SampleOrigin origin{session.id(), 0, stop.transaction_id, "StopTransaction", stop.received_at};

@@ -16,7 +16,8 @@ TEST_CASE("BootNotification: dev mode accepts an unknown charger and stores what
     CHECK(csms::base::parse_date_time(reply["currentTime"].GetString()) == h.clock().now_utc());
     CHECK(h.text("SELECT vendor || '/' || model || '/' || firmware_version || '/' || iccid || '/' || imsi || '/' || "
                  "meter_type || '/' || meter_serial || '/' || charge_point_serial || '/' || charge_box_serial "
-                 "FROM chargers WHERE charger_id = 'CP-1'") == "ACME/DC-60/1.2.3/8986001/46000123/DTSU666/M-9/SN1/BOX1");
+                 "FROM chargers WHERE charger_id = 'CP-1'") ==
+          "ACME/DC-60/1.2.3/8986001/46000123/DTSU666/M-9/SN1/BOX1");
 }
 
 TEST_CASE("BootNotification: by default an unknown charger is Rejected with the retry interval", "[csms][boot]")

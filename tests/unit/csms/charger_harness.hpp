@@ -6,11 +6,11 @@
 #include "base/metrics.hpp"
 #include "base/time_format.hpp"
 #include "csms/charger_service.hpp"
-#include "support/loopback_connection.hpp"
 #include "ocpp/schema_registry.hpp"
 #include "store/database.hpp"
 #include "store/statement.hpp"
 #include "store/writer.hpp"
+#include "support/loopback_connection.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -27,8 +27,7 @@ namespace csms::test {
 class ChargerHarness {
 public:
     explicit ChargerHarness(Policy policy = Policy::development(), std::string charger_id = "CP-1")
-        : writer_(dir_.file("csms.db"), {}, metrics_),
-          services_{writer_, clock_, policy, registry_},
+        : writer_(dir_.file("csms.db"), {}, metrics_), services_{writer_, clock_, policy, registry_},
           service_(schemas(), metrics_, ocpp::EndpointOptions{}, services_)
     {
         connect(std::move(charger_id));

@@ -11,13 +11,15 @@ namespace {
 const char* start_payload = R"({"connectorId":1,"idTag":"TAG1","meterStart":1000,"timestamp":"2026-11-26T08:00:00Z"})";
 
 void add_tag(ChargerHarness& h, const std::string& tag, const std::string& status,
-             std::optional<csms::base::SysTime> expiry = std::nullopt,
-             std::optional<std::string> parent = std::nullopt)
+             std::optional<csms::base::SysTime> expiry = std::nullopt, std::optional<std::string> parent = std::nullopt)
 {
     h.write([=](csms::store::Database& db) { csms::store::upsert_id_tag(db, {tag, status, expiry, parent}); });
 }
 
-std::string status_of(const rapidjson::Document& reply) { return reply["idTagInfo"]["status"].GetString(); }
+std::string status_of(const rapidjson::Document& reply)
+{
+    return reply["idTagInfo"]["status"].GetString();
+}
 
 } // namespace
 

@@ -713,8 +713,7 @@ TEST_CASE("Endpoint: csms_messages_total and csms_callerrors_total count answers
     CHECK(sample(after, internal) == std::optional<std::uint64_t>(1));
 }
 
-TEST_CASE("Endpoint: a broken CALL that happens to reuse our in-flight id still gets its CALLERROR",
-          "[ocpp][endpoint]")
+TEST_CASE("Endpoint: a broken CALL that happens to reuse our in-flight id still gets its CALLERROR", "[ocpp][endpoint]")
 {
     Harness h;
     h.call("Reset", R"({"type":"Hard"})");
