@@ -179,9 +179,11 @@ void Server::shutdown()
     p.stopped = true;
     p.ws_listener->stop_accepting();
     p.admin_server->stop();
-    // In-flight messages commit and their answers are queued on the sessions
-    // before the close frames, which leave after the queued frames.
-    wait_for([&p] { return p.writer->queue_depth() == 0; }, std::chrono::seconds(10));
+    // No new CALL reaches a handler from here on; every CALL already taken
+    // commits, and its answer is queued on its session ahead of the close
+    // frame, which leaves after the queued frames.
+    p.ws_listener->stop_reading_all(std::chrono::seconds(2));
+    p.writer->flush();
     p.ws_listener->close_all(1001, "server shutting down");
     if (!wait_for([&p] { return p.ws_listener->session_count() == 0; }, std::chrono::seconds(5))) {
         spdlog::warn("{} sessions did not answer the close in time; dropping them", p.ws_listener->session_count());

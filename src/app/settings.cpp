@@ -97,8 +97,8 @@ void check(const Settings& s)
     if (s.tls_listen && (s.cert_file.empty() || s.key_file.empty())) {
         throw std::invalid_argument("--tls-listen needs --cert and --key");
     }
-    if (s.max_frame_bytes < 1024) {
-        throw std::invalid_argument("ocpp.max_frame_bytes must be at least 1024");
+    if (s.max_frame_bytes < 1024 || s.max_frame_bytes > 16 * 1024 * 1024) {
+        throw std::invalid_argument("ocpp.max_frame_bytes must be between 1024 and 16777216");
     }
 }
 

@@ -41,12 +41,17 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
 {
     // Until this connection knows the charger's registration, the first job
     // reads it inside the same transaction, so no extra round trip is paid.
-    bool gate = !registration() && call.action() != "BootNotification";
-    auto refused = std::make_shared<bool>(false);
+    // It is remembered only once that transaction has committed.
+    struct Gate {
+        std::optional<store::Registration> registration;
+        bool refused = false;
+    };
+    bool gated = !registration() && call.action() != "BootNotification";
+    auto gate = std::make_shared<Gate>();
     auto self = shared_from_this();
     services_.writer.submit(
-        [self, gate, refused, work = std::move(work)](store::Database& db) {
-            if (gate) {
+        [self, gated, gate, work = std::move(work)](store::Database& db) {
+            if (gated) {
                 auto stored = store::find_registration(db, self->id_);
                 if (!stored) {
                     // A charger that talks before it ever booted: it becomes
@@ -54,23 +59,28 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
                     stored = self->services_.policy.unknown_chargers;
                     store::set_registration(db, self->id_, *stored);
                 }
-                self->set_registration(*stored);
+                gate->registration = stored;
                 if (*stored != store::Registration::accepted) {
-                    *refused = true;
+                    gate->refused = true;
                     return;
                 }
             }
             work(db);
         },
-        [self, call, refused, reply = std::move(reply)](bool ok) {
-            if (*refused) {
-                call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
-            } else if (!ok) {
+        [self, call, gate, reply = std::move(reply)](bool ok) {
+            if (!ok) {
                 spdlog::error("[{}] {} could not be stored", self->id_, call.action());
                 call.error(ocpp::ErrorCode::InternalError, "could not store the message; please retry");
-            } else {
-                call.result(reply());
+                return;
             }
+            if (gate->registration) {
+                self->set_registration(*gate->registration);
+            }
+            if (gate->refused) {
+                call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
+                return;
+            }
+            call.result_from(reply);
         });
 }
 

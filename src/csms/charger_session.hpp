@@ -38,7 +38,7 @@ public:
 
     // Runs work on the writer thread inside the group commit, then answers
     // with reply() once the batch is durable, or with InternalError if it
-    // is not. reply runs on the writer thread and must be cheap.
+    // is not. reply runs on the session strand, off the writer thread.
     void commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
                            std::function<rapidjson::Document()> reply);
 

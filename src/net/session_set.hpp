@@ -1,7 +1,6 @@
 #pragma once
 // Every live WebSocket session, so shutdown can close them all. Holds weak
 // references: a session's lifetime is its own I/O.
-#include "net/connection.hpp"
 
 #include <memory>
 #include <mutex>
@@ -10,14 +9,16 @@
 
 namespace csms::net {
 
+class WsSession;
+
 class SessionSet {
 public:
-    void add(const std::shared_ptr<Connection>& c)
+    void add(const std::shared_ptr<WsSession>& c)
     {
         std::lock_guard lock(mutex_);
         sessions_[c.get()] = c;
     }
-    void remove(const Connection* c)
+    void remove(const WsSession* c)
     {
         std::lock_guard lock(mutex_);
         sessions_.erase(c);
@@ -28,9 +29,9 @@ public:
         return sessions_.size();
     }
     // Copies the references under the lock and acts on them after it.
-    std::vector<std::shared_ptr<Connection>> snapshot() const
+    std::vector<std::shared_ptr<WsSession>> snapshot() const
     {
-        std::vector<std::shared_ptr<Connection>> out;
+        std::vector<std::shared_ptr<WsSession>> out;
         std::lock_guard lock(mutex_);
         for (const auto& [_, weak] : sessions_) {
             if (auto c = weak.lock()) {
@@ -42,7 +43,7 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    std::unordered_map<const Connection*, std::weak_ptr<Connection>> sessions_;
+    std::unordered_map<const WsSession*, std::weak_ptr<WsSession>> sessions_;
 };
 
 } // namespace csms::net

@@ -5,6 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <latch>
+#include <thread>
+
 namespace csms::net {
 
 struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
@@ -74,6 +77,19 @@ void WsListener::close_all(std::uint16_t code, const std::string& reason)
 {
     for (auto& session : state_->context->sessions.snapshot()) {
         session->close(code, reason);
+    }
+}
+
+void WsListener::stop_reading_all(std::chrono::milliseconds deadline)
+{
+    auto sessions = state_->context->sessions.snapshot();
+    auto remaining = std::make_shared<std::latch>(static_cast<std::ptrdiff_t>(sessions.size()));
+    for (auto& session : sessions) {
+        session->stop_reading([remaining] { remaining->count_down(); });
+    }
+    auto until = std::chrono::steady_clock::now() + deadline;
+    while (!remaining->try_wait() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1)); // shutdown only
     }
 }
 

@@ -40,6 +40,10 @@ public:
     std::string local_endpoint() const;
     void start();
     void stop_accepting();
+    // Shutdown, step 1: sessions stop reading frames. Returns once every
+    // session has stopped (or the deadline passed): from then on no new CALL
+    // reaches the protocol layer.
+    void stop_reading_all(std::chrono::milliseconds deadline);
     // Closes every session with this WebSocket close code (1001 at shutdown).
     void close_all(std::uint16_t code, const std::string& reason);
     // Drops every session still open, for peers that ignored the close.

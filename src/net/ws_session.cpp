@@ -59,11 +59,11 @@ void WsSession::on_accept(beast::error_code ec)
 
 void WsSession::do_read()
 {
-    if (reading_ || closing_ || finished_) {
+    if (reading_ || closing_ || finished_ || draining_ || sink_paused_) {
         return;
     }
     if (write_queue_.size() >= options_.max_queued_writes) {
-        read_paused_ = true; // a slow reader slows only itself; on_write resumes
+        queue_full_ = true; // a slow reader slows only itself; on_write resumes
         return;
     }
     reading_ = true;
@@ -77,6 +77,12 @@ void WsSession::on_read(beast::error_code ec, std::size_t)
         return on_error(ec, "read");
     }
     metrics_.frames_in.inc();
+    if (draining_) {
+        // Shutting down: this frame is not processed and not acknowledged;
+        // the charger sends it again after reconnecting.
+        buffer_.consume(buffer_.size());
+        return;
+    }
     std::string data = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     bool more = true;
@@ -89,16 +95,15 @@ void WsSession::on_read(beast::error_code ec, std::size_t)
     } catch (const std::exception& e) {
         spdlog::error("[{}] frame handler failed: {}", peer_.charger_id, e.what());
     }
-    if (more) {
-        do_read();
-    } else {
-        read_paused_ = true;
-    }
+    sink_paused_ = !more;
+    do_read();
 }
 
 void WsSession::send_text(std::string text)
 {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+    // dispatch: an answer produced on the strand is queued at once, ahead of
+    // a close() posted after it.
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
         if (self->finished_ || self->closing_) {
             return;
         }
@@ -128,15 +133,15 @@ void WsSession::on_write(beast::error_code ec, std::size_t)
     if (pending_close_) {
         return do_close();
     }
-    if (read_paused_ && !reading_) {
-        read_paused_ = false;
+    if (queue_full_) {
+        queue_full_ = false;
         do_read();
     }
 }
 
 void WsSession::close(std::uint16_t code, std::string reason)
 {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
         if (self->finished_ || self->pending_close_) {
             return;
         }
@@ -170,6 +175,14 @@ void WsSession::do_close()
     });
 }
 
+void WsSession::stop_reading(std::function<void()> stopped)
+{
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), stopped = std::move(stopped)] {
+        self->draining_ = true;
+        stopped();
+    });
+}
+
 void WsSession::abort()
 {
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->finish(); });
@@ -195,10 +208,8 @@ void WsSession::run_after(std::chrono::milliseconds delay, std::function<void()>
 void WsSession::resume_reading()
 {
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
-        if (self->read_paused_) {
-            self->read_paused_ = false;
-            self->do_read();
-        }
+        self->sink_paused_ = false;
+        self->do_read();
     });
 }
 
@@ -226,7 +237,8 @@ void WsSession::finish()
     if (open_) {
         metrics_.open.add(-1);
     }
-    write_queue_.clear();
+    // The queue stays: a write in flight still points at its front until the
+    // aborted write completes. send_text() ignores a finished session.
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);

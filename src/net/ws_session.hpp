@@ -40,6 +40,9 @@ public:
 
     void send_text(std::string text) override;
     void close(std::uint16_t code, std::string reason) override;
+    // Shutdown: frames read from now on are dropped unprocessed; stopped runs
+    // on the strand once no new frame can reach the sink.
+    void stop_reading(std::function<void()> stopped);
     void abort() override;
     void post(std::function<void()> fn) override;
     void run_after(std::chrono::milliseconds delay, std::function<void()> fn) override;
@@ -67,7 +70,9 @@ private:
     std::optional<websocket::close_reason> pending_close_;
     bool open_ = false;
     bool reading_ = false;
-    bool read_paused_ = false;
+    bool sink_paused_ = false; // the FrameSink asked for a pause
+    bool queue_full_ = false;  // too many frames waiting to be written
+    bool draining_ = false;    // shutting down: frames are no longer read
     bool closing_ = false;
     bool finished_ = false;
 };

@@ -53,6 +53,21 @@ void IncomingCall::result(rapidjson::Document payload) const
         [ep = endpoint_, id = unique_id_, action = action_, shared] { ep->answer(id, action, std::move(*shared)); });
 }
 
+void IncomingCall::result_from(std::function<rapidjson::Document()> build) const
+{
+    endpoint_->connection_->post([ep = endpoint_, id = unique_id_, action = action_, build = std::move(build)] {
+        rapidjson::Document payload;
+        try {
+            payload = build();
+        } catch (const std::exception& e) {
+            spdlog::error("[{}] building the {} answer failed: {}", ep->log_name_, action, e.what());
+            ep->answer_error(id, action, ErrorCode::InternalError, "internal error");
+            return;
+        }
+        ep->answer(id, action, std::move(payload));
+    });
+}
+
 void IncomingCall::error(ErrorCode code, std::string description) const
 {
     endpoint_->connection_->post(

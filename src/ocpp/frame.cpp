@@ -3,13 +3,43 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <vector>
+
 namespace csms::ocpp {
 
 namespace {
 
 // Trailing garbage, NaN/Infinity and invalid UTF-8 are all refused; full
 // precision keeps every double exactly as the charger wrote it.
-constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
+// Iterative parsing: a frame of 60,000 '[' must not exhaust the stack.
+constexpr unsigned parse_flags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag;
+
+// OCPP 1.6 payloads nest a handful of levels; the schema validator and the
+// handlers walk documents recursively, so deeper ones are refused up front.
+constexpr std::size_t max_nesting = 32;
+
+bool nests_deeper_than(const rapidjson::Value& root, std::size_t limit)
+{
+    std::vector<std::pair<const rapidjson::Value*, std::size_t>> stack{{&root, 1}};
+    while (!stack.empty()) {
+        auto [value, depth] = stack.back();
+        stack.pop_back();
+        if (depth > limit) {
+            return true;
+        }
+        if (value->IsArray()) {
+            for (const auto& child : value->GetArray()) {
+                stack.emplace_back(&child, depth + 1);
+            }
+        } else if (value->IsObject()) {
+            for (const auto& member : value->GetObject()) {
+                stack.emplace_back(&member.value, depth + 1);
+            }
+        }
+    }
+    return false;
+}
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -101,20 +131,24 @@ std::variant<Frame, FrameError> parse_frame(std::string_view text)
     if (!type.IsInt() || type.GetInt() < 2 || type.GetInt() > 4) {
         return error(ErrorCode::ProtocolError, "unknown message type", id);
     }
+    frame.type = static_cast<MessageType>(type.GetInt());
     if (size < 2) {
-        return error(ErrorCode::ProtocolError, "missing unique id");
+        return typed_error(frame.type, ErrorCode::ProtocolError, "missing unique id", std::nullopt);
     }
     if (!root[1].IsString()) {
-        return error(ErrorCode::ProtocolError, "unique id is not a string");
+        return typed_error(frame.type, ErrorCode::ProtocolError, "unique id is not a string", std::nullopt);
     }
     if (root[1].GetStringLength() == 0) {
-        return error(ErrorCode::ProtocolError, "unique id is empty");
+        return typed_error(frame.type, ErrorCode::ProtocolError, "unique id is empty", std::nullopt);
     }
     if (!id) {
-        return error(ErrorCode::ProtocolError, "unique id is longer than 36 characters");
+        return typed_error(frame.type, ErrorCode::ProtocolError, "unique id is longer than 36 characters",
+                           std::nullopt);
+    }
+    if (nests_deeper_than(root, max_nesting)) {
+        return typed_error(frame.type, ErrorCode::FormationViolation, "message nests too deeply", id);
     }
 
-    frame.type = static_cast<MessageType>(type.GetInt());
     switch (frame.type) {
     case MessageType::call:
         if (size != 4) {

@@ -94,6 +94,9 @@ enum class StopOutcome { closed, already_closed, unknown_transaction };
 struct SampleRecord {
     std::string charger_id{};
     int connector_id = 0;
+    // The transaction the charger reports. It is linked (meter_values.
+    // transaction_id) only if it is one of this charger's own transactions,
+    // so a wrong id never puts energy on somebody else's bill.
     std::optional<std::int64_t> transaction_id{};
     base::SysTime timestamp{};
     std::string value{};

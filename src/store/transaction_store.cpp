@@ -96,14 +96,17 @@ std::optional<ExistingStart> find_identical_start(Database& db, const StartRecor
     return ExistingStart{statement.column_int64(0), statement.column_text(1)};
 }
 
-std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::string_view id_tag)
+std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::string_view id_tag,
+                                                          std::string_view except_charger, int except_connector)
 {
     auto& statement = db.cached(R"sql(
         SELECT transaction_id FROM transactions
-        WHERE id_tag = ?1 AND stop_received_at IS NULL
+        WHERE id_tag = ?1 AND stop_received_at IS NULL AND NOT (charger_id = ?2 AND connector_id = ?3)
         ORDER BY transaction_id DESC LIMIT 1)sql");
     ResetGuard guard(statement);
     statement.bind(1, id_tag);
+    statement.bind(2, except_charger);
+    statement.bind(3, except_connector);
     if (!statement.step()) {
         return std::nullopt;
     }
@@ -186,9 +189,11 @@ StopOutcome stop_transaction(Database& db, const StopRecord& stop)
 std::size_t insert_samples(Database& db, const std::vector<SampleRecord>& samples)
 {
     auto& statement = db.cached(R"sql(
-        INSERT INTO meter_values (charger_id, connector_id, transaction_id, timestamp, value, normalized_value,
-                                  measurand, phase, unit, context, location, format, source, received_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+        INSERT INTO meter_values (charger_id, connector_id, transaction_id, reported_transaction_id, timestamp,
+                                  value, normalized_value, measurand, phase, unit, context, location, format,
+                                  source, received_at)
+        VALUES (?1, ?2, (SELECT transaction_id FROM transactions WHERE transaction_id = ?3 AND charger_id = ?1),
+                ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
         ON CONFLICT DO NOTHING)sql");
     std::size_t inserted = 0;
     for (const auto& sample : samples) {

@@ -22,7 +22,12 @@ std::optional<ExistingStart> find_identical_start(Database& db, const StartRecor
 
 // The id of an open transaction (not stopped) for this id tag on any charger;
 // the newest when there are several.
-std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::string_view id_tag);
+// A transaction left open on except_charger/except_connector does not count:
+// a new start there means the charger lost that stop, not that the card is
+// in use twice.
+std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::string_view id_tag,
+                                                          std::string_view except_charger = {},
+                                                          int except_connector = 0);
 
 // Returns the new transaction id. A UNIQUE index backs find_identical_start:
 // inserting an identical start throws SqliteError (SQLITE_CONSTRAINT_UNIQUE).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <future>
 #include <iterator>
 #include <vector>
 
@@ -93,6 +94,13 @@ std::size_t Writer::queue_depth() const
 {
     std::lock_guard lock(mutex_);
     return queue_.size();
+}
+
+void Writer::flush()
+{
+    std::promise<void> drained;
+    submit([](Database&) {}, [&drained](bool) { drained.set_value(); });
+    drained.get_future().wait();
 }
 
 void Writer::run() noexcept

@@ -48,6 +48,10 @@ public:
     // only stops accepting work; the destructor joins.
     void stop();
 
+    // Blocks until every job submitted before has committed (or failed) and
+    // its done has run. Not from the writer thread.
+    void flush();
+
     std::size_t queue_depth() const;
 
 private:

@@ -1,37 +1,16 @@
 #pragma once
-// A blocking WebSocket client for end-to-end tests, playing the charger.
-// Every operation takes a deadline: it runs Beast's async operations on a
-// private io_context until they finish or the deadline passes, so a server
-// that hangs fails a test instead of hanging it. Once connected, a read is
-// always outstanding while the client waits, so pings are answered and a
-// close from the server is seen whenever it comes. One thread per client.
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
+// A synchronous WebSocket client for end-to-end tests: every operation has a
+// deadline, nothing blocks forever. Beast lives in ws_client.cpp.
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 namespace csms::test {
-
-namespace ws_detail {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-} // namespace ws_detail
 
 using namespace std::chrono_literals;
 
@@ -65,250 +44,38 @@ inline std::string to_string(ReadStatus s)
     return "?";
 }
 
+class WsClientImpl;
+
 class WsClient {
 public:
-    WsClient() : ws_(ioc_) {}
-    ~WsClient()
-    {
-        boost::system::error_code ignored;
-        ws_detail::beast::get_lowest_layer(ws_).socket().close(ignored);
-        ioc_.restart();
-        ioc_.poll();
-    }
+    WsClient();
+    ~WsClient();
     WsClient(const WsClient&) = delete;
     WsClient& operator=(const WsClient&) = delete;
 
     // Connects to ws://127.0.0.1:port{path}; an empty subprotocol offers none.
     ConnectResult connect(std::uint16_t port, const std::string& path, const std::string& subprotocol = "ocpp1.6",
-                          std::chrono::milliseconds limit = 5s)
-    {
-        using namespace ws_detail;
-        auto deadline = Clock::now() + limit;
-        ConnectResult result;
-        bool done = false;
-        boost::system::error_code error;
-        auto& stream = beast::get_lowest_layer(ws_);
-        stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                             [&](boost::system::error_code ec) {
-                                 error = ec;
-                                 done = true;
-                             });
-        if (!run_until([&] { return done; }, deadline) || error) {
-            result.error = done ? "connect: " + error.message() : "connect: timeout";
-            abort_io();
-            return result;
-        }
-        ws_.set_option(websocket::stream_base::decorator([subprotocol](websocket::request_type& request) {
-            if (!subprotocol.empty()) {
-                request.set(http::field::sec_websocket_protocol, subprotocol);
-            }
-        }));
-        done = false;
-        ws_.async_handshake(response_, "127.0.0.1:" + std::to_string(port), path, [&](boost::system::error_code ec) {
-            error = ec;
-            done = true;
-        });
-        if (!run_until([&] { return done; }, deadline)) {
-            result.error = "handshake: timeout";
-            abort_io();
-            return result;
-        }
-        result.http_status = response_.result_int();
-        result.subprotocol = std::string(response_[http::field::sec_websocket_protocol]);
-        if (error) {
-            result.error = "handshake: " + error.message();
-            return result;
-        }
-        result.ok = true;
-        open_ = true;
-        start_read();
-        return result;
-    }
-
-    bool send_text(const std::string& text, std::chrono::milliseconds limit = 5s) { return send(text, true, limit); }
-    bool send_binary(const std::string& data, std::chrono::milliseconds limit = 5s) { return send(data, false, limit); }
-
+                          std::chrono::milliseconds limit = 5s);
+    bool send_text(const std::string& text, std::chrono::milliseconds limit = 5s);
+    bool send_binary(const std::string& data, std::chrono::milliseconds limit = 5s);
     // The next message from the server, or closed, or timeout.
-    ReadResult read(std::chrono::milliseconds limit = 5s)
-    {
-        run_until([this] { return !inbox_.empty() || closed_; }, ws_detail::Clock::now() + limit);
-        ReadResult r;
-        if (!inbox_.empty()) {
-            r = std::move(inbox_.front());
-            inbox_.pop_front();
-            return r;
-        }
-        if (closed_) {
-            r.status = ReadStatus::closed;
-            r.close_code = close_code_;
-            r.error = read_error_;
-            return r;
-        }
-        r.status = ReadStatus::timeout;
-        return r;
-    }
-
+    ReadResult read(std::chrono::milliseconds limit = 5s);
     // Sends a CALL and returns the reply with the same unique id, parsed;
     // throws when none comes within the limit.
     rapidjson::Document call(const std::string& action, const std::string& payload_json,
-                             std::chrono::milliseconds limit = 10s)
-    {
-        std::string id = "t-" + std::to_string(++call_number_);
-        rapidjson::Document payload;
-        payload.Parse(payload_json.data(), payload_json.size());
-        if (payload.HasParseError()) {
-            throw std::invalid_argument("call(" + action + "): payload is not JSON: " + payload_json);
-        }
-        rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-        w.StartArray();
-        w.Int(2);
-        w.String(id.c_str());
-        w.String(action.c_str());
-        payload.Accept(w);
-        w.EndArray();
-        return send_and_wait(std::string(buffer.GetString(), buffer.GetSize()), id, limit);
-    }
-
+                             std::chrono::milliseconds limit = 10s);
     // Sends any text and returns the reply carrying unique id `id`.
     rapidjson::Document send_and_wait(const std::string& frame, const std::string& id,
-                                      std::chrono::milliseconds limit = 10s)
-    {
-        auto deadline = ws_detail::Clock::now() + limit;
-        if (!send_text(frame, limit)) {
-            throw std::runtime_error("send failed: " + read_error_ + " (frame " + frame.substr(0, 200) + ")");
-        }
-        for (;;) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - ws_detail::Clock::now());
-            auto r = read(std::max(left, 0ms));
-            if (r.status != ReadStatus::message) {
-                throw std::runtime_error("no reply to " + frame.substr(0, 200) + ": " + to_string(r.status) +
-                                         (r.close_code ? " code " + std::to_string(*r.close_code) : "") + " " +
-                                         r.error);
-            }
-            rapidjson::Document doc;
-            doc.Parse(r.text.data(), r.text.size());
-            if (!doc.HasParseError() && doc.IsArray() && doc.Size() >= 2 && doc[1].IsString() &&
-                id == doc[1].GetString()) {
-                return doc;
-            }
-            unmatched_.push_back(std::move(r.text));
-        }
-    }
-
+                                      std::chrono::milliseconds limit = 10s);
     // Waits until the server closes the connection.
-    ReadResult wait_closed(std::chrono::milliseconds limit = 5s)
-    {
-        auto deadline = ws_detail::Clock::now() + limit;
-        for (;;) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - ws_detail::Clock::now());
-            auto r = read(std::max(left, 0ms));
-            if (r.status != ReadStatus::message) {
-                return r;
-            }
-            unmatched_.push_back(std::move(r.text));
-        }
-    }
-
+    ReadResult wait_closed(std::chrono::milliseconds limit = 5s);
     // A polite close from our side (code 1000), waiting for the echo.
-    void close(std::chrono::milliseconds limit = 5s)
-    {
-        using namespace ws_detail;
-        if (!open_ || closed_) {
-            return;
-        }
-        bool done = false;
-        ws_.async_close(websocket::close_code::normal, [&](boost::system::error_code) { done = true; });
-        run_until([&] { return done && closed_; }, Clock::now() + limit);
-    }
-
-    bool is_closed() const { return closed_; }
-    const std::deque<std::string>& unmatched() const { return unmatched_; }
+    void close(std::chrono::milliseconds limit = 5s);
+    bool is_closed() const;
+    const std::deque<std::string>& unmatched() const;
 
 private:
-    bool send(const std::string& data, bool text, std::chrono::milliseconds limit)
-    {
-        using namespace ws_detail;
-        if (!open_ || closed_) {
-            return false;
-        }
-        auto buffer = std::make_shared<std::string>(data);
-        bool done = false;
-        boost::system::error_code error;
-        ws_.binary(!text);
-        ws_.async_write(asio::buffer(*buffer), [&, buffer](boost::system::error_code ec, std::size_t) {
-            error = ec;
-            done = true;
-        });
-        if (!run_until([&] { return done; }, Clock::now() + limit)) {
-            read_error_ = "write: timeout";
-            abort_io();
-            run_until([&] { return done; }, Clock::now() + 1s);
-            return false;
-        }
-        if (error) {
-            read_error_ = "write: " + error.message();
-        }
-        return !error;
-    }
-
-    void start_read()
-    {
-        using namespace ws_detail;
-        ws_.async_read(buffer_, [this](boost::system::error_code ec, std::size_t) {
-            if (ec) {
-                closed_ = true;
-                if (ec == websocket::error::closed) {
-                    close_code_ = static_cast<std::uint16_t>(ws_.reason().code);
-                } else {
-                    read_error_ = ec.message();
-                }
-                return;
-            }
-            ReadResult r;
-            r.status = ReadStatus::message;
-            r.binary = !ws_.got_text();
-            r.text = beast::buffers_to_string(buffer_.data());
-            buffer_.consume(buffer_.size());
-            inbox_.push_back(std::move(r));
-            start_read();
-        });
-    }
-
-    // Runs handlers until done() or the deadline; returns done().
-    template <class Done> bool run_until(Done done, ws_detail::Clock::time_point deadline)
-    {
-        while (!done()) {
-            if (ioc_.stopped()) {
-                ioc_.restart();
-            }
-            if (ioc_.run_one_until(deadline) == 0) {
-                return done();
-            }
-        }
-        return true;
-    }
-
-    void abort_io()
-    {
-        boost::system::error_code ignored;
-        ws_detail::beast::get_lowest_layer(ws_).socket().close(ignored);
-        closed_ = true;
-        ioc_.restart();
-        ioc_.poll();
-    }
-
-    boost::asio::io_context ioc_;
-    ws_detail::websocket::stream<ws_detail::beast::tcp_stream> ws_;
-    ws_detail::websocket::response_type response_;
-    ws_detail::beast::flat_buffer buffer_;
-    std::deque<ReadResult> inbox_;
-    std::deque<std::string> unmatched_;
-    bool open_ = false;
-    bool closed_ = false;
-    std::optional<std::uint16_t> close_code_;
-    std::string read_error_;
-    std::uint64_t call_number_ = 0;
+    std::unique_ptr<WsClientImpl> impl_;
 };
 
 } // namespace csms::test

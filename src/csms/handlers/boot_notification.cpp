@@ -26,9 +26,9 @@ void boot_notification(ChargerSession& session, const ocpp::IncomingCall& call, 
         call,
         [self, outcome, boot = std::move(boot)](store::Database& db) {
             *outcome = store::record_boot(db, boot, self->services().policy.unknown_chargers);
-            self->set_registration(*outcome);
         },
         [self, outcome] {
+            self->set_registration(*outcome); // committed by now
             const auto& policy = self->services().policy;
             auto interval =
                 *outcome == store::Registration::accepted ? policy.heartbeat_interval : policy.boot_retry_interval;

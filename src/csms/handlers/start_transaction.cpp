@@ -50,7 +50,8 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
                 return;
             }
             auto info = authorize_id_tag(db, start.id_tag, self->services().policy, self->now());
-            if (info.status == "Accepted" && store::find_open_transaction_for_tag(db, start.id_tag)) {
+            if (info.status == "Accepted" &&
+                store::find_open_transaction_for_tag(db, start.id_tag, start.charger_id, start.connector_id)) {
                 info.status = "ConcurrentTx";
             }
             start.auth_status = info.status;

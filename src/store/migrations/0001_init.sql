@@ -104,14 +104,15 @@ CREATE TABLE unmatched_stops (
     UNIQUE (charger_id, transaction_id, timestamp, meter_stop_wh)
 );
 
--- One row per sampled value. transaction_id has no foreign key: a charger
--- may report samples for a transaction we never saw start, and those samples
--- are still worth keeping.
+-- One row per sampled value. A charger may report samples for a transaction
+-- we never saw start, or another charger's: those samples are kept with the
+-- id it reported, and linked (transaction_id) only to its own transactions.
 CREATE TABLE meter_values (
     id               INTEGER PRIMARY KEY,
     charger_id       TEXT NOT NULL REFERENCES chargers (charger_id),
     connector_id     INTEGER NOT NULL CHECK (connector_id >= 0),
-    transaction_id   INTEGER,
+    transaction_id   INTEGER, -- set only when the transaction is this charger's own
+    reported_transaction_id INTEGER, -- what the charger said, kept even when unknown
     timestamp        TEXT NOT NULL,
     value            TEXT NOT NULL,
     normalized_value REAL,
@@ -131,7 +132,7 @@ CREATE TABLE meter_values (
 -- UNIQUE over a nullable column would not deduplicate at all.
 CREATE UNIQUE INDEX meter_values_identical
     ON meter_values (charger_id, connector_id, timestamp, measurand, phase, location, context, value,
-                     transaction_id IS NULL, ifnull(transaction_id, 0));
+                     reported_transaction_id IS NULL, ifnull(reported_transaction_id, 0));
 CREATE INDEX meter_values_by_transaction ON meter_values (transaction_id, timestamp)
     WHERE transaction_id IS NOT NULL;
 
