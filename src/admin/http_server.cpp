@@ -80,7 +80,8 @@ private:
 } // namespace
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
-    State(asio::io_context& io, HttpHandler h) : ioc(io), acceptor(io), handler(std::move(h)) {}
+    // Own strand, as for the ws listener: accept and close never race.
+    State(asio::io_context& io, HttpHandler h) : ioc(io), acceptor(asio::make_strand(io)), handler(std::move(h)) {}
 
     void do_accept()
     {

@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,9 +45,24 @@ inline std::optional<std::int64_t> optional_int(const rapidjson::Value& object, 
     return v->GetInt64();
 }
 
-inline std::int64_t integer(const rapidjson::Value& object, const char* name)
+// An integer field checked against [min, max]: the schema only says
+// "integer", and a value past int64 or past the column type must not be
+// stored as something else.
+struct BoundedInt {
+    std::optional<std::int64_t> value; // nullopt: absent, or out of range
+    bool out_of_range = false;
+};
+
+inline BoundedInt bounded_int(const rapidjson::Value& object, const char* name, std::int64_t min, std::int64_t max)
 {
-    return optional_int(object, name).value_or(0);
+    const auto* v = member(object, name);
+    if (!v) {
+        return {};
+    }
+    if (!v->IsInt64() || v->GetInt64() < min || v->GetInt64() > max) {
+        return {std::nullopt, true};
+    }
+    return {v->GetInt64(), false};
 }
 
 // Date-times were checked by the schema registry; a failure here means absent.

@@ -39,6 +39,8 @@ std::optional<double> parse_decimal(std::string_view text)
 std::optional<double> to_base_unit(double value, std::string_view unit)
 {
     if (unit == "kWh" || unit == "kW" || unit == "kvarh" || unit == "kvar" || unit == "kVA") return value * 1000.0;
+    // "Celcius" is the OCPP 1.6 schema's own spelling, and many chargers send it.
+    if (unit == "Celcius") return value;
     if (unit == "Fahrenheit") return (value - 32.0) * 5.0 / 9.0;
     if (unit == "K") return value - 273.15;
     if (unit == "Wh" || unit == "W" || unit == "varh" || unit == "var" || unit == "VA" || unit == "A" || unit == "V" ||
@@ -48,8 +50,8 @@ std::optional<double> to_base_unit(double value, std::string_view unit)
     return std::nullopt;
 }
 
-std::optional<std::string> append_samples(const rapidjson::Value& meter_values, const SampleOrigin& origin,
-                                          std::vector<store::SampleRecord>& out)
+void append_samples(const rapidjson::Value& meter_values, const SampleOrigin& origin,
+                    std::vector<store::SampleRecord>& out)
 {
     for (const auto& meter_value : meter_values.GetArray()) {
         auto timestamp = json::optional_time(meter_value, "timestamp");
@@ -73,16 +75,13 @@ std::optional<std::string> append_samples(const rapidjson::Value& meter_values, 
             row.source = origin.source;
             row.received_at = origin.received_at;
             if (row.format == "Raw") {
-                auto number = parse_decimal(row.value);
-                if (!number) {
-                    return "sampledValue.value must be a decimal number when format is Raw";
+                if (auto number = parse_decimal(row.value)) {
+                    row.normalized_value = to_base_unit(*number, row.unit);
                 }
-                row.normalized_value = to_base_unit(*number, row.unit);
             }
             out.push_back(std::move(row));
         }
     }
-    return std::nullopt;
 }
 
 } // namespace csms

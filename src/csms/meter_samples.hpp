@@ -21,11 +21,11 @@ struct SampleOrigin {
     base::SysTime received_at;
 };
 
-// Appends one row per sampledValue. Returns a description of the first value
-// a schema cannot catch (a Raw value that is not a decimal number), in which
-// case nothing should be stored.
-std::optional<std::string> append_samples(const rapidjson::Value& meter_values, const SampleOrigin& origin,
-                                          std::vector<store::SampleRecord>& out);
+// Appends one row per sampledValue. A Raw value that is not a decimal number
+// is kept as sent with no normalised value: one odd reading must not cost
+// the charger every other reading in its message.
+void append_samples(const rapidjson::Value& meter_values, const SampleOrigin& origin,
+                    std::vector<store::SampleRecord>& out);
 
 // value in unit -> value in the base unit; nullopt for an unknown unit.
 std::optional<double> to_base_unit(double value, std::string_view unit);

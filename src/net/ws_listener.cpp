@@ -11,7 +11,10 @@
 namespace csms::net {
 
 struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
-    State(asio::io_context& io, std::shared_ptr<ListenerContext> ctx) : ioc(io), acceptor(io), context(std::move(ctx))
+    // The acceptor has its own strand: accept completions and the posted
+    // close() never touch it from two threads at once.
+    State(asio::io_context& io, std::shared_ptr<ListenerContext> ctx)
+        : ioc(io), acceptor(asio::make_strand(io)), context(std::move(ctx))
     {
     }
 

@@ -41,6 +41,20 @@ void EndpointMetrics::count_error(ErrorCode code)
     by_code_.at(code)->inc();
 }
 
+namespace {
+
+// A completion that throws must not stop the others from running.
+void deliver(const CallDone& done, CallOutcome outcome, const std::string& log_name)
+{
+    try {
+        done(std::move(outcome));
+    } catch (const std::exception& e) {
+        spdlog::error("[{}] call completion failed: {}", log_name, e.what());
+    }
+}
+
+} // namespace
+
 IncomingCall::IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string unique_id, std::string action)
     : endpoint_(std::move(endpoint)), unique_id_(std::move(unique_id)), action_(std::move(action))
 {
@@ -105,7 +119,7 @@ bool Endpoint::on_text(std::string text)
         if (pending_ids_.contains(frame.unique_id)) {
             // A charger that timed out resends the same CALL: the answer to
             // the first one answers it too.
-            spdlog::debug("[{}] duplicate CALL {} while the first is pending", log_name_, frame.unique_id);
+            spdlog::debug("[{}] duplicate {} while the first is pending", log_name_, frame.action);
             break;
         }
         if (!schemas_.knows(frame.action)) {
@@ -209,11 +223,14 @@ void Endpoint::call(std::string action, rapidjson::Document payload, CallDone do
         std::make_shared<OutboundCall>(OutboundCall{{}, std::move(action), std::move(payload), std::move(done)});
     connection_->post([self = shared_from_this(), shared] {
         if (self->closed_) {
-            shared->done(CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"});
+            deliver(shared->done, CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"},
+                    self->log_name_);
             return;
         }
         if (self->outbound_queue_.size() >= self->options_.max_queued_outbound) {
-            shared->done(CallOutcome{CallOutcome::Kind::queue_full, {}, {}, "too many calls queued for this charger"});
+            deliver(shared->done,
+                    CallOutcome{CallOutcome::Kind::queue_full, {}, {}, "too many calls queued for this charger"},
+                    self->log_name_);
             return;
         }
         self->outbound_queue_.push_back(std::move(*shared));
@@ -229,8 +246,11 @@ void Endpoint::send_next_call()
         auto next = std::move(outbound_queue_.front());
         outbound_queue_.pop_front();
         if (auto violation = schemas_.validate(next.action, Direction::request, next.payload)) {
-            next.done(CallOutcome{
-                CallOutcome::Kind::invalid_request, {}, std::string(to_string(violation->code)), violation->detail});
+            deliver(
+                next.done,
+                CallOutcome{
+                    CallOutcome::Kind::invalid_request, {}, std::string(to_string(violation->code)), violation->detail},
+                log_name_);
             continue;
         }
         next.unique_id = "cs-" + std::to_string(next_call_number_++);
@@ -248,7 +268,7 @@ void Endpoint::send_next_call()
 void Endpoint::on_call_result(std::string unique_id, const rapidjson::Value& payload)
 {
     if (!in_flight_ || in_flight_->unique_id != unique_id) {
-        spdlog::info("[{}] CALLRESULT for unknown id {} ignored", log_name_, unique_id);
+        spdlog::debug("[{}] CALLRESULT for no pending call ignored", log_name_);
         return;
     }
     if (auto violation = schemas_.validate(in_flight_->action, Direction::response, payload)) {
@@ -264,7 +284,7 @@ void Endpoint::on_call_result(std::string unique_id, const rapidjson::Value& pay
 void Endpoint::on_call_error(std::string unique_id, std::string code, std::string description)
 {
     if (!in_flight_ || in_flight_->unique_id != unique_id) {
-        spdlog::info("[{}] CALLERROR for unknown id {} ignored", log_name_, unique_id);
+        spdlog::debug("[{}] CALLERROR for no pending call ignored", log_name_);
         return;
     }
     complete_call(CallOutcome{CallOutcome::Kind::call_error, {}, std::move(code), std::move(description)});
@@ -274,11 +294,7 @@ void Endpoint::complete_call(CallOutcome outcome)
 {
     auto done = std::move(in_flight_->done);
     in_flight_.reset();
-    try {
-        done(std::move(outcome));
-    } catch (const std::exception& e) {
-        spdlog::error("[{}] call completion failed: {}", log_name_, e.what());
-    }
+    deliver(done, std::move(outcome), log_name_);
     if (!closed_) {
         send_next_call();
     }
@@ -298,7 +314,7 @@ void Endpoint::on_closed()
     while (!outbound_queue_.empty()) {
         auto next = std::move(outbound_queue_.front());
         outbound_queue_.pop_front();
-        next.done(CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"});
+        deliver(next.done, CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"}, log_name_);
     }
     if (auto dispatcher = std::move(dispatcher_)) {
         dispatcher->on_closed();

@@ -62,9 +62,9 @@ std::vector<BadFrame> bad_frames()
         {"StopTransaction with a negative meterStop",
          R"([2,"c3","StopTransaction",{"transactionId":1,"meterStop":-1,"timestamp":)" + ts + "}]",
          "PropertyConstraintViolation", "c3"},
-        {"MeterValues with a Raw value that is no number",
-         R"([2,"mv1","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":)" + ts +
-             R"(,"sampledValue":[{"value":"abc"}]}]}])",
+        {"MeterValues with a connectorId past int",
+         R"([2,"mv1","MeterValues",{"connectorId":2147483648,"meterValue":[{"timestamp":)" + ts +
+             R"(,"sampledValue":[{"value":"1"}]}]}])",
          "PropertyConstraintViolation", "mv1"},
         {"binary frame", R"([2,"b1","Heartbeat",{}])", "FormationViolation", "b1", true},
         {"binary frame that is not JSON", std::string("\x01\x02\xff", 3), "FormationViolation", "-1", true},

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 namespace csms::handlers {
 namespace {
 
@@ -21,23 +23,29 @@ struct StartAnswer {
 // since the charger may deliver energy before it stops.
 void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
-    auto connector = json::integer(payload, "connectorId");
-    if (connector < 1) {
+    auto connector = json::bounded_int(payload, "connectorId", 1, std::numeric_limits<int>::max());
+    if (!connector.value) {
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "connectorId must be 1 or more");
         return;
     }
-    auto meter_start = json::integer(payload, "meterStart");
-    if (meter_start < 0) {
-        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStart must not be negative");
+    auto meter_start = json::bounded_int(payload, "meterStart", 0, std::numeric_limits<std::int64_t>::max());
+    if (!meter_start.value) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStart must be 0 or more Wh");
         return;
     }
-    auto reservation = json::optional_int(payload, "reservationId");
+    auto reservation =
+        json::bounded_int(payload, "reservationId", std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+    if (reservation.out_of_range) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "reservationId is out of range");
+        return;
+    }
     store::StartRecord start{session.id(),
-                             static_cast<int>(connector),
+                             static_cast<int>(*connector.value),
                              json::string(payload, "idTag"),
-                             meter_start,
+                             *meter_start.value,
                              *json::optional_time(payload, "timestamp"),
-                             reservation ? std::optional<int>(static_cast<int>(*reservation)) : std::nullopt,
+                             reservation.value ? std::optional<int>(static_cast<int>(*reservation.value))
+                                               : std::nullopt,
                              {},
                              session.now()};
     auto answer = std::make_shared<StartAnswer>();

@@ -2,17 +2,19 @@
 #include "csms/json.hpp"
 #include "store/charger_store.hpp"
 
+#include <limits>
+
 namespace csms::handlers {
 
 void status_notification(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
-    auto connector = json::integer(payload, "connectorId");
-    if (connector < 0) {
+    auto connector = json::bounded_int(payload, "connectorId", 0, std::numeric_limits<int>::max());
+    if (!connector.value) {
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "connectorId must be 0 (the charger) or more");
         return;
     }
     store::StatusRecord status{session.id(),
-                               static_cast<int>(connector),
+                               static_cast<int>(*connector.value),
                                json::string(payload, "status"),
                                json::string(payload, "errorCode"),
                                json::optional_string(payload, "info"),

@@ -5,28 +5,36 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 namespace csms::handlers {
 
 // Always accepted, even for a transaction id we never issued: the charger
 // would otherwise retry forever, and the stop is recorded for follow-up.
 void stop_transaction(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
-    auto meter_stop = json::integer(payload, "meterStop");
-    if (meter_stop < 0) {
-        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStop must not be negative");
+    auto meter_stop = json::bounded_int(payload, "meterStop", 0, std::numeric_limits<std::int64_t>::max());
+    if (!meter_stop.value) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStop must be 0 or more Wh");
         return;
     }
-    store::StopRecord stop{
-        session.id(), json::integer(payload, "transactionId"),    json::optional_string(payload, "idTag"),
-        meter_stop,   *json::optional_time(payload, "timestamp"), json::optional_string(payload, "reason"),
-        session.now()};
+    auto transaction = json::bounded_int(payload, "transactionId", std::numeric_limits<std::int64_t>::min(),
+                                         std::numeric_limits<std::int64_t>::max());
+    if (!transaction.value) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "transactionId is out of range");
+        return;
+    }
+    store::StopRecord stop{session.id(),
+                           *transaction.value,
+                           json::optional_string(payload, "idTag"),
+                           *meter_stop.value,
+                           *json::optional_time(payload, "timestamp"),
+                           json::optional_string(payload, "reason"),
+                           session.now()};
     std::vector<store::SampleRecord> samples;
     if (const auto* data = json::member(payload, "transactionData")) {
         SampleOrigin origin{session.id(), 0, stop.transaction_id, "StopTransaction", stop.received_at};
-        if (auto problem = append_samples(*data, origin, samples)) {
-            call.error(ocpp::ErrorCode::PropertyConstraintViolation, *problem);
-            return;
-        }
+        append_samples(*data, origin, samples);
     }
     struct Answer {
         store::StopOutcome outcome{};

@@ -93,6 +93,17 @@ TEST_CASE("StartTransaction: a tag already charging gets ConcurrentTx; the sessi
     CHECK(h.count("SELECT count(*) FROM transactions") == 2);
 }
 
+TEST_CASE("StartTransaction: a transaction left open on the same connector is a lost stop, not ConcurrentTx",
+          "[csms][transaction]")
+{
+    ChargerHarness h;
+    h.boot();
+    h.result("StartTransaction", start_payload);
+    auto next = h.result("StartTransaction", R"({"connectorId":1,"idTag":"TAG1","meterStart":2000,
+        "timestamp":"2026-11-26T10:00:00Z"})");
+    CHECK(status_of(next) == "Accepted");
+}
+
 TEST_CASE("StartTransaction: connectorId 0 and a negative meterStart are refused, nothing stored",
           "[csms][transaction]")
 {
@@ -170,18 +181,48 @@ TEST_CASE("MeterValues: every sampled value is stored, kWh normalised to Wh", "[
     }
 }
 
-TEST_CASE("MeterValues: a Raw value that is not a number is refused and nothing is stored", "[csms][metervalues]")
+TEST_CASE("MeterValues: a Raw value that is not a number is kept as sent; the other readings too",
+          "[csms][metervalues]")
 {
     ChargerHarness h;
     h.boot();
     CHECK(h.error_code("MeterValues", R"({"connectorId":1,"meterValue":[{"timestamp":"2026-11-26T08:15:00Z",
-        "sampledValue":[{"value":"12"},{"value":"twelve"}]}]})") == "PropertyConstraintViolation");
-    CHECK(h.count("SELECT count(*) FROM meter_values") == 0);
-    SECTION("signed data is kept as sent")
-    {
-        CHECK(h.error_code("MeterValues", R"({"connectorId":1,"meterValue":[{"timestamp":"2026-11-26T08:15:00Z",
-            "sampledValue":[{"value":"OCMF|{...}","format":"SignedData"}]}]})")
-                  .empty());
-        CHECK(h.count("SELECT count(*) FROM meter_values WHERE normalized_value IS NULL") == 1);
-    }
+        "sampledValue":[{"value":"12"},{"value":"twelve","measurand":"Power.Active.Import"},
+        {"value":"21.5","unit":"Celcius","measurand":"Temperature"}]}]})")
+              .empty());
+    CHECK(h.count("SELECT count(*) FROM meter_values") == 3);
+    CHECK(h.count("SELECT count(*) FROM meter_values WHERE value = 'twelve' AND normalized_value IS NULL") == 1);
+    // "Celcius" is the OCPP 1.6 schema's spelling.
+    CHECK(h.text("SELECT normalized_value FROM meter_values WHERE measurand = 'Temperature'") == "21.5");
+}
+
+TEST_CASE("MeterValues: samples naming another charger's transaction are kept but not linked to it",
+          "[csms][metervalues]")
+{
+    ChargerHarness h;
+    h.boot();
+    auto id = h.result("StartTransaction", start_payload)["transactionId"].GetInt64();
+    h.connect("CP-2");
+    h.boot();
+    h.result("MeterValues", R"({"connectorId":1,"transactionId":)" + std::to_string(id) + R"(,"meterValue":[
+        {"timestamp":"2026-11-26T08:15:00Z","sampledValue":[{"value":"999"}]}]})");
+    CHECK(h.count("SELECT count(*) FROM meter_values WHERE charger_id = 'CP-2' AND transaction_id IS NULL "
+                  "AND reported_transaction_id = " +
+                  std::to_string(id)) == 1);
+    CHECK(h.count("SELECT count(*) FROM meter_values WHERE transaction_id = " + std::to_string(id)) == 0);
+}
+
+TEST_CASE("Integers beyond what OCPP fields can mean are refused, not truncated", "[csms][transaction]")
+{
+    ChargerHarness h;
+    h.boot();
+    CHECK(h.error_code("StartTransaction", R"({"connectorId":4294967297,"idTag":"T","meterStart":0,
+        "timestamp":"2026-11-26T08:00:00Z"})") == "PropertyConstraintViolation");
+    CHECK(h.error_code("StopTransaction", R"({"transactionId":1,"meterStop":18446744073709551615,
+        "timestamp":"2026-11-26T09:00:00Z"})") == "PropertyConstraintViolation");
+    CHECK(h.error_code("StatusNotification", R"({"connectorId":2147483648,"errorCode":"NoError",
+        "status":"Available"})") == "PropertyConstraintViolation");
+    CHECK(h.count("SELECT count(*) FROM transactions") == 0);
+    CHECK(h.count("SELECT count(*) FROM unmatched_stops") == 0);
+    CHECK(h.count("SELECT count(*) FROM status_history") == 0);
 }

@@ -328,3 +328,19 @@ TEST_CASE("serialize: numbers are written exactly, without decimal truncation", 
     CHECK(f.payload()["a"].GetDouble() == 1.23456789012345);
     CHECK(f.payload()["e"].GetUint64() == std::numeric_limits<std::uint64_t>::max());
 }
+
+TEST_CASE("parse_frame: 60,000 nested arrays are refused without exhausting the stack", "[ocpp][frame]")
+{
+    std::string deep = R"([2,"d1","Heartbeat",{"a":)" + std::string(60000, '[') + std::string(60000, ']') + "}]";
+    auto err = parse_err(deep);
+    CHECK(err.code == ErrorCode::FormationViolation);
+    CHECK(err.unique_id == "d1");
+}
+
+TEST_CASE("parse_frame: a broken CALLRESULT says it is an answer, so nobody answers it", "[ocpp][frame]")
+{
+    CHECK(parse_err(R"([3,"r1"])").type == MessageType::call_result);
+    CHECK(parse_err(R"([3,42,{}])").type == MessageType::call_result);
+    CHECK(parse_err(R"([2,"c1","Heartbeat"])").type == MessageType::call);
+    CHECK_FALSE(parse_err("{}").type.has_value());
+}
