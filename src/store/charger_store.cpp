@@ -136,40 +136,39 @@ void record_data_transfer(Database& db, std::string_view charger_id, std::string
     statement.execute();
 }
 
+namespace {
+
+// Firmware and diagnostics notifications share a shape: append to the
+// history, set the current value on the charger.
+void record_status_pair(Database& db, std::string_view history_sql, std::string_view current_sql,
+                        std::string_view charger_id, std::string_view status, base::SysTime received_at)
+{
+    for (auto sql : {history_sql, current_sql}) {
+        auto& statement = db.cached(sql);
+        statement.bind(1, charger_id);
+        statement.bind(2, status);
+        statement.bind(3, to_column(received_at));
+        statement.execute();
+    }
+}
+
+} // namespace
+
 void record_firmware_status(Database& db, std::string_view charger_id, std::string_view status,
                             base::SysTime received_at)
 {
-    auto& history =
-        db.cached("INSERT INTO firmware_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
-    history.bind(1, charger_id);
-    history.bind(2, status);
-    history.bind(3, to_column(received_at));
-    history.execute();
-
-    auto& current =
-        db.cached("UPDATE chargers SET firmware_status = ?2, firmware_status_at = ?3 WHERE charger_id = ?1");
-    current.bind(1, charger_id);
-    current.bind(2, status);
-    current.bind(3, to_column(received_at));
-    current.execute();
+    record_status_pair(db, "INSERT INTO firmware_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)",
+                       "UPDATE chargers SET firmware_status = ?2, firmware_status_at = ?3 WHERE charger_id = ?1",
+                       charger_id, status, received_at);
 }
 
 void record_diagnostics_status(Database& db, std::string_view charger_id, std::string_view status,
                                base::SysTime received_at)
 {
-    auto& history =
-        db.cached("INSERT INTO diagnostics_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)");
-    history.bind(1, charger_id);
-    history.bind(2, status);
-    history.bind(3, to_column(received_at));
-    history.execute();
-
-    auto& current =
-        db.cached("UPDATE chargers SET diagnostics_status = ?2, diagnostics_status_at = ?3 WHERE charger_id = ?1");
-    current.bind(1, charger_id);
-    current.bind(2, status);
-    current.bind(3, to_column(received_at));
-    current.execute();
+    record_status_pair(db,
+                       "INSERT INTO diagnostics_status_history (charger_id, status, received_at) VALUES (?1, ?2, ?3)",
+                       "UPDATE chargers SET diagnostics_status = ?2, diagnostics_status_at = ?3 WHERE charger_id = ?1",
+                       charger_id, status, received_at);
 }
 
 } // namespace csms::store

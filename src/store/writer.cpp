@@ -145,6 +145,18 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
         }
     };
 
+    // Nothing of the batch is known to be durable: every job fails.
+    auto fail_batch = [&] {
+        std::fill(ok.begin(), ok.end(), 0);
+        if (db_.in_transaction()) {
+            try {
+                db_.exec("ROLLBACK");
+            } catch (...) { // NOLINT(bugprone-empty-catch): the connection rolls back on its own
+            }
+        }
+        finish();
+    };
+
     try {
         db_.exec("BEGIN IMMEDIATE");
     } catch (const std::exception& e) {
@@ -156,36 +168,29 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
     for (std::size_t i = 0; i < batch.size(); ++i) {
         try {
             db_.exec("SAVEPOINT job");
+            bool job_ok = true;
             try {
                 if (batch[i].work) {
                     batch[i].work(db_);
                 }
             } catch (const std::exception& e) {
+                job_ok = false;
                 spdlog::warn("writer: job failed and was rolled back: {}", e.what());
-                db_.exec("ROLLBACK TO job");
-                db_.exec("RELEASE job");
-                continue;
             } catch (...) {
+                job_ok = false;
                 spdlog::warn("writer: job failed and was rolled back");
+            }
+            if (!job_ok) {
                 db_.exec("ROLLBACK TO job");
-                db_.exec("RELEASE job");
-                continue;
             }
             db_.exec("RELEASE job");
-            ok[i] = 1;
+            ok[i] = job_ok ? 1 : 0;
         } catch (const std::exception& e) {
             // The savepoint itself failed (I/O error, disk full, or a job
             // that ended the transaction): what this batch did so far is no
             // longer known to commit, so none of it is reported as done.
             spdlog::error("writer: batch transaction broken at job {}: {}", i, e.what());
-            std::fill(ok.begin(), ok.end(), 0);
-            if (db_.in_transaction()) {
-                try {
-                    db_.exec("ROLLBACK");
-                } catch (...) { // NOLINT(bugprone-empty-catch): the connection rolls back on its own
-                }
-            }
-            finish();
+            fail_batch();
             return;
         }
     }
@@ -200,14 +205,7 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
         db_.exec("COMMIT");
     } catch (const std::exception& e) {
         spdlog::error("writer: COMMIT of {} jobs failed: {}", batch.size(), e.what());
-        std::fill(ok.begin(), ok.end(), 0);
-        if (db_.in_transaction()) {
-            try {
-                db_.exec("ROLLBACK");
-            } catch (...) { // NOLINT(bugprone-empty-catch): the connection rolls back on its own
-            }
-        }
-        finish();
+        fail_batch();
         return;
     }
     const auto micros =
