@@ -4,6 +4,6 @@
 # Extra arguments are passed to csmsd (they win over the defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/bootstrap.sh
-tools/build.sh
+tools/bootstrap.sh >&2
+tools/build.sh >&2 # stdout carries only csmsd's ready line
 exec build/bin/csmsd --dev "$@"
