@@ -68,6 +68,38 @@ struct Server::Parts {
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
     std::unique_ptr<net::WsListener> ws_listener;
+    std::unique_ptr<net::WsListener> wss_listener; // null when --tls-listen is off
+    std::shared_ptr<net::TlsContext> tls;
+    std::unique_ptr<boost::asio::signal_set> reload_signal;
+
+    // Both listeners, for start and shutdown.
+    std::vector<net::WsListener*> listeners() const
+    {
+        std::vector<net::WsListener*> out{ws_listener.get()};
+        if (wss_listener) {
+            out.push_back(wss_listener.get());
+        }
+        return out;
+    }
+    std::size_t session_count() const
+    {
+        std::size_t n = 0;
+        for (auto* l : listeners()) {
+            n += l->session_count();
+        }
+        return n;
+    }
+    void watch_reload_signal()
+    {
+        reload_signal->async_wait([this](const boost::system::error_code& ec, int) {
+            if (ec) {
+                return;
+            }
+            spdlog::info("SIGHUP: reloading the TLS certificate");
+            tls->reload();
+            watch_reload_signal();
+        });
+    }
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
     std::unique_ptr<store::Database> health_db;
@@ -89,9 +121,6 @@ void Server::start()
 {
     auto& p = *parts_;
     const auto& s = p.settings;
-    if (s.tls_listen) {
-        throw std::runtime_error("the wss listener is not available yet in this build");
-    }
     p.schemas = std::make_unique<ocpp::SchemaRegistry>(s.schemas_dir.empty() ? CSMS_DEFAULT_SCHEMA_DIR : s.schemas_dir);
     if (auto parent = std::filesystem::path(s.db_path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent);
@@ -106,8 +135,17 @@ void Server::start()
     listener_options.handshake_timeout = s.handshake_timeout;
     listener_options.idle_timeout = s.idle_timeout;
     listener_options.max_frame_bytes = s.max_frame_bytes;
-    p.ws_listener = std::make_unique<net::WsListener>(p.ioc, s.listen.host, s.listen.port, listener_options,
+    p.ws_listener = std::make_unique<net::WsListener>(p.ioc, "ws", s.listen.host, s.listen.port, listener_options,
                                                       p.charger_service->sink_factory(), p.metrics);
+    if (s.tls_listen) {
+        p.tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.cert_file, s.key_file, s.ca_file, s.crl_file});
+        p.wss_listener = std::make_unique<net::WsListener>(p.ioc, "wss", s.tls_listen->host, s.tls_listen->port,
+                                                           listener_options, p.charger_service->sink_factory(),
+                                                           p.metrics, net::UpgradeAuthorizer{}, p.tls);
+        // SIGHUP swaps in a renewed certificate; connected chargers stay.
+        p.reload_signal = std::make_unique<boost::asio::signal_set>(p.ioc, SIGHUP);
+        p.watch_reload_signal();
+    }
 
     admin::StatusSources sources{p.metrics, p.registry,
                                  [&p] {
@@ -136,7 +174,9 @@ void Server::start()
             p.signalled.set_value(signal);
         }
     });
-    p.ws_listener->start();
+    for (auto* listener : p.listeners()) {
+        listener->start();
+    }
     p.admin_server->start();
     unsigned count = s.threads != 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i) {
@@ -159,7 +199,8 @@ void Server::start()
 std::string Server::ready_line() const
 {
     const auto& p = *parts_;
-    return "csmsd ready ws=" + p.ws_listener->local_endpoint() + " wss=-" +
+    return "csmsd ready ws=" + p.ws_listener->local_endpoint() +
+           " wss=" + (p.wss_listener ? p.wss_listener->local_endpoint() : "-") +
            " admin=" + p.admin_server->local_endpoint();
 }
 
@@ -177,18 +218,26 @@ void Server::shutdown()
         return;
     }
     p.stopped = true;
-    p.ws_listener->stop_accepting();
+    for (auto* listener : p.listeners()) {
+        listener->stop_accepting();
+    }
     p.admin_server->stop();
     // No new CALL reaches a handler from here on; every CALL already taken
     // commits, and its answer is queued on its session ahead of the close
     // frame, which leaves after the queued frames.
-    p.ws_listener->stop_reading_all(std::chrono::seconds(2));
+    for (auto* listener : p.listeners()) {
+        listener->stop_reading_all(std::chrono::seconds(2));
+    }
     p.writer->flush();
-    p.ws_listener->close_all(1001, "server shutting down");
-    if (!wait_for([&p] { return p.ws_listener->session_count() == 0; }, std::chrono::seconds(5))) {
-        spdlog::warn("{} sessions did not answer the close in time; dropping them", p.ws_listener->session_count());
-        p.ws_listener->abort_all();
-        wait_for([&p] { return p.ws_listener->session_count() == 0; }, std::chrono::seconds(1));
+    for (auto* listener : p.listeners()) {
+        listener->close_all(1001, "server shutting down");
+    }
+    if (!wait_for([&p] { return p.session_count() == 0; }, std::chrono::seconds(5))) {
+        spdlog::warn("{} sessions did not answer the close in time; dropping them", p.session_count());
+        for (auto* listener : p.listeners()) {
+            listener->abort_all();
+        }
+        wait_for([&p] { return p.session_count() == 0; }, std::chrono::seconds(1));
     }
     p.writer->stop();
     p.ioc.stop();

@@ -69,6 +69,7 @@ void apply_file(const std::string& path, Settings& s)
     read(table, "cert", s.cert_file);
     read(table, "key", s.key_file);
     read(table, "ca", s.ca_file);
+    read(table, "security.crl", s.crl_file);
     read_host_port(table, "admin_listen", s.admin_listen);
     read(table, "db", s.db_path);
     read(table, "schemas", s.schemas_dir);

@@ -23,6 +23,7 @@ struct Settings {
     HostPort listen{"0.0.0.0", 8180};
     std::optional<HostPort> tls_listen;
     std::string cert_file, key_file, ca_file;
+    std::string crl_file; // [security] crl: revoked charger certificates
     HostPort admin_listen{"127.0.0.1", 8181};
     std::string db_path = "var/csms.db";
     std::string schemas_dir;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace csms::net {
@@ -47,6 +48,27 @@ struct PeerIdentity {
     std::string charger_id; // percent-decoded last path segment of /ocpp/{id}
     std::string remote_address;
 };
+
+// What the upgrade knows about a connecting charger, for the authorizer.
+struct UpgradeRequest {
+    std::string charger_id;
+    std::string remote_address;
+    bool tls = false;
+    std::string authorization; // the raw Authorization header, "" if none
+    // Set only when the charger presented a client certificate that chained
+    // to the configured CA (checked by the TLS layer): its subject CN.
+    std::optional<std::string> client_certificate_cn;
+};
+
+enum class UpgradeVerdict {
+    accept,
+    unauthorized, // answered 401, revealing nothing about why
+};
+
+// Decides whether a charger may upgrade. May answer later, from any thread
+// (e.g. after a slow password hash); `decide` must be called exactly once.
+using UpgradeAuthorizer =
+    std::function<void(const UpgradeRequest& request, std::function<void(UpgradeVerdict)> decide)>;
 
 // Called once per accepted WebSocket; returns the sink for its frames.
 using SinkFactory = std::function<std::shared_ptr<FrameSink>(const std::shared_ptr<Connection>&, const PeerIdentity&)>;

@@ -1,7 +1,9 @@
 #pragma once
-// Every live WebSocket session, so shutdown can close them all. Holds weak
+// Every live WebSocket session, so shutdown can reach them all. Holds weak
 // references: a session's lifetime is its own I/O.
+#include "net/connection.hpp"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -9,19 +11,25 @@
 
 namespace csms::net {
 
-class WsSession;
+// What shutdown needs from a session besides the Connection seam.
+class ManagedSession : public Connection {
+public:
+    // Frames read from now on are dropped unprocessed; stopped runs on the
+    // session's strand once no new frame can reach the sink.
+    virtual void stop_reading(std::function<void()> stopped) = 0;
+};
 
 class SessionSet {
 public:
-    void add(const std::shared_ptr<WsSession>& c)
+    void add(const std::shared_ptr<ManagedSession>& s)
     {
         std::lock_guard lock(mutex_);
-        sessions_[c.get()] = c;
+        sessions_[s.get()] = s;
     }
-    void remove(const WsSession* c)
+    void remove(const ManagedSession* s)
     {
         std::lock_guard lock(mutex_);
-        sessions_.erase(c);
+        sessions_.erase(s);
     }
     std::size_t size() const
     {
@@ -29,13 +37,13 @@ public:
         return sessions_.size();
     }
     // Copies the references under the lock and acts on them after it.
-    std::vector<std::shared_ptr<WsSession>> snapshot() const
+    std::vector<std::shared_ptr<ManagedSession>> snapshot() const
     {
-        std::vector<std::shared_ptr<WsSession>> out;
+        std::vector<std::shared_ptr<ManagedSession>> out;
         std::lock_guard lock(mutex_);
         for (const auto& [_, weak] : sessions_) {
-            if (auto c = weak.lock()) {
-                out.push_back(std::move(c));
+            if (auto s = weak.lock()) {
+                out.push_back(std::move(s));
             }
         }
         return out;
@@ -43,7 +51,7 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    std::unordered_map<const WsSession*, std::weak_ptr<WsSession>> sessions_;
+    std::unordered_map<const ManagedSession*, std::weak_ptr<ManagedSession>> sessions_;
 };
 
 } // namespace csms::net

@@ -20,21 +20,25 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
 
     void do_accept()
     {
-        acceptor.async_accept(asio::make_strand(ioc),
-                              [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-                                  if (ec) {
-                                      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
-                                          return;
-                                      }
-                                      // Out of descriptors and the like: keep accepting others.
-                                      spdlog::warn("accept failed: {}", ec.message());
-                                  } else {
-                                      beast::error_code ignored;
-                                      socket.set_option(tcp::no_delay(true), ignored);
-                                      std::make_shared<HttpUpgrade>(std::move(socket), self->context)->run();
-                                  }
-                                  self->do_accept();
-                              });
+        acceptor.async_accept(
+            asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                if (ec) {
+                    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) {
+                        return;
+                    }
+                    // Out of descriptors and the like: keep accepting others.
+                    spdlog::warn("accept failed: {}", ec.message());
+                } else {
+                    beast::error_code ignored;
+                    socket.set_option(tcp::no_delay(true), ignored);
+                    if (self->context->tls) {
+                        std::make_shared<HttpUpgrade<TlsStream>>(std::move(socket), self->context)->run();
+                    } else {
+                        std::make_shared<HttpUpgrade<PlainStream>>(std::move(socket), self->context)->run();
+                    }
+                }
+                self->do_accept();
+            });
     }
 
     asio::io_context& ioc;
@@ -42,14 +46,19 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
     std::shared_ptr<ListenerContext> context;
 };
 
-WsListener::WsListener(asio::io_context& ioc, const std::string& host, std::uint16_t port, ListenerOptions options,
-                       SinkFactory factory, base::Metrics& metrics)
+WsListener::WsListener(asio::io_context& ioc, const std::string& name, const std::string& host, std::uint16_t port,
+                       ListenerOptions options, SinkFactory factory, base::Metrics& metrics,
+                       UpgradeAuthorizer authorizer, std::shared_ptr<TlsContext> tls)
 {
+    base::Labels labels{{"listener", name}};
     auto context = std::shared_ptr<ListenerContext>(new ListenerContext{
-        std::move(options), std::move(factory), SessionSet{}, SessionMetrics{metrics},
-        metrics.counter("csms_upgrades_refused_total", "HTTP requests refused before the WebSocket upgrade")});
+        std::move(options), std::move(factory), std::move(authorizer), std::move(tls), SessionSet{},
+        SessionMetrics{metrics},
+        metrics.counter("csms_upgrades_refused_total", "HTTP requests refused before the WebSocket upgrade", labels),
+        metrics.counter("csms_upgrades_unauthorized_total", "Upgrades refused by charger authentication", labels),
+        metrics.counter("csms_tls_handshake_failures_total", "TLS handshakes that failed", labels)});
     state_ = std::make_shared<State>(ioc, std::move(context));
-    open_acceptor(state_->acceptor, host, port, "ws");
+    open_acceptor(state_->acceptor, host, port, name);
 }
 
 WsListener::~WsListener()

@@ -4,6 +4,7 @@
 // this header: it is included by the app layer.
 #include "base/metrics.hpp"
 #include "net/connection.hpp"
+#include "net/tls_context.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -30,8 +31,11 @@ struct ListenerOptions {
 
 class WsListener {
 public:
-    WsListener(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, ListenerOptions options,
-               SinkFactory factory, base::Metrics& metrics);
+    // tls: null for a plain ws listener. authorizer: empty lets everyone in.
+    // name ("ws", "wss") labels errors and metrics.
+    WsListener(boost::asio::io_context& ioc, const std::string& name, const std::string& host, std::uint16_t port,
+               ListenerOptions options, SinkFactory factory, base::Metrics& metrics, UpgradeAuthorizer authorizer = {},
+               std::shared_ptr<TlsContext> tls = nullptr);
     ~WsListener();
     WsListener(const WsListener&) = delete;
     WsListener& operator=(const WsListener&) = delete;

@@ -13,18 +13,20 @@ SessionMetrics::SessionMetrics(base::Metrics& m)
 {
 }
 
-WsSession::WsSession(beast::tcp_stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context)
-    : ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)), options_(context_->options),
-      metrics_(context_->metrics)
+template <class Stream>
+WsSession<Stream>::WsSession(Stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context,
+                             std::shared_ptr<void> keep_alive)
+    : ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)), keep_alive_(std::move(keep_alive)),
+      options_(context_->options), metrics_(context_->metrics)
 {
 }
 
-WsSession::~WsSession()
+template <class Stream> WsSession<Stream>::~WsSession()
 {
     context_->sessions.remove(this);
 }
 
-void WsSession::run(http::request<http::empty_body> request)
+template <class Stream> void WsSession<Stream>::run(http::request<http::empty_body> request)
 {
     beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -39,10 +41,10 @@ void WsSession::run(http::request<http::empty_body> request)
     }));
     context_->sessions.add(shared_from_this());
     sink_ = context_->factory(shared_from_this(), peer_);
-    ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+    ws_.async_accept(request, beast::bind_front_handler(&WsSession<Stream>::on_accept, shared_from_this()));
 }
 
-void WsSession::on_accept(beast::error_code ec)
+template <class Stream> void WsSession<Stream>::on_accept(beast::error_code ec)
 {
     if (ec) {
         return on_error(ec, "accept");
@@ -57,7 +59,7 @@ void WsSession::on_accept(beast::error_code ec)
     do_read();
 }
 
-void WsSession::do_read()
+template <class Stream> void WsSession<Stream>::do_read()
 {
     if (reading_ || closing_ || finished_ || draining_ || sink_paused_) {
         return;
@@ -67,10 +69,10 @@ void WsSession::do_read()
         return;
     }
     reading_ = true;
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession<Stream>::on_read, shared_from_this()));
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t)
+template <class Stream> void WsSession<Stream>::on_read(beast::error_code ec, std::size_t)
 {
     reading_ = false;
     if (ec) {
@@ -99,7 +101,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t)
     do_read();
 }
 
-void WsSession::send_text(std::string text)
+template <class Stream> void WsSession<Stream>::send_text(std::string text)
 {
     // dispatch: an answer produced on the strand is queued at once, ahead of
     // a close() posted after it.
@@ -114,13 +116,13 @@ void WsSession::send_text(std::string text)
     });
 }
 
-void WsSession::do_write()
+template <class Stream> void WsSession<Stream>::do_write()
 {
     ws_.async_write(asio::buffer(write_queue_.front()),
-                    beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+                    beast::bind_front_handler(&WsSession<Stream>::on_write, shared_from_this()));
 }
 
-void WsSession::on_write(beast::error_code ec, std::size_t)
+template <class Stream> void WsSession<Stream>::on_write(beast::error_code ec, std::size_t)
 {
     if (ec) {
         return on_error(ec, "write");
@@ -139,7 +141,7 @@ void WsSession::on_write(beast::error_code ec, std::size_t)
     }
 }
 
-void WsSession::close(std::uint16_t code, std::string reason)
+template <class Stream> void WsSession<Stream>::close(std::uint16_t code, std::string reason)
 {
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
         if (self->finished_ || self->pending_close_) {
@@ -160,7 +162,7 @@ void WsSession::close(std::uint16_t code, std::string reason)
     });
 }
 
-void WsSession::do_close()
+template <class Stream> void WsSession<Stream>::do_close()
 {
     closing_ = true;
     ws_.async_close(*pending_close_, [self = shared_from_this()](beast::error_code ec) {
@@ -175,7 +177,7 @@ void WsSession::do_close()
     });
 }
 
-void WsSession::stop_reading(std::function<void()> stopped)
+template <class Stream> void WsSession<Stream>::stop_reading(std::function<void()> stopped)
 {
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), stopped = std::move(stopped)] {
         self->draining_ = true;
@@ -183,17 +185,17 @@ void WsSession::stop_reading(std::function<void()> stopped)
     });
 }
 
-void WsSession::abort()
+template <class Stream> void WsSession<Stream>::abort()
 {
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->finish(); });
 }
 
-void WsSession::post(std::function<void()> fn)
+template <class Stream> void WsSession<Stream>::post(std::function<void()> fn)
 {
     asio::post(ws_.get_executor(), std::move(fn));
 }
 
-void WsSession::run_after(std::chrono::milliseconds delay, std::function<void()> fn)
+template <class Stream> void WsSession<Stream>::run_after(std::chrono::milliseconds delay, std::function<void()> fn)
 {
     auto timer = std::make_shared<asio::steady_timer>(ws_.get_executor(), delay);
     timer->async_wait([timer, weak = weak_from_this(), fn = std::move(fn)](beast::error_code ec) {
@@ -205,7 +207,7 @@ void WsSession::run_after(std::chrono::milliseconds delay, std::function<void()>
     });
 }
 
-void WsSession::resume_reading()
+template <class Stream> void WsSession<Stream>::resume_reading()
 {
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
         self->sink_paused_ = false;
@@ -213,14 +215,15 @@ void WsSession::resume_reading()
     });
 }
 
-void WsSession::on_error(beast::error_code ec, const char* what)
+template <class Stream> void WsSession<Stream>::on_error(beast::error_code ec, const char* what)
 {
     if (ec == websocket::error::message_too_big) {
         // Beast has already sent close 1009 (message too big) to the peer.
         metrics_.too_big.inc();
         spdlog::warn("[{}] frame over {} bytes, closing with 1009", peer_.charger_id, options_.max_frame_bytes);
     } else if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
-               ec != beast::error::timeout && ec != asio::error::connection_reset) {
+               ec != beast::error::timeout && ec != asio::error::connection_reset &&
+               ec != ssl::error::stream_truncated) {
         spdlog::info("[{}] {}: {}", peer_.charger_id, what, ec.message());
     } else if (ec == beast::error::timeout) {
         spdlog::info("[{}] no traffic within the idle timeout, dropping the session", peer_.charger_id);
@@ -228,7 +231,7 @@ void WsSession::on_error(beast::error_code ec, const char* what)
     finish();
 }
 
-void WsSession::finish()
+template <class Stream> void WsSession<Stream>::finish()
 {
     if (finished_) {
         return;
@@ -248,5 +251,8 @@ void WsSession::finish()
         sink->on_closed();
     }
 }
+
+template class WsSession<PlainStream>;
+template class WsSession<TlsStream>;
 
 } // namespace csms::net

@@ -4,6 +4,7 @@
 #include "net/beast.hpp"
 #include "net/connection.hpp"
 #include "net/session_set.hpp"
+#include "net/tls_context.hpp"
 #include "net/ws_listener.hpp"
 
 #include <deque>
@@ -25,14 +26,23 @@ struct SessionMetrics {
 struct ListenerContext {
     ListenerOptions options;
     SinkFactory factory;
+    UpgradeAuthorizer authorizer;    // empty: everyone may upgrade
+    std::shared_ptr<TlsContext> tls; // null: plain ws
     SessionSet sessions;
     SessionMetrics metrics;
     base::Counter& refused;
+    base::Counter& unauthorized;
+    base::Counter& tls_handshake_failures;
 };
 
-class WsSession final : public Connection, public std::enable_shared_from_this<WsSession> {
+// Stream is PlainStream or TlsStream (after its handshake); both are
+// instantiated in ws_session.cpp.
+template <class Stream>
+class WsSession final : public ManagedSession, public std::enable_shared_from_this<WsSession<Stream>> {
 public:
-    WsSession(beast::tcp_stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context);
+    // keep_alive holds what the stream depends on (its TLS context).
+    WsSession(Stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context,
+              std::shared_ptr<void> keep_alive);
     ~WsSession() override;
 
     // Completes the upgrade that the HTTP layer already checked, then reads.
@@ -42,7 +52,7 @@ public:
     void close(std::uint16_t code, std::string reason) override;
     // Shutdown: frames read from now on are dropped unprocessed; stopped runs
     // on the strand once no new frame can reach the sink.
-    void stop_reading(std::function<void()> stopped);
+    void stop_reading(std::function<void()> stopped) override;
     void abort() override;
     void post(std::function<void()> fn) override;
     void run_after(std::chrono::milliseconds delay, std::function<void()> fn) override;
@@ -59,10 +69,14 @@ private:
     void on_error(beast::error_code ec, const char* what);
     void finish();
 
-    websocket::stream<beast::tcp_stream> ws_;
+    using std::enable_shared_from_this<WsSession<Stream>>::shared_from_this;
+    using std::enable_shared_from_this<WsSession<Stream>>::weak_from_this;
+
+    websocket::stream<Stream> ws_;
     beast::flat_buffer buffer_;
     PeerIdentity peer_;
     std::shared_ptr<ListenerContext> context_;
+    std::shared_ptr<void> keep_alive_;
     const ListenerOptions& options_; // context_->options
     SessionMetrics& metrics_;        // context_->metrics
     std::shared_ptr<FrameSink> sink_;
