@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/bootstrap.sh >&2
+[ -f certs/server.crt ] || tools/gen-certs.sh >&2 # dev PKI for the wss listener
 tools/build.sh >&2 # stdout carries only csmsd's ready line
 exec build/bin/csmsd --dev "$@"

@@ -4,9 +4,12 @@
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
+#include "csms/certificate_signer.hpp"
+#include "csms/charger_authorizer.hpp"
 #include "csms/charger_service.hpp"
 #include "net/ws_listener.hpp"
 #include "ocpp/schema_registry.hpp"
+#include "store/credentials_store.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
 
@@ -67,6 +70,8 @@ struct Server::Parts {
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
+    std::unique_ptr<ChargerAuthorizer> authorizer; // outlives the listeners that call it
+    std::unique_ptr<CertificateSigner> signer;     // null: CSRs wait for an external CA
     std::unique_ptr<net::WsListener> ws_listener;
     std::unique_ptr<net::WsListener> wss_listener; // null when --tls-listen is off
     std::shared_ptr<net::TlsContext> tls;
@@ -127,7 +132,11 @@ void Server::start()
     }
     p.writer = std::make_unique<store::Writer>(s.db_path, store::Writer::Options{s.max_batch}, p.metrics);
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
-    p.services = std::make_unique<Services>(Services{*p.writer, p.clock, policy_from(s), p.registry});
+    if (!s.signing_ca_cert.empty()) {
+        p.signer = std::make_unique<CertificateSigner>(s.signing_ca_cert, s.signing_ca_key,
+                                                       std::chrono::days{s.certificate_validity_days});
+    }
+    p.services = std::make_unique<Services>(Services{*p.writer, p.clock, policy_from(s), p.registry, p.signer.get()});
     ocpp::EndpointOptions endpoint_options{s.max_pending_calls, s.call_timeout};
     p.charger_service = std::make_unique<ChargerService>(*p.schemas, p.metrics, endpoint_options, *p.services);
 
@@ -135,13 +144,21 @@ void Server::start()
     listener_options.handshake_timeout = s.handshake_timeout;
     listener_options.idle_timeout = s.idle_timeout;
     listener_options.max_frame_bytes = s.max_frame_bytes;
+    p.authorizer = std::make_unique<ChargerAuthorizer>(
+        s.db_path, SecurityPolicy{s.allow_profile_0, s.max_auth_failures, s.auth_failure_window}, p.clock,
+        [&p](store::SecurityEventRecord event) {
+            p.writer->submit(
+                [event = std::move(event)](store::Database& db) { store::record_security_event(db, event); },
+                [](bool) {});
+        });
     p.ws_listener = std::make_unique<net::WsListener>(p.ioc, "ws", s.listen.host, s.listen.port, listener_options,
-                                                      p.charger_service->sink_factory(), p.metrics);
+                                                      p.charger_service->sink_factory(), p.metrics,
+                                                      p.authorizer->as_net_authorizer());
     if (s.tls_listen) {
         p.tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.cert_file, s.key_file, s.ca_file, s.crl_file});
         p.wss_listener = std::make_unique<net::WsListener>(p.ioc, "wss", s.tls_listen->host, s.tls_listen->port,
                                                            listener_options, p.charger_service->sink_factory(),
-                                                           p.metrics, net::UpgradeAuthorizer{}, p.tls);
+                                                           p.metrics, p.authorizer->as_net_authorizer(), p.tls);
         // SIGHUP swaps in a renewed certificate; connected chargers stay.
         p.reload_signal = std::make_unique<boost::asio::signal_set>(p.ioc, SIGHUP);
         p.watch_reload_signal();

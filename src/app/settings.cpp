@@ -88,12 +88,31 @@ void apply_file(const std::string& path, Settings& s)
     read(table, "policy.unknown_chargers", s.unknown_chargers);
     read(table, "policy.accept_unknown_id_tags", s.accept_unknown_id_tags);
     read_size(table, "store.max_batch", s.max_batch);
+    read(table, "security.allow_profile_0", s.allow_profile_0);
+    std::int64_t failures = s.max_auth_failures;
+    read(table, "security.max_auth_failures", failures);
+    if (failures <= 0 || failures > 1000) {
+        throw std::invalid_argument("security.max_auth_failures must be 1-1000");
+    }
+    s.max_auth_failures = static_cast<int>(failures);
+    read_seconds(table, "security.auth_failure_window_s", s.auth_failure_window);
+    read(table, "security.signing_ca_cert", s.signing_ca_cert);
+    read(table, "security.signing_ca_key", s.signing_ca_key);
+    std::int64_t validity = s.certificate_validity_days;
+    read(table, "security.certificate_validity_days", validity);
+    if (validity <= 0 || validity > 3650) {
+        throw std::invalid_argument("security.certificate_validity_days must be 1-3650");
+    }
+    s.certificate_validity_days = static_cast<int>(validity);
 }
 
 void check(const Settings& s)
 {
     if (s.unknown_chargers != "reject" && s.unknown_chargers != "pending" && s.unknown_chargers != "accept") {
         throw std::invalid_argument("policy.unknown_chargers must be reject, pending or accept");
+    }
+    if (s.signing_ca_cert.empty() != s.signing_ca_key.empty()) {
+        throw std::invalid_argument("security.signing_ca_cert and security.signing_ca_key go together");
     }
     if (s.tls_listen && (s.cert_file.empty() || s.key_file.empty())) {
         throw std::invalid_argument("--tls-listen needs --cert and --key");
@@ -169,6 +188,9 @@ std::optional<Settings> load_settings(int argc, char** argv)
     if (!log_level.empty()) s.log_level = log_level;
     if (dev) {
         s.dev = true;
+    }
+    if (s.dev) {
+        s.allow_profile_0 = true;
     }
     check(s);
     return s;

@@ -46,6 +46,13 @@ struct Settings {
 
     // [store]
     std::size_t max_batch = 1024;
+
+    // [security]
+    bool allow_profile_0 = false; // chargers without credentials connect unauthenticated; --dev sets it
+    int max_auth_failures = 5;
+    std::chrono::seconds auth_failure_window{60};
+    std::string signing_ca_cert, signing_ca_key; // sign chargers' CSRs; "" = queue for an external CA
+    int certificate_validity_days = 365;
 };
 
 // Parses argv (and the --config file it names). Throws std::invalid_argument

@@ -15,12 +15,16 @@
 
 namespace csms {
 
+class CertificateSigner;
+
 // Shared by every session; outlives them all.
 struct Services {
     store::Writer& writer;
     const base::Clock& clock;
     Policy policy;
     ChargerRegistry& registry;
+    // Signs SignCertificate CSRs; nullptr: they wait for an external CA.
+    const CertificateSigner* signer = nullptr;
 };
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {

@@ -39,7 +39,8 @@ std::size_t lines(const std::string& text)
 TEST_CASE("Config file: [ocpp] intervals reach the charger in BootNotification", "[e2e][config]")
 {
     TempDir dir;
-    auto config = write_config(dir, "[ocpp]\nheartbeat_interval_s = 42\nboot_retry_interval_s = 7\n");
+    auto config = write_config(
+        dir, "[security]\nallow_profile_0 = true\n[ocpp]\nheartbeat_interval_s = 42\nboot_retry_interval_s = 7\n");
     {
         CsmsdProcess dev(dir, CsmsdOptions{true, {"--config", config}, {}, std::chrono::seconds(20)});
         auto charger = connect_charger(dev.ws_port(), "CFG-1");

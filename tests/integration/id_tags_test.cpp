@@ -36,7 +36,8 @@ std::string seeded_database(const TempDir& dir)
 CsmsdOptions production_accepting_chargers(const TempDir& dir, const std::string& db)
 {
     const std::string config = dir.file("csmsd.toml");
-    std::ofstream(config) << "[policy]\nunknown_chargers = \"accept\"\naccept_unknown_id_tags = false\n";
+    std::ofstream(config) << "[security]\nallow_profile_0 = true\n[policy]\nunknown_chargers = "
+                             "\"accept\"\naccept_unknown_id_tags = false\n";
     return CsmsdOptions{false, {"--config", config}, db, std::chrono::seconds(20)};
 }
 
@@ -129,7 +130,8 @@ TEST_CASE("Authorize: a blocked tag is not accepted by writing it in lower case"
     // hence accepted, tag.
     TempDir dir;
     const std::string config = dir.file("free.toml");
-    std::ofstream(config) << "[policy]\nunknown_chargers = \"accept\"\naccept_unknown_id_tags = true\n";
+    std::ofstream(config) << "[security]\nallow_profile_0 = true\n[policy]\nunknown_chargers = "
+                             "\"accept\"\naccept_unknown_id_tags = true\n";
     CsmsdProcess csmsd(dir, CsmsdOptions{false, {"--config", config}, seeded_database(dir), std::chrono::seconds(20)});
     auto charger = accepted_charger(csmsd.ws_port(), "AUTH-3");
     CHECK(authorize(*charger, "BLOCKED-1") == R"({"idTagInfo":{"status":"Blocked"}})");

@@ -12,11 +12,6 @@ using namespace csms::test;
 
 namespace {
 
-CsmsdOptions production(std::vector<std::string> extra = {})
-{
-    return CsmsdOptions{false, std::move(extra), {}, std::chrono::seconds(20)};
-}
-
 std::string write_config(const TempDir& dir, const std::string& text)
 {
     const std::string path = dir.file("csmsd.toml");
@@ -24,12 +19,22 @@ std::string write_config(const TempDir& dir, const std::string& text)
     return path;
 }
 
+// No --dev, but chargers still connect without credentials: these tests are
+// about registration and id tags, not authentication (see security tests).
+CsmsdOptions production(const TempDir& dir, const std::string& toml = "")
+{
+    return CsmsdOptions{false,
+                        {"--config", write_config(dir, "[security]\nallow_profile_0 = true\n" + toml)},
+                        {},
+                        std::chrono::seconds(20)};
+}
+
 } // namespace
 
 TEST_CASE("BootNotification: unknown charger is Rejected unless --dev, and then refused service", "[e2e][policy]")
 {
     TempDir dir;
-    CsmsdProcess csmsd(dir, production());
+    CsmsdProcess csmsd(dir, production(dir));
     auto charger = connect_charger(csmsd.ws_port(), "STRANGER-1");
     auto reply = charger->call("BootNotification", boot_payload());
     REQUIRE(is_call_result(reply));
@@ -56,7 +61,7 @@ TEST_CASE("BootNotification: unknown charger is Rejected unless --dev, and then 
 TEST_CASE("A stranger that talks before booting is refused with SecurityError", "[e2e][policy]")
 {
     TempDir dir;
-    CsmsdProcess csmsd(dir, production());
+    CsmsdProcess csmsd(dir, production(dir));
     auto charger = connect_charger(csmsd.ws_port(), "NOBOOT-1");
     CHECK(error_code(charger->call("Heartbeat", "{}")) == "SecurityError");
     CHECK(error_code(charger->call("MeterValues", meter_values_payload(1, test_time(0), "10"))) == "SecurityError");
@@ -67,7 +72,7 @@ TEST_CASE("A stranger that talks before booting is refused with SecurityError", 
 TEST_CASE("policy.unknown_chargers = pending: Pending, then SecurityError until accepted", "[e2e][policy]")
 {
     TempDir dir;
-    CsmsdProcess csmsd(dir, production({"--config", write_config(dir, "[policy]\nunknown_chargers = \"pending\"\n")}));
+    CsmsdProcess csmsd(dir, production(dir, "[policy]\nunknown_chargers = \"pending\"\n"));
     auto charger = connect_charger(csmsd.ws_port(), "PENDING-1");
     CHECK(boot(*charger) == "Pending");
     CHECK(error_code(charger->call("Heartbeat", "{}")) == "SecurityError");
@@ -76,8 +81,8 @@ TEST_CASE("policy.unknown_chargers = pending: Pending, then SecurityError until 
 TEST_CASE("Authorize: unknown id tag is Invalid for an accepted charger without --dev", "[e2e][policy]")
 {
     TempDir dir;
-    CsmsdProcess csmsd(dir, production({"--config", write_config(dir, "[policy]\nunknown_chargers = \"accept\"\n"
-                                                                      "accept_unknown_id_tags = false\n")}));
+    CsmsdProcess csmsd(dir, production(dir, "[policy]\nunknown_chargers = \"accept\"\n"
+                                            "accept_unknown_id_tags = false\n"));
     auto charger = accepted_charger(csmsd.ws_port(), "POLICY-1");
     auto authorize = charger->call("Authorize", R"({"idTag":"NOBODY"})");
     REQUIRE(is_call_result(authorize));
@@ -104,7 +109,7 @@ TEST_CASE("A charger registered in --dev stays accepted under the production pol
         REQUIRE(status);
         CHECK(status->success());
     }
-    CsmsdProcess csmsd(dir, production());
+    CsmsdProcess csmsd(dir, production(dir));
     auto known = connect_charger(csmsd.ws_port(), "KNOWN-1");
     CHECK(boot(*known) == "Accepted");
     CHECK(is_call_result(known->call("Heartbeat", "{}")));

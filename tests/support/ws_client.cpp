@@ -7,7 +7,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -23,24 +25,81 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+namespace ssl = asio::ssl;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 } // namespace ws_detail
 
 class WsClientImpl {
 public:
-    WsClientImpl() : ws_(ioc_) {}
-    ~WsClientImpl()
+    virtual ~WsClientImpl() = default;
+    virtual ConnectResult connect(std::uint16_t port, const std::string& path, const ConnectOptions& options,
+                                  std::chrono::milliseconds limit) = 0;
+    virtual bool send_text(const std::string& text, std::chrono::milliseconds limit) = 0;
+    virtual bool send_binary(const std::string& data, std::chrono::milliseconds limit) = 0;
+    virtual ReadResult read(std::chrono::milliseconds limit) = 0;
+    virtual rapidjson::Document call(const std::string& action, const std::string& payload_json,
+                                     std::chrono::milliseconds limit) = 0;
+    virtual rapidjson::Document send_and_wait(const std::string& frame, const std::string& id,
+                                              std::chrono::milliseconds limit) = 0;
+    virtual ReadResult wait_closed(std::chrono::milliseconds limit) = 0;
+    virtual void close(std::chrono::milliseconds limit) = 0;
+    virtual bool is_closed() const = 0;
+    virtual const std::deque<std::string>& unmatched() const = 0;
+};
+
+namespace {
+
+std::shared_ptr<ws_detail::ssl::context> client_tls_context(const ConnectOptions& options)
+{
+    namespace ssl = ws_detail::ssl;
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    if (options.max_tls_version != 0) {
+        SSL_CTX_set_security_level(ctx->native_handle(), 0); // let OpenSSL offer TLS 1.1 at all
+        SSL_CTX_set_min_proto_version(ctx->native_handle(), 0);
+        SSL_CTX_set_max_proto_version(ctx->native_handle(), options.max_tls_version);
+    }
+    if (!options.ca_file.empty()) {
+        ctx->load_verify_file(options.ca_file);
+        ctx->set_verify_mode(ssl::verify_peer);
+    }
+    if (!options.client_certificate.empty()) {
+        ctx->use_certificate_chain_file(options.client_certificate);
+        ctx->use_private_key_file(options.client_key, ssl::context::pem);
+    }
+    return ctx;
+}
+
+template <class Stream> Stream make_client_stream(boost::asio::io_context& ioc, ws_detail::ssl::context* tls)
+{
+    if constexpr (std::is_same_v<Stream, ws_detail::TlsStream>) {
+        return Stream(ioc, *tls);
+    } else {
+        return Stream(ioc);
+    }
+}
+
+} // namespace
+
+template <class Stream> class WsClientImplT final : public WsClientImpl {
+public:
+    explicit WsClientImplT(std::shared_ptr<ws_detail::ssl::context> tls = nullptr)
+        : tls_(std::move(tls)), ws_(make_client_stream<Stream>(ioc_, tls_.get()))
+    {
+    }
+    ~WsClientImplT() override
     {
         boost::system::error_code ignored;
         ws_detail::beast::get_lowest_layer(ws_).socket().close(ignored);
         ioc_.restart();
         ioc_.poll();
     }
-    WsClientImpl(const WsClientImpl&) = delete;
-    WsClientImpl& operator=(const WsClientImpl&) = delete;
+    WsClientImplT(const WsClientImplT&) = delete;
+    WsClientImplT& operator=(const WsClientImplT&) = delete;
 
     // Connects to ws://127.0.0.1:port{path}; an empty subprotocol offers none.
-    ConnectResult connect(std::uint16_t port, const std::string& path, const std::string& subprotocol,
-                          std::chrono::milliseconds limit)
+    ConnectResult connect(std::uint16_t port, const std::string& path, const ConnectOptions& options,
+                          std::chrono::milliseconds limit) override
     {
         using namespace ws_detail;
         auto deadline = Clock::now() + limit;
@@ -58,9 +117,26 @@ public:
             abort_io();
             return result;
         }
-        ws_.set_option(websocket::stream_base::decorator([subprotocol](websocket::request_type& request) {
-            if (!subprotocol.empty()) {
-                request.set(http::field::sec_websocket_protocol, subprotocol);
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+            auto& tls = ws_.next_layer();
+            SSL_set_tlsext_host_name(tls.native_handle(), "localhost");
+            done = false;
+            tls.async_handshake(ssl::stream_base::client, [&](boost::system::error_code ec) {
+                error = ec;
+                done = true;
+            });
+            if (!run_until([&] { return done; }, deadline) || error) {
+                result.error = done ? "tls: " + error.message() : "tls: timeout";
+                abort_io();
+                return result;
+            }
+        }
+        ws_.set_option(websocket::stream_base::decorator([options](websocket::request_type& request) {
+            if (!options.subprotocol.empty()) {
+                request.set(http::field::sec_websocket_protocol, options.subprotocol);
+            }
+            if (!options.authorization.empty()) {
+                request.set(http::field::authorization, options.authorization);
             }
         }));
         done = false;
@@ -85,11 +161,17 @@ public:
         return result;
     }
 
-    bool send_text(const std::string& text, std::chrono::milliseconds limit) { return send(text, true, limit); }
-    bool send_binary(const std::string& data, std::chrono::milliseconds limit) { return send(data, false, limit); }
+    bool send_text(const std::string& text, std::chrono::milliseconds limit) override
+    {
+        return send(text, true, limit);
+    }
+    bool send_binary(const std::string& data, std::chrono::milliseconds limit) override
+    {
+        return send(data, false, limit);
+    }
 
     // The next message from the server, or closed, or timeout.
-    ReadResult read(std::chrono::milliseconds limit)
+    ReadResult read(std::chrono::milliseconds limit) override
     {
         run_until([this] { return !inbox_.empty() || closed_; }, ws_detail::Clock::now() + limit);
         ReadResult r;
@@ -111,7 +193,7 @@ public:
     // Sends a CALL and returns the reply with the same unique id, parsed;
     // throws when none comes within the limit.
     rapidjson::Document call(const std::string& action, const std::string& payload_json,
-                             std::chrono::milliseconds limit)
+                             std::chrono::milliseconds limit) override
     {
         std::string id = "t-" + std::to_string(++call_number_);
         rapidjson::Document payload;
@@ -131,7 +213,8 @@ public:
     }
 
     // Sends any text and returns the reply carrying unique id `id`.
-    rapidjson::Document send_and_wait(const std::string& frame, const std::string& id, std::chrono::milliseconds limit)
+    rapidjson::Document send_and_wait(const std::string& frame, const std::string& id,
+                                      std::chrono::milliseconds limit) override
     {
         auto deadline = ws_detail::Clock::now() + limit;
         if (!send_text(frame, limit)) {
@@ -156,7 +239,7 @@ public:
     }
 
     // Waits until the server closes the connection.
-    ReadResult wait_closed(std::chrono::milliseconds limit)
+    ReadResult wait_closed(std::chrono::milliseconds limit) override
     {
         auto deadline = ws_detail::Clock::now() + limit;
         for (;;) {
@@ -170,7 +253,7 @@ public:
     }
 
     // A polite close from our side (code 1000), waiting for the echo.
-    void close(std::chrono::milliseconds limit)
+    void close(std::chrono::milliseconds limit) override
     {
         using namespace ws_detail;
         if (!open_ || closed_) {
@@ -181,8 +264,8 @@ public:
         run_until([&] { return done && closed_; }, Clock::now() + limit);
     }
 
-    bool is_closed() const { return closed_; }
-    const std::deque<std::string>& unmatched() const { return unmatched_; }
+    bool is_closed() const override { return closed_; }
+    const std::deque<std::string>& unmatched() const override { return unmatched_; }
 
 private:
     bool send(const std::string& data, bool text, std::chrono::milliseconds limit)
@@ -258,7 +341,8 @@ private:
     }
 
     boost::asio::io_context ioc_;
-    ws_detail::websocket::stream<ws_detail::beast::tcp_stream> ws_;
+    std::shared_ptr<ws_detail::ssl::context> tls_;
+    ws_detail::websocket::stream<Stream> ws_;
     ws_detail::websocket::response_type response_;
     ws_detail::beast::flat_buffer buffer_;
     std::deque<ReadResult> inbox_;
@@ -270,14 +354,28 @@ private:
     std::uint64_t call_number_ = 0;
 };
 
-WsClient::WsClient() : impl_(std::make_unique<WsClientImpl>()) {}
+WsClient::WsClient() : impl_(std::make_unique<WsClientImplT<ws_detail::PlainStream>>()) {}
 WsClient::~WsClient() = default;
 
 ConnectResult WsClient::connect(std::uint16_t port, const std::string& path, const std::string& subprotocol,
                                 std::chrono::milliseconds limit)
 {
-    return impl_->connect(port, path, subprotocol, limit);
+    ConnectOptions options;
+    options.subprotocol = subprotocol;
+    return connect(port, path, options, limit);
 }
+
+ConnectResult WsClient::connect(std::uint16_t port, const std::string& path, const ConnectOptions& options,
+                                std::chrono::milliseconds limit)
+{
+    if (options.tls) {
+        impl_ = std::make_unique<WsClientImplT<ws_detail::TlsStream>>(client_tls_context(options));
+    } else {
+        impl_ = std::make_unique<WsClientImplT<ws_detail::PlainStream>>();
+    }
+    return impl_->connect(port, path, options, limit);
+}
+
 bool WsClient::send_text(const std::string& text, std::chrono::milliseconds limit)
 {
     return impl_->send_text(text, limit);
@@ -315,6 +413,15 @@ bool WsClient::is_closed() const
 const std::deque<std::string>& WsClient::unmatched() const
 {
     return impl_->unmatched();
+}
+
+std::string basic_authorization(const std::string& user, const std::string& password)
+{
+    std::string plain = user + ":" + password;
+    std::string encoded;
+    encoded.resize(boost::beast::detail::base64::encoded_size(plain.size()));
+    encoded.resize(boost::beast::detail::base64::encode(encoded.data(), plain.data(), plain.size()));
+    return "Basic " + encoded;
 }
 
 } // namespace csms::test

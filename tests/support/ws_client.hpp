@@ -44,6 +44,20 @@ inline std::string to_string(ReadStatus s)
     return "?";
 }
 
+// How to connect: subprotocol, credentials, and TLS for wss.
+struct ConnectOptions {
+    std::string subprotocol = "ocpp1.6"; // "" offers none
+    std::string authorization;           // the Authorization header, "" = none
+    bool tls = false;
+    std::string ca_file;            // verify the server against this CA
+    std::string client_certificate; // PEM; "" = no client certificate
+    std::string client_key;
+    int max_tls_version = 0; // e.g. TLS1_1_VERSION (0x0302) to offer only TLS 1.1; 0 = default
+};
+
+// "Basic base64(user:password)".
+std::string basic_authorization(const std::string& user, const std::string& password);
+
 class WsClientImpl;
 
 class WsClient {
@@ -55,6 +69,9 @@ public:
 
     // Connects to ws://127.0.0.1:port{path}; an empty subprotocol offers none.
     ConnectResult connect(std::uint16_t port, const std::string& path, const std::string& subprotocol = "ocpp1.6",
+                          std::chrono::milliseconds limit = 5s);
+    // The same with credentials and TLS: wss://localhost:port{path}.
+    ConnectResult connect(std::uint16_t port, const std::string& path, const ConnectOptions& options,
                           std::chrono::milliseconds limit = 5s);
     bool send_text(const std::string& text, std::chrono::milliseconds limit = 5s);
     bool send_binary(const std::string& data, std::chrono::milliseconds limit = 5s);

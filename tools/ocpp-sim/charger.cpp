@@ -1,6 +1,8 @@
 #include "charger.hpp"
 
 #include "ocpp/frame.hpp"
+#include "options.hpp"
+#include "tls_client.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -8,10 +10,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <deque>
 #include <exception>
 #include <optional>
+#include <type_traits>
 
 namespace csms::sim {
 namespace {
@@ -27,24 +31,31 @@ constexpr std::string_view subprotocol = "ocpp1.6";
 // Far above any OCPP 1.6 message a central system sends.
 constexpr std::size_t read_message_max = 1024 * 1024;
 
-class WsCharger final : public Charger, public std::enable_shared_from_this<WsCharger> {
+// Stream is beast::tcp_stream (ws://) or TlsStream (wss://); the TLS
+// handshake between TCP connect and WebSocket upgrade is the only difference.
+template <class Stream> class WsCharger final : public Charger, public std::enable_shared_from_this<WsCharger<Stream>> {
 public:
-    WsCharger(net::io_context& ioc, std::shared_ptr<const Endpoints> endpoints, ChargerSettings settings, FrameLog& log,
-              const base::Clock& clock, std::function<void()> on_done)
-        : ws_(net::make_strand(ioc)), timer_(ws_.get_executor()), endpoints_(std::move(endpoints)),
-          settings_(std::move(settings)), log_(log), scenario_(settings_.scenario, clock), on_done_(std::move(on_done))
+    static constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
+    // stream_args construct the stream: the strand, then for TLS the context.
+    template <class... StreamArgs>
+    WsCharger(std::shared_ptr<const Endpoints> endpoints, std::shared_ptr<TlsClient> tls, ChargerSettings settings,
+              FrameLog& log, const base::Clock& clock, std::function<void()> on_done, StreamArgs&&... stream_args)
+        : ws_(std::forward<StreamArgs>(stream_args)...), timer_(ws_.get_executor()), endpoints_(std::move(endpoints)),
+          tls_(std::move(tls)), settings_(std::move(settings)), log_(log), scenario_(settings_.scenario, clock),
+          on_done_(std::move(on_done))
     {
         stats_.charge_point_id = settings_.scenario.charge_point_id;
     }
 
     void start() override
     {
-        net::dispatch(ws_.get_executor(), beast::bind_front_handler(&WsCharger::do_start, shared_from_this()));
+        net::dispatch(ws_.get_executor(), beast::bind_front_handler(&WsCharger::do_start, this->shared_from_this()));
     }
 
     void stop() override
     {
-        net::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->do_stop(); });
+        net::dispatch(ws_.get_executor(), [self = this->shared_from_this()] { self->do_stop(); });
     }
 
     const ChargerStats& stats() const override { return stats_; }
@@ -78,6 +89,13 @@ private:
         state_ = State::done;
         finished_ = true;
         timer_.cancel();
+        if (!stats_.connected) {
+            // A refused upgrade or TLS handshake leaves the socket open: close
+            // it, so neither the server nor io_context::run() waits on it.
+            error_code ignored;
+            beast::get_lowest_layer(ws_).expires_never();
+            beast::get_lowest_layer(ws_).socket().close(ignored);
+        }
         if (on_done_) {
             auto done = std::move(on_done_);
             on_done_ = nullptr;
@@ -90,7 +108,7 @@ private:
         state_ = State::connecting;
         if (settings_.start_delay.count() > 0) {
             timer_.expires_after(settings_.start_delay);
-            timer_.async_wait(beast::bind_front_handler(&WsCharger::on_start_delay, shared_from_this()));
+            timer_.async_wait(beast::bind_front_handler(&WsCharger::on_start_delay, this->shared_from_this()));
             return;
         }
         do_connect();
@@ -125,9 +143,11 @@ private:
         if (stop_requested_) {
             return finish();
         }
+        stats_.connect_started = std::chrono::steady_clock::now();
+        // Bounds TCP connect and TLS handshake together.
         beast::get_lowest_layer(ws_).expires_after(settings_.call_timeout);
         beast::get_lowest_layer(ws_).async_connect(
-            *endpoints_, beast::bind_front_handler(&WsCharger::on_connect, shared_from_this()));
+            *endpoints_, beast::bind_front_handler(&WsCharger::on_connect, this->shared_from_this()));
     }
 
     void on_connect(error_code ec, const tcp::endpoint&)
@@ -142,33 +162,87 @@ private:
         // Nagle's delay would show up as reply latency that is not the server's.
         error_code ignored;
         beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
-        // The websocket stream has its own timeouts from here on.
-        beast::get_lowest_layer(ws_).expires_never();
+        if constexpr (is_tls) {
+            if (auto error = tls_->prepare(ws_.next_layer(), id())) {
+                fail(std::move(*error));
+                return finish();
+            }
+            ws_.next_layer().async_handshake(
+                net::ssl::stream_base::client,
+                beast::bind_front_handler(&WsCharger::on_tls_handshake, this->shared_from_this()));
+        } else {
+            start_upgrade();
+        }
+    }
+
+    void on_tls_handshake(error_code ec)
+    {
+        if (ec) {
+            if constexpr (is_tls) {
+                fail(ec == beast::error::timeout ? "tls: handshake timed out" : tls_failure(ws_.next_layer(), ec));
+            }
+            return finish();
+        }
+        if (stop_requested_) {
+            return finish();
+        }
+        start_upgrade();
+    }
+
+    void start_upgrade()
+    {
+        // The TCP stream's deadline bounds the upgrade too: Beast's own
+        // handshake timer would stay armed after a refused upgrade (401) and
+        // hold the run open until it expired. The websocket stream takes over
+        // the timeouts once open.
+        beast::get_lowest_layer(ws_).expires_after(settings_.call_timeout);
         auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
-        // Bounds the opening and the closing handshake alike, so an unresponsive
-        // server cannot hold a charger longer than one call would.
-        timeouts.handshake_timeout = settings_.call_timeout;
+        timeouts.handshake_timeout = websocket::stream_base::none();
         ws_.set_option(timeouts);
-        ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-            req.set(http::field::sec_websocket_protocol, subprotocol);
-            req.set(http::field::user_agent, "ocpp-sim");
-        }));
+        ws_.set_option(
+            websocket::stream_base::decorator([authorization = settings_.authorization](websocket::request_type& req) {
+                req.set(http::field::sec_websocket_protocol, subprotocol);
+                req.set(http::field::user_agent, "ocpp-sim");
+                if (!authorization.empty()) {
+                    req.set(http::field::authorization, authorization);
+                }
+            }));
+        if (log_.enabled()) {
+            // The credentials themselves are never logged.
+            log_.line(id(), '*',
+                      "upgrade GET " + settings_.target +
+                          (settings_.authorization.empty() ? "" : " with Basic auth (user " + id() + ")"));
+        }
         ws_.read_message_max(read_message_max);
         ws_.async_handshake(response_, settings_.host_header, settings_.target,
-                            beast::bind_front_handler(&WsCharger::on_handshake, shared_from_this()));
+                            beast::bind_front_handler(&WsCharger::on_handshake, this->shared_from_this()));
     }
 
     void on_handshake(error_code ec)
     {
         if (ec) {
-            std::string reason = "handshake: " + ec.message();
-            if (response_.result_int() != 0) {
-                reason += " (HTTP " + std::to_string(response_.result_int()) + ")";
-            }
-            fail(std::move(reason));
+            fail(upgrade_failure(ec));
             return finish();
         }
+        stats_.opened = std::chrono::steady_clock::now();
         stats_.connected = true;
+        beast::get_lowest_layer(ws_).expires_never();
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
+        // Bounds the closing handshake, so an unresponsive server cannot hold
+        // a charger longer than one call would.
+        timeouts.handshake_timeout = settings_.call_timeout;
+        ws_.set_option(timeouts);
+        if (log_.enabled()) {
+            const auto us =
+                std::chrono::duration_cast<std::chrono::microseconds>(stats_.opened - stats_.connect_started).count();
+            std::string line =
+                "open after " + std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) + " ms";
+            if constexpr (is_tls) {
+                SSL* ssl = ws_.next_layer().native_handle();
+                line += std::string(" (") + SSL_get_version(ssl) + " " + SSL_get_cipher_name(ssl) + ")";
+            }
+            log_.line(id(), '*', line);
+        }
         state_ = State::open;
         ws_.text(true);
         do_read();
@@ -183,6 +257,26 @@ private:
         guarded([this] { send_next_call(); });
     }
 
+    // "http 401 Unauthorized" when the server declined the upgrade; the TLS
+    // layer's own failures (an mTLS refusal arrives as an alert only after a
+    // TLS 1.3 client has finished its handshake) read "tls: ...".
+    std::string upgrade_failure(const error_code& ec)
+    {
+        if (const unsigned status = response_.result_int(); status != 0 && status != 101) {
+            std::string out = "http " + std::to_string(status);
+            if (!response_.reason().empty()) {
+                out += " " + std::string(response_.reason());
+            }
+            return out;
+        }
+        if constexpr (is_tls) {
+            if (is_tls_error(ec)) {
+                return tls_failure(ws_.next_layer(), ec);
+            }
+        }
+        return "handshake: " + ec.message();
+    }
+
     // Nothing may escape a completion handler: it would end io_context::run()
     // on this thread and strand every other charger served by it.
     template <class F> void guarded(F&& f)
@@ -195,7 +289,10 @@ private:
         }
     }
 
-    void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WsCharger::on_read, shared_from_this())); }
+    void do_read()
+    {
+        ws_.async_read(buffer_, beast::bind_front_handler(&WsCharger::on_read, this->shared_from_this()));
+    }
 
     void on_read(error_code ec, std::size_t)
     {
@@ -212,10 +309,13 @@ private:
     void on_read_ended(error_code ec)
     {
         if (state_ == State::open) {
+            const std::string when = holding_ ? " during the hold" : "";
             if (ec == websocket::error::closed) {
-                fail("server closed the connection (code " + std::to_string(ws_.reason().code) + ")");
+                fail("server closed the connection" + when + " (code " + std::to_string(ws_.reason().code) + ")");
+            } else if constexpr (is_tls) {
+                fail((is_tls_error(ec) ? tls_failure(ws_.next_layer(), ec) : "read: " + ec.message()) + when);
             } else {
-                fail("read: " + ec.message());
+                fail("read: " + ec.message() + when);
             }
             if (pending_) {
                 // The reply is never coming: that is an error, not a silent drop.
@@ -287,10 +387,32 @@ private:
             return begin_close();
         }
         if (scenario_.done()) {
+            if (settings_.hold.count() > 0) {
+                return start_hold();
+            }
             stats_.completed = true;
             return begin_close();
         }
         send_next_call();
+    }
+
+    // Script done: stay connected, answering the server's CALLs (the read
+    // loop does that), and count as completed only if the hold ends on our side.
+    void start_hold()
+    {
+        holding_ = true;
+        timer_.expires_after(settings_.hold);
+        timer_.async_wait(beast::bind_front_handler(&WsCharger::on_hold_end, this->shared_from_this()));
+    }
+
+    void on_hold_end(error_code ec)
+    {
+        if (ec || !holding_ || state_ != State::open) {
+            return;
+        }
+        holding_ = false;
+        stats_.completed = true;
+        begin_close();
     }
 
     void send_next_call()
@@ -301,7 +423,8 @@ private:
         std::string text = ocpp::serialize_call(pending.unique_id, call.action, call.payload);
         ++stats_.calls;
         timer_.expires_after(settings_.call_timeout);
-        timer_.async_wait([self = shared_from_this(), seq = pending.seq](error_code ec) { self->on_timeout(ec, seq); });
+        timer_.async_wait(
+            [self = this->shared_from_this(), seq = pending.seq](error_code ec) { self->on_timeout(ec, seq); });
         pending_ = std::move(pending);
         enqueue(std::move(text));
     }
@@ -332,7 +455,7 @@ private:
     void do_write()
     {
         ws_.async_write(net::buffer(queue_.front()),
-                        beast::bind_front_handler(&WsCharger::on_write, shared_from_this()));
+                        beast::bind_front_handler(&WsCharger::on_write, this->shared_from_this()));
     }
 
     void on_write(error_code ec, std::size_t)
@@ -360,6 +483,7 @@ private:
             return;
         }
         state_ = State::closing;
+        holding_ = false;
         pending_.reset();
         timer_.cancel();
         // Beast allows no close while a write is in flight; close after it.
@@ -374,7 +498,7 @@ private:
     {
         close_pending_ = false;
         ws_.async_close(websocket::close_code::normal,
-                        beast::bind_front_handler(&WsCharger::on_close, shared_from_this()));
+                        beast::bind_front_handler(&WsCharger::on_close, this->shared_from_this()));
     }
 
     void on_close(error_code ec)
@@ -386,9 +510,10 @@ private:
         }
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
-    net::steady_timer timer_; // start delay, then the call timeout
+    websocket::stream<Stream> ws_;
+    net::steady_timer timer_; // start delay, then the call timeout, then the hold
     std::shared_ptr<const Endpoints> endpoints_;
+    std::shared_ptr<TlsClient> tls_; // null for ws://
     ChargerSettings settings_;
     FrameLog& log_;
     Scenario scenario_;
@@ -403,16 +528,23 @@ private:
     bool close_pending_ = false;
     bool finished_ = false;
     bool stop_requested_ = false;
+    bool holding_ = false;
     ChargerStats stats_;
 };
 
 } // namespace
 
 std::shared_ptr<Charger> make_charger(boost::asio::io_context& ioc, std::shared_ptr<const Endpoints> endpoints,
-                                      ChargerSettings settings, FrameLog& log, const base::Clock& clock,
-                                      std::function<void()> on_done)
+                                      std::shared_ptr<TlsClient> tls, ChargerSettings settings, FrameLog& log,
+                                      const base::Clock& clock, std::function<void()> on_done)
 {
-    return std::make_shared<WsCharger>(ioc, std::move(endpoints), std::move(settings), log, clock, std::move(on_done));
+    if (tls) {
+        auto& context = tls->context();
+        return std::make_shared<WsCharger<TlsStream>>(std::move(endpoints), std::move(tls), std::move(settings), log,
+                                                      clock, std::move(on_done), net::make_strand(ioc), context);
+    }
+    return std::make_shared<WsCharger<beast::tcp_stream>>(std::move(endpoints), nullptr, std::move(settings), log,
+                                                          clock, std::move(on_done), net::make_strand(ioc));
 }
 
 } // namespace csms::sim

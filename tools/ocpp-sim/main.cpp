@@ -1,6 +1,7 @@
 // ocpp-sim: drives N simulated charge points through a scripted OCPP 1.6J
 // session against a central system and reports what came back.
-// Exit code: 0 every charger completed as expected, 1 otherwise, 2 bad arguments.
+// Exit code: 0 every charger completed as expected, 1 otherwise, 2 bad arguments
+// (including an unreadable --ca-file or a client key that does not match).
 #include "charger.hpp"
 #include "frame_log.hpp"
 #include "options.hpp"
@@ -16,8 +17,10 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <thread>
+#include <variant>
 
 namespace {
 
@@ -61,6 +64,17 @@ int run(const Options& options, const WsUrl& url)
     }
     auto endpoints = std::make_shared<Endpoints>(resolved.begin(), resolved.end());
 
+    std::shared_ptr<TlsClient> tls;
+    if (url.tls) {
+        auto made =
+            make_tls_client({url.host, options.ca_file, options.client_cert_pattern, options.client_key_pattern});
+        if (auto* error = std::get_if<std::string>(&made)) {
+            std::fprintf(stderr, "ocpp-sim: error: %s\n", error->c_str());
+            return exit_usage;
+        }
+        tls = std::get<std::shared_ptr<TlsClient>>(std::move(made));
+    }
+
     // With --json, stdout carries the one summary line only.
     FrameLog log(options.json ? stderr : stdout, options.verbose || options.chargers == 1);
     csms::base::SystemClock clock;
@@ -82,6 +96,7 @@ int run(const Options& options, const WsUrl& url)
         settings.scenario.id_tag = options.id_tag.value_or(default_id_tag(i));
         settings.scenario.sessions = options.sessions;
         settings.scenario.meter_values = options.meter_values;
+        settings.scenario.boot_only = options.connect_only;
         settings.host_header = url.host_header;
         settings.target = url.path + "/" + settings.scenario.charge_point_id;
         if (options.connect_rate > 0) {
@@ -89,7 +104,13 @@ int run(const Options& options, const WsUrl& url)
                 static_cast<std::int64_t>(static_cast<double>(i - 1) * 1'000'000.0 / options.connect_rate));
         }
         settings.call_timeout = std::chrono::milliseconds(options.call_timeout_ms);
-        chargers.push_back(make_charger(ioc, endpoints, std::move(settings), log, clock, on_done));
+        settings.hold = std::chrono::milliseconds(static_cast<std::int64_t>(options.hold_seconds * 1000.0));
+        if (options.password_pattern) {
+            settings.authorization =
+                basic_authorization(settings.scenario.charge_point_id,
+                                    expand_pattern(*options.password_pattern, settings.scenario.charge_point_id));
+        }
+        chargers.push_back(make_charger(ioc, endpoints, tls, std::move(settings), log, clock, on_done));
     }
 
     signals.async_wait([&](const boost::system::error_code& error, int) {
@@ -151,6 +172,19 @@ int main(int argc, char** argv)
     app.add_option("--call-timeout-ms", options.call_timeout_ms, "Time to wait for each reply")
         ->capture_default_str()
         ->check(CLI::Range(1, 86'400'000));
+    app.add_option("--ca-file", options.ca_file, "CA certificate(s), PEM, to verify a wss:// server (required for wss)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--client-cert", options.client_cert_pattern,
+                   "Client certificate chain, PEM, for mutual TLS; {id} = charger id, e.g. certs/clients/{id}.crt");
+    app.add_option("--client-key", options.client_key_pattern, "Client private key, PEM; {id} = charger id");
+    app.add_option("--password", options.password_pattern,
+                   "HTTP Basic auth on the upgrade: user = charger id, this password; {id} = charger id");
+    app.add_option("--hold-seconds", options.hold_seconds,
+                   "After the script, keep the connection open this long, answering the server's calls")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 31'536'000.0));
+    app.add_flag("--connect-only", options.connect_only,
+                 "Script is BootNotification only (no charging session); then --hold-seconds");
     app.add_flag("--verbose,-v", options.verbose, "Print every frame (automatic with one charger)");
     app.add_flag("--json", options.json, "Print the summary as one JSON line");
 

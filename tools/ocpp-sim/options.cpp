@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace csms::sim {
@@ -30,14 +31,16 @@ bool all_digits(std::string_view s)
 
 std::variant<WsUrl, std::string> parse_ws_url(std::string_view url)
 {
-    constexpr std::string_view scheme = "ws://";
-    if (url.starts_with("wss://")) {
-        return std::string("wss:// is not supported yet; use ws://");
+    WsUrl out;
+    std::string_view rest;
+    if (url.starts_with("ws://")) {
+        rest = url.substr(5);
+    } else if (url.starts_with("wss://")) {
+        out.tls = true;
+        rest = url.substr(6);
+    } else {
+        return "--url must start with ws:// or wss://, got '" + std::string(url) + "'";
     }
-    if (!url.starts_with(scheme)) {
-        return "--url must start with ws://, got '" + std::string(url) + "'";
-    }
-    std::string_view rest = url.substr(scheme.size());
     std::size_t slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
     std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
@@ -48,7 +51,6 @@ std::variant<WsUrl, std::string> parse_ws_url(std::string_view url)
         return std::string("--url must not have a query or fragment");
     }
 
-    WsUrl out;
     std::string_view port;
     if (authority.starts_with('[')) {
         std::size_t close = authority.find(']');
@@ -74,7 +76,7 @@ std::variant<WsUrl, std::string> parse_ws_url(std::string_view url)
         return std::string("--url has no host");
     }
     if (port.empty()) {
-        port = "80";
+        port = out.tls ? "443" : "80";
     } else if (!all_digits(port) || port.size() > 5 || std::stoi(std::string(port)) > 65535) {
         return "--url has a bad port '" + std::string(port) + "'";
     }
@@ -93,8 +95,23 @@ std::optional<std::string> validate(const Options& options)
     if (options.id_tag && (options.id_tag->empty() || options.id_tag->size() > 20)) {
         return std::string("--id-tag must be 1 to 20 characters");
     }
-    if (auto url = parse_ws_url(options.url); std::holds_alternative<std::string>(url)) {
-        return std::get<std::string>(url);
+    auto url = parse_ws_url(options.url);
+    if (auto* error = std::get_if<std::string>(&url)) {
+        return *error;
+    }
+    const bool tls = std::get<WsUrl>(url).tls;
+    if (tls && options.ca_file.empty()) {
+        return std::string("a wss:// URL needs --ca-file to verify the server certificate");
+    }
+    if (!tls &&
+        (!options.ca_file.empty() || !options.client_cert_pattern.empty() || !options.client_key_pattern.empty())) {
+        return std::string("--ca-file, --client-cert and --client-key need a wss:// URL");
+    }
+    if (options.client_cert_pattern.empty() != options.client_key_pattern.empty()) {
+        return std::string("--client-cert and --client-key go together");
+    }
+    if (options.password_pattern && options.password_pattern->empty()) {
+        return std::string("--password must not be empty");
     }
     return std::nullopt;
 }
@@ -107,6 +124,54 @@ std::string charger_id(std::string_view prefix, int number)
 std::string default_id_tag(int number)
 {
     return "TAG-" + padded(number);
+}
+
+std::string expand_pattern(std::string_view pattern, std::string_view id)
+{
+    constexpr std::string_view placeholder = "{id}";
+    std::string out;
+    out.reserve(pattern.size() + id.size());
+    for (std::size_t at = 0;;) {
+        std::size_t hit = pattern.find(placeholder, at);
+        out.append(pattern.substr(at, hit - at));
+        if (hit == std::string_view::npos) {
+            return out;
+        }
+        out.append(id);
+        at = hit + placeholder.size();
+    }
+}
+
+std::string basic_authorization(std::string_view user, std::string_view password)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string plain;
+    plain.reserve(user.size() + 1 + password.size());
+    plain.append(user).append(1, ':').append(password);
+
+    std::string out = "Basic ";
+    out.reserve(out.size() + (plain.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= plain.size(); i += 3) {
+        auto n = static_cast<std::uint32_t>(static_cast<unsigned char>(plain[i])) << 16 |
+                 static_cast<std::uint32_t>(static_cast<unsigned char>(plain[i + 1])) << 8 |
+                 static_cast<std::uint32_t>(static_cast<unsigned char>(plain[i + 2]));
+        out += alphabet[n >> 18 & 63];
+        out += alphabet[n >> 12 & 63];
+        out += alphabet[n >> 6 & 63];
+        out += alphabet[n & 63];
+    }
+    if (std::size_t left = plain.size() - i; left > 0) {
+        auto n = static_cast<std::uint32_t>(static_cast<unsigned char>(plain[i])) << 16;
+        if (left == 2) {
+            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(plain[i + 1])) << 8;
+        }
+        out += alphabet[n >> 18 & 63];
+        out += alphabet[n >> 12 & 63];
+        out += left == 2 ? alphabet[n >> 6 & 63] : '=';
+        out += '=';
+    }
+    return out;
 }
 
 } // namespace csms::sim

@@ -21,10 +21,21 @@ struct Options {
     int call_timeout_ms = 10'000;
     bool verbose = false;
     bool json = false;
+
+    // TLS (wss:// only). The patterns may hold "{id}", replaced by the charger id.
+    std::string ca_file; // required for wss://
+    std::string client_cert_pattern;
+    std::string client_key_pattern;
+    // HTTP Basic auth on the upgrade: user = charger id, password from the pattern.
+    std::optional<std::string> password_pattern;
+
+    double hold_seconds = 0;   // keep the connection open after the script
+    bool connect_only = false; // script is BootNotification only
 };
 
-// ws://HOST[:PORT][/PATH]; the charger id is appended to PATH.
+// ws[s]://HOST[:PORT][/PATH]; the charger id is appended to PATH.
 struct WsUrl {
+    bool tls = false; // wss://
     std::string host; // without brackets for IPv6 literals
     std::string port;
     std::string path;        // never ends in '/'; may be empty
@@ -40,5 +51,11 @@ std::optional<std::string> validate(const Options& options);
 // "{prefix}-0001": at least four digits, so ids sort in charger order.
 std::string charger_id(std::string_view prefix, int number);
 std::string default_id_tag(int number);
+
+// The pattern with every "{id}" replaced by id.
+std::string expand_pattern(std::string_view pattern, std::string_view id);
+
+// The value of the Authorization header: "Basic " + base64(user ":" password).
+std::string basic_authorization(std::string_view user, std::string_view password);
 
 } // namespace csms::sim

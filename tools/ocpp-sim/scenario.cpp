@@ -86,6 +86,10 @@ std::optional<std::string> bad_current_time(std::string_view action, const Value
 
 Scenario::Scenario(ScenarioConfig config, const base::Clock& clock) : config_(std::move(config)), clock_(clock)
 {
+    if (config_.boot_only) {
+        steps_ = {Kind::boot_notification};
+        return;
+    }
     steps_ = {Kind::boot_notification, Kind::status_available, Kind::heartbeat};
     for (int s = 0; s < config_.sessions; ++s) {
         steps_.insert(steps_.end(), {Kind::authorize, Kind::start_transaction, Kind::status_charging});

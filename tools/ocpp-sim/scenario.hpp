@@ -7,6 +7,7 @@
 // Script: BootNotification, StatusNotification(Available), Heartbeat, then
 // per session: Authorize, StartTransaction, StatusNotification(Charging),
 // M x MeterValues, StopTransaction, StatusNotification(Available).
+// With boot_only (ocpp-sim --connect-only) the script is BootNotification alone.
 #include "base/clock.hpp"
 #include "ocpp/call_error.hpp"
 
@@ -26,6 +27,7 @@ struct ScenarioConfig {
     std::string id_tag;
     int sessions = 1;
     int meter_values = 3;
+    bool boot_only = false;
 };
 
 struct Call {

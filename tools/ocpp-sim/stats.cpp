@@ -37,8 +37,12 @@ std::string fmt(const char* format, double value)
 
 Summary summarize(const std::vector<ChargerStats>& chargers, std::chrono::steady_clock::duration elapsed)
 {
+    using Clock = std::chrono::steady_clock;
     Summary s;
     std::vector<std::int64_t> latencies;
+    std::vector<std::int64_t> connects;
+    Clock::time_point first_start = Clock::time_point::max();
+    Clock::time_point last_open = Clock::time_point::min();
     for (const ChargerStats& c : chargers) {
         ++s.chargers;
         s.connected += c.connected ? 1 : 0;
@@ -51,6 +55,12 @@ Summary summarize(const std::vector<ChargerStats>& chargers, std::chrono::steady
             s.errors_by_code[code] += n;
         }
         latencies.insert(latencies.end(), c.latencies_us.begin(), c.latencies_us.end());
+        if (c.connected) {
+            connects.push_back(
+                std::chrono::duration_cast<std::chrono::microseconds>(c.opened - c.connect_started).count());
+            first_start = std::min(first_start, c.connect_started);
+            last_open = std::max(last_open, c.opened);
+        }
         if (!c.completed) {
             s.failures.emplace_back(c.charge_point_id, c.failure.empty() ? "did not finish" : c.failure);
         }
@@ -62,6 +72,15 @@ Summary summarize(const std::vector<ChargerStats>& chargers, std::chrono::steady
     s.p95_ms = percentile_ms(latencies, 95);
     s.p99_ms = percentile_ms(latencies, 99);
     s.max_ms = latencies.empty() ? 0 : static_cast<double>(latencies.back()) / 1000.0;
+    std::sort(connects.begin(), connects.end());
+    s.connect_p50_ms = percentile_ms(connects, 50);
+    s.connect_p95_ms = percentile_ms(connects, 95);
+    s.connect_p99_ms = percentile_ms(connects, 99);
+    s.connect_max_ms = connects.empty() ? 0 : static_cast<double>(connects.back()) / 1000.0;
+    if (!connects.empty()) {
+        const double span_s = std::chrono::duration<double>(last_open - first_start).count();
+        s.handshakes_per_s = span_s > 0 ? static_cast<double>(connects.size()) / span_s : 0;
+    }
     return s;
 }
 
@@ -88,6 +107,9 @@ std::string format_text(const Summary& s, std::size_t max_failures)
     out += "elapsed: " + fmt("%.3f", s.elapsed_s) + " s, " + fmt("%.1f", s.calls_per_s) + " calls/s\n";
     out += "latency ms: p50 " + fmt("%.3f", s.p50_ms) + " p95 " + fmt("%.3f", s.p95_ms) + " p99 " +
            fmt("%.3f", s.p99_ms) + " max " + fmt("%.3f", s.max_ms) + "\n";
+    out += "connect ms: p50 " + fmt("%.3f", s.connect_p50_ms) + " p95 " + fmt("%.3f", s.connect_p95_ms) + " p99 " +
+           fmt("%.3f", s.connect_p99_ms) + " max " + fmt("%.3f", s.connect_max_ms) + ", " +
+           fmt("%.1f", s.handshakes_per_s) + " handshakes/s\n";
     for (std::size_t i = 0; i < s.failures.size() && i < max_failures; ++i) {
         out += "failed: " + s.failures[i].first + ": " + s.failures[i].second + "\n";
     }
@@ -139,6 +161,19 @@ std::string format_json(const Summary& s)
     w.Key("max");
     w.Double(round3(s.max_ms));
     w.EndObject();
+    w.Key("connect_ms");
+    w.StartObject();
+    w.Key("p50");
+    w.Double(round3(s.connect_p50_ms));
+    w.Key("p95");
+    w.Double(round3(s.connect_p95_ms));
+    w.Key("p99");
+    w.Double(round3(s.connect_p99_ms));
+    w.Key("max");
+    w.Double(round3(s.connect_max_ms));
+    w.EndObject();
+    w.Key("handshakes_per_s");
+    w.Double(round3(s.handshakes_per_s));
     w.Key("ok");
     w.Bool(succeeded(s));
     w.EndObject();

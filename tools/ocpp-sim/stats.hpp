@@ -21,6 +21,9 @@ struct ChargerStats {
     std::map<std::string, std::uint64_t> errors; // CALLERROR code, or "Timeout", -> count
     std::vector<std::int64_t> latencies_us;      // one per reply received
     std::string failure;                         // the first reason this charger failed
+    // Set when connected: TCP connect started, WebSocket open (after TLS, if any).
+    std::chrono::steady_clock::time_point connect_started{};
+    std::chrono::steady_clock::time_point opened{};
 };
 
 struct Summary {
@@ -35,6 +38,10 @@ struct Summary {
     double elapsed_s = 0;
     double calls_per_s = 0;
     double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+    // Connected chargers only: TCP connect start to WebSocket open.
+    double connect_p50_ms = 0, connect_p95_ms = 0, connect_p99_ms = 0, connect_max_ms = 0;
+    // connected / (last WebSocket open - first connect start).
+    double handshakes_per_s = 0;
     std::vector<std::pair<std::string, std::string>> failures; // charger id, reason
 };
 

@@ -14,7 +14,11 @@ void data_transfer(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::
 void diagnostics_status_notification(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
 void firmware_status_notification(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
 void heartbeat(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
+void log_status_notification(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
 void meter_values(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
+void security_event_notification(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
+void sign_certificate(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
+void signed_firmware_status_notification(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
 void start_transaction(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
 void status_notification(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);
 void stop_transaction(ChargerSession&, const ocpp::IncomingCall&, const rapidjson::Value&);

@@ -1,0 +1,118 @@
+#pragma once
+// Decides, during the WebSocket upgrade, whether a charger may connect under
+// its OCPP 1.6 security profile (Security Whitepaper edition 3):
+//   0  no authentication: only if SecurityPolicy::allow_profile_0
+//   1  HTTP Basic (user = charge point id, password = AuthorizationKey)
+//   2  TLS + HTTP Basic
+//   3  TLS with a client certificate whose CN is the charge point id
+// A charger without a credentials row is profile 0, and a charger is never
+// let in below its profile (a profile-2 charger on plain ws is refused).
+// Every refusal is logged (never the header or password), reported through
+// record_event as a FailedToAuthenticateAtCentralSystem security event and
+// counted per charger id and per remote address; past max_failures within
+// failure_window, attempts are refused without being checked.
+//
+// Thread-safety: authorize() may run on many threads at once. The read-only
+// database connection and the in-memory state each sit behind their own
+// mutex, neither is held while a password is hashed or a callback runs.
+// The verdict is decided inline: decide() is called exactly once, before
+// authorize() returns (a PBKDF2 check costs tens of milliseconds the first
+// time a charger connects; later ones hit an in-memory cache).
+#include "base/clock.hpp"
+#include "net/connection.hpp"
+#include "store/credentials_store.hpp"
+#include "store/database.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace csms {
+
+struct SecurityPolicy {
+    // Chargers without credentials (or with profile 0) may connect without
+    // authentication, on ws or wss; --dev sets it.
+    bool allow_profile_0 = false;
+    // Failed attempts allowed per charger id and per remote address within
+    // failure_window; further attempts are refused without being checked.
+    // 0 turns the limit off.
+    int max_failures = 5;
+    std::chrono::seconds failure_window{60};
+};
+
+// The security event type every refusal is reported as.
+inline constexpr std::string_view failed_authentication_event = "FailedToAuthenticateAtCentralSystem";
+
+class ChargerAuthorizer {
+public:
+    using RecordEvent = std::function<void(store::SecurityEventRecord)>;
+
+    // Opens db_path read-only (it must exist and be migrated: create the
+    // Writer first); throws SqliteError otherwise. record_event is called for
+    // every reported refusal, on the thread that called authorize(), with no
+    // lock held; it should only queue the write (e.g. Writer::submit).
+    ChargerAuthorizer(const std::string& db_path, SecurityPolicy policy, const base::Clock& clock,
+                      RecordEvent record_event);
+    ChargerAuthorizer(const ChargerAuthorizer&) = delete;
+    ChargerAuthorizer& operator=(const ChargerAuthorizer&) = delete;
+
+    // Never throws past decide(): an internal error is a refusal (logged).
+    void authorize(const net::UpgradeRequest& request, std::function<void(net::UpgradeVerdict)> decide);
+
+    // Forwards to authorize(); this object must outlive every listener using it.
+    net::UpgradeAuthorizer as_net_authorizer();
+
+private:
+    using Digest = std::array<unsigned char, 32>;
+
+    // The latest failures of one charger id or one address.
+    struct Failures {
+        std::deque<base::SteadyTime> times; // oldest first, at most max_failures
+        base::SteadyTime quiet_until{};     // the rate-limit notice was given until then
+    };
+    using FailureMap = std::unordered_map<std::string, Failures>;
+
+    // The last password that verified for a charger, against which stored hash.
+    struct Verified {
+        Digest password_sha256{};
+        std::string stored_hash;
+    };
+
+    net::UpgradeVerdict evaluate(const net::UpgradeRequest& request);
+    // nullopt: accepted; otherwise the reason, a few words for logs and events.
+    std::optional<std::string_view> check(const net::UpgradeRequest& request);
+    std::optional<std::string_view> check_password(const net::UpgradeRequest& request,
+                                                   const std::optional<std::string>& stored_hash);
+    std::optional<store::Credentials> lookup(const std::string& charger_id);
+
+    // true if the id or address is over the limit; gives the notice at most
+    // once per window per key.
+    bool rate_limited(const net::UpgradeRequest& request, base::SteadyTime now);
+    bool blocked(const Failures& failures, base::SteadyTime now) const;
+    void count_failure(const net::UpgradeRequest& request, base::SteadyTime now);
+    void prune(FailureMap& map, base::SteadyTime now);
+    void report(const net::UpgradeRequest& request, std::string_view reason);
+
+    SecurityPolicy policy_;
+    const base::Clock& clock_;
+    RecordEvent record_event_;
+
+    std::mutex db_mutex_;
+    store::Database db_;
+
+    std::mutex state_mutex_;
+    FailureMap failures_by_id_;
+    FailureMap failures_by_address_;
+    std::size_t prune_at_by_id_;
+    std::size_t prune_at_by_address_;
+    std::unordered_map<std::string, Verified> verified_;
+};
+
+} // namespace csms

@@ -1,0 +1,25 @@
+#include "csms/handlers/handlers.hpp"
+#include "csms/json.hpp"
+#include "store/security_store.hpp"
+
+#include <limits>
+
+namespace csms::handlers {
+
+void signed_firmware_status_notification(ChargerSession& session, const ocpp::IncomingCall& call,
+                                         const rapidjson::Value& payload)
+{
+    auto request_id = json::bounded_int(payload, "requestId", std::numeric_limits<std::int64_t>::min(),
+                                        std::numeric_limits<std::int64_t>::max());
+    if (request_id.out_of_range) {
+        call.error(ocpp::ErrorCode::PropertyConstraintViolation, "requestId is out of range");
+        return;
+    }
+    session.commit_then_reply(
+        call,
+        [id = session.id(), status = json::string(payload, "status"), request = request_id.value, at = session.now()](
+            store::Database& db) { store::record_signed_firmware_status(db, id, status, request, at); },
+        [] { return json::Reply().take(); });
+}
+
+} // namespace csms::handlers

@@ -1,0 +1,45 @@
+#pragma once
+// The TLS half of a wss:// charger. Only .cpp files include this header, so
+// main.cpp compiles without OpenSSL or Beast's SSL headers.
+#include "charger.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace csms::sim {
+
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+class TlsClient {
+public:
+    // cert_per_charger: the certificate patterns hold "{id}", so each
+    // connection loads its own; otherwise the context already carries it.
+    TlsClient(boost::asio::ssl::context context, TlsSettings settings, bool cert_per_charger);
+
+    boost::asio::ssl::context& context() { return context_; }
+
+    // Before one connection's handshake: SNI (host names only; RFC 6066 has
+    // none for IP literals), the host name check, and the charger's own
+    // client certificate. Returns the failure reason, "tls: ...".
+    std::optional<std::string> prepare(TlsStream& stream, std::string_view charger_id) const;
+
+private:
+    boost::asio::ssl::context context_;
+    TlsSettings settings_;
+    bool cert_per_charger_;
+    bool host_is_address_;
+};
+
+// "tls: <error>", plus the certificate verification result when that failed.
+std::string tls_failure(TlsStream& stream, const boost::beast::error_code& ec);
+
+// True for errors of the TLS layer (alerts, verification, truncation).
+bool is_tls_error(const boost::beast::error_code& ec);
+
+} // namespace csms::sim
