@@ -148,6 +148,9 @@ std::optional<Settings> load_settings(int argc, char** argv)
     std::string config, listen, tls_listen, admin_listen, db, log_level, schemas, cert, key, ca;
     bool dev = false;
     bool version = false;
+    // The last occurrence wins, so wrappers such as tools/run.sh can give
+    // defaults that the caller's own flags override.
+    cli.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     cli.add_option("--config", config, "TOML configuration file")->check(CLI::ExistingFile);
     cli.add_option("--listen", listen, "ws listener HOST:PORT (default 0.0.0.0:8180; port 0 = any)");
     cli.add_option("--tls-listen", tls_listen, "wss listener HOST:PORT (needs --cert/--key)");
