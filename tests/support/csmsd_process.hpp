@@ -81,6 +81,9 @@ public:
         }
         ws_port_ = static_cast<std::uint16_t>(std::stoul(m[2].str()));
         admin_port_ = static_cast<std::uint16_t>(std::stoul(m[5].str()));
+        if (const std::string wss = m[3].str(); wss != "-") {
+            wss_port_ = static_cast<std::uint16_t>(std::stoul(wss.substr(wss.rfind(':') + 1)));
+        }
         std::lock_guard lock(live_logs().mutex);
         live_logs().paths.insert(log_path_);
     }
@@ -98,6 +101,8 @@ public:
     const std::string& ready_line() const { return ready_line_; }
     std::uint16_t ws_port() const { return ws_port_; }
     std::uint16_t admin_port() const { return admin_port_; }
+    // The wss listener's port; 0 when csmsd runs without --tls-listen.
+    std::uint16_t wss_port() const { return wss_port_; }
     const std::string& db_path() const { return db_path_; }
     const std::string& log_path() const { return log_path_; }
     std::string log() const { return log_tail(log_path_); }
@@ -118,6 +123,7 @@ private:
     std::string ready_line_;
     std::uint16_t ws_port_ = 0;
     std::uint16_t admin_port_ = 0;
+    std::uint16_t wss_port_ = 0;
 };
 
 struct ProcessResult {

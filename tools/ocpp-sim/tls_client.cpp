@@ -11,6 +11,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <system_error>
+
 namespace csms::sim {
 namespace {
 
@@ -19,17 +21,17 @@ using boost::beast::error_code;
 
 constexpr std::string_view id_placeholder = "{id}";
 
-// The latest queued OpenSSL error as one line; empties the thread's queue so
-// it cannot be mistaken for the cause of a later failure.
+// The first queued OpenSSL error (the cause; later ones are its
+// consequences) as one line; empties the thread's queue so it cannot be
+// mistaken for the cause of a later failure.
 std::string openssl_error()
 {
-    unsigned long code = ERR_peek_last_error();
+    const unsigned long code = ERR_peek_error();
     std::string out = "unknown OpenSSL error";
-    if (code != 0) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        const char* reason = ERR_reason_error_string(code);
-        out = reason != nullptr ? reason : buf;
+    if (code != 0 && ERR_SYSTEM_ERROR(code)) {
+        out = std::generic_category().message(ERR_GET_REASON(code));
+    } else if (const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr) {
+        out = reason;
     }
     ERR_clear_error();
     return out;
