@@ -72,6 +72,9 @@ public:
         return reply;
     }
 
+    // Any frame from the charger, e.g. its answer to a CALL of ours.
+    void send_text(const std::string& frame) { sink_->on_text(frame); }
+
     // The payload of a CALLRESULT; fails the test on a CALLERROR.
     rapidjson::Document result(const std::string& action, const std::string& payload_json)
     {
