@@ -15,6 +15,7 @@
 #   wrong-ca.crt/.key          CN = CP-1, clientAuth, signed by other-ca
 #   cn-other.crt/.key          CN = OTHER, clientAuth, signed by the CA
 #   server-rsa.crt/.key        RSA-2048 variant of server.crt, signed by the CA
+#   revoked.crt/.key, ca.crl   CN = CP-1, signed by the CA and revoked; ca.crl is the CA's CRL listing it
 #
 # Idempotent: a certificate whose .crt and .key both exist is kept, unless
 # --force (which remakes everything, the CA included). Keys are mode 600.
@@ -129,15 +130,28 @@ sign() { # sign BASE CN EXT CA_BASE DAYS KEYTYPE
   echo "gen-certs: wrote $1.crt" >&2
 }
 
-sign_expired() { # sign_expired BASE CN CA_BASE
-  exists "$1" && return 0
+ca_sign() { # ca_sign BASE CN CA_BASE START END: a client certificate through `openssl ca` (recorded in its index)
   new_key "$1.key" ec
   openssl req -new -key "$1.key" -subj "/CN=$2" -config "$work/openssl.cnf" -out "$work/req.csr"
   openssl ca -batch -notext -config "$work/openssl.cnf" -cert "$3.crt" -keyfile "$3.key" \
-    -startdate 20200101000000Z -enddate 20200102000000Z -extfile "$work/openssl.cnf" -extensions client_ext \
+    -startdate "$4" -enddate "$5" -extfile "$work/openssl.cnf" -extensions client_ext \
     -in "$work/req.csr" -out "$1.crt" 2>/dev/null
   chmod 644 "$1.crt"
   echo "gen-certs: wrote $1.crt" >&2
+}
+
+sign_expired() { # sign_expired BASE CN CA_BASE
+  exists "$1" && return 0
+  ca_sign "$1" "$2" "$3" 20200101000000Z 20200102000000Z
+}
+
+sign_revoked() { # sign_revoked BASE CN CA_BASE CRL: a valid certificate, then revoked in a fresh CRL
+  exists "$1" && [ -f "$4" ] && return 0
+  ca_sign "$1" "$2" "$3" "$(date -u +%Y%m%d%H%M%SZ)" 20350101000000Z
+  openssl ca -config "$work/openssl.cnf" -cert "$3.crt" -keyfile "$3.key" -revoke "$1.crt" 2>/dev/null
+  openssl ca -config "$work/openssl.cnf" -cert "$3.crt" -keyfile "$3.key" -gencrl -crldays 3650 -out "$4" 2>/dev/null
+  chmod 644 "$4"
+  echo "gen-certs: wrote $4" >&2
 }
 
 # A new CA invalidates everything it signed (and --force remakes the CA).
@@ -162,4 +176,5 @@ if [ "$test_material" -eq 1 ]; then
   sign "$dir/test/wrong-ca" CP-1 client_ext "$dir/test/other-ca" 825 ec
   sign "$dir/test/cn-other" OTHER client_ext "$dir/ca" 825 ec
   sign "$dir/test/server-rsa" localhost server_ext "$dir/ca" 825 rsa
+  sign_revoked "$dir/test/revoked" CP-1 "$dir/ca" "$dir/test/ca.crl"
 fi
