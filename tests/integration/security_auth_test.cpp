@@ -49,8 +49,9 @@ unsigned status_of(std::uint16_t port, const std::string& id, const ConnectOptio
 
 } // namespace
 
-TEST_CASE("Profile 1: Basic auth with the AuthorizationKey; wrong, missing and malformed credentials get 401",
-          "[e2e][security]")
+TEST_CASE(
+    "Profile 1 on ws: the right AuthorizationKey is served and wrong or missing or malformed Basic credentials get 401",
+    "[e2e][security]")
 {
     TempDir dir;
     seed_credentials(dir.file("csms.db"), {{"CP-1", 1, key_1}});

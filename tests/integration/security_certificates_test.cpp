@@ -73,7 +73,7 @@ std::string request_status(const CsmsdProcess& csmsd, const std::string& id)
 
 } // namespace
 
-TEST_CASE("SignCertificate over wss: signed by the CA, delivered with CertificateSigned, usable for mTLS",
+TEST_CASE("SignCertificate over wss: signed by the CA and delivered with CertificateSigned and usable for mTLS",
           "[e2e][security]")
 {
     TempDir dir;

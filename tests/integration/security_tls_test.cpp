@@ -18,12 +18,12 @@ namespace {
 constexpr int tls1_1 = 0x0302; // TLS1_1_VERSION
 constexpr int tls1_2 = 0x0303; // TLS1_2_VERSION
 
-// Refused by TLS itself: no HTTP answer at all. With TLS 1.3 the client's
-// side of the handshake completes before the server has judged its
-// certificate, so the alert may surface on the upgrade request instead.
-bool refused_by_tls(const ConnectResult& result)
+// Refused by TLS itself, with an alert and no HTTP answer. With TLS 1.3 the
+// client's side of the handshake completes before the server has judged its
+// certificate, so the alert surfaces on the upgrade request instead.
+bool refused_by_tls(const ConnectResult& result, const std::string& alert)
 {
-    return !result.ok && result.http_status == 0 && !result.error.empty();
+    return !result.ok && result.http_status != 101 && result.error.find(alert) != std::string::npos;
 }
 
 std::int64_t failed_logins(const CsmsdProcess& csmsd, const std::string& id)
@@ -76,11 +76,12 @@ TEST_CASE("Profile 3: only a CA-signed client certificate whose CN is the charge
     CHECK(is_call_result(good.client->call("Heartbeat", "{}")));
 
     // A certificate from another CA, or an expired one, fails the handshake.
-    for (const std::string name : {"wrong-ca", "expired"}) {
+    for (const auto& [name, alert] : {std::pair<std::string, std::string>{"wrong-ca", "alert unknown ca"},
+                                      std::pair<std::string, std::string>{"expired", "alert certificate expired"}}) {
         INFO(name);
         auto tls13 = connect_as(port, "CP-1", mtls_options(certs.test_cert(name), certs.test_key(name)));
         INFO(describe(tls13.result));
-        CHECK(refused_by_tls(tls13.result));
+        CHECK(refused_by_tls(tls13.result, alert));
 
         // Over TLS 1.2 the client waits for the server's Finished: the
         // handshake itself fails.
@@ -88,11 +89,13 @@ TEST_CASE("Profile 3: only a CA-signed client certificate whose CN is the charge
         options.max_tls_version = tls1_2;
         auto tls12 = connect_as(port, "CP-1", options);
         INFO(describe(tls12.result));
-        CHECK_FALSE(tls12.result.ok);
-        CHECK(tls12.result.http_status == 0);
+        CHECK(refused_by_tls(tls12.result, alert));
         CHECK(tls12.result.error.rfind("tls:", 0) == 0);
     }
-    CHECK(occurrences(read_text_file(csmsd.log_path()), "TLS handshake from 127.0.0.1 failed") >= 4);
+    // The operator's log says so (written just after the alert went out).
+    CHECK(wait_until(
+        [&] { return occurrences(read_text_file(csmsd.log_path()), "TLS handshake from 127.0.0.1 failed") >= 4; },
+        std::chrono::seconds(10)));
 
     // A valid certificate for someone else: 401.
     auto other = connect_as(port, "CP-1", mtls_options(certs.test_cert("cn-other"), certs.test_key("cn-other")));
@@ -118,7 +121,34 @@ TEST_CASE("Profile 3: only a CA-signed client certificate whose CN is the charge
     CHECK(is_call_result(good.client->call("Heartbeat", "{}")));
 }
 
-TEST_CASE("wss offers TLS 1.2 and 1.3 only: a TLS 1.1 client is refused, a TLS 1.2 client served", "[e2e][security]")
+TEST_CASE("Profile 3 with [security] crl: a revoked client certificate fails the handshake", "[e2e][security]")
+{
+    TempDir dir;
+    const auto& certs = test_certs();
+    seed_credentials(dir.file("csms.db"), {{"CP-1", 3, ""}});
+    SecurityConfig config;
+    config.crl = true;
+    CsmsdProcess csmsd(dir, secure_csmsd(dir, config));
+    const auto port = csmsd.wss_port();
+
+    auto revoked = mtls_options(certs.test_cert("revoked"), certs.test_key("revoked"));
+    revoked.max_tls_version = tls1_2;
+    auto refused = connect_as(port, "CP-1", revoked);
+    INFO(describe(refused.result));
+    CHECK(refused_by_tls(refused.result, "alert certificate revoked"));
+    CHECK(refused.result.error.rfind("tls:", 0) == 0);
+    auto refused13 = connect_as(port, "CP-1", mtls_options(certs.test_cert("revoked"), certs.test_key("revoked")));
+    INFO(describe(refused13.result));
+    CHECK(refused_by_tls(refused13.result, "alert certificate revoked"));
+
+    // The CRL does not stand in the way of the charger's valid certificate.
+    auto good = connect_as(port, "CP-1", mtls_options(certs.client_cert("CP-1"), certs.client_key("CP-1")));
+    INFO(describe(good.result));
+    REQUIRE(good.result.ok);
+    CHECK(boot(*good.client) == "Accepted");
+}
+
+TEST_CASE("wss offers TLS 1.2 and 1.3 only: a TLS 1.1 client is refused and a TLS 1.2 client served", "[e2e][security]")
 {
     TempDir dir;
     const auto& certs = test_certs();
@@ -147,7 +177,7 @@ TEST_CASE("wss offers TLS 1.2 and 1.3 only: a TLS 1.1 client is refused, a TLS 1
     CHECK(boot(*served.client) == "Accepted");
 }
 
-TEST_CASE("SIGHUP reloads the server certificate; connected chargers stay connected", "[e2e][security]")
+TEST_CASE("SIGHUP reloads the server certificate and connected chargers stay connected", "[e2e][security]")
 {
     TempDir dir;
     const auto& certs = test_certs();
@@ -156,7 +186,7 @@ TEST_CASE("SIGHUP reloads the server certificate; connected chargers stay connec
     const std::string key = dir.file("server.key");
     std::filesystem::copy_file(certs.server_cert(), cert);
     std::filesystem::copy_file(certs.server_key(), key);
-    seed_credentials(dir.file("csms.db"), {{"CP-1", 3, ""}});
+    seed_credentials(dir.file("csms.db"), {{"CP-1", 3, ""}, {"CP-2", 3, ""}});
     SecurityConfig config;
     config.server_cert = cert;
     config.server_key = key;
@@ -181,9 +211,11 @@ TEST_CASE("SIGHUP reloads the server certificate; connected chargers stay connec
     csmsd.signal(SIGHUP);
     REQUIRE(wait_until([&] { return reloads() == 2; }, std::chrono::seconds(10)));
     CHECK(server_key_bits(dir, port) == "2048");
-    auto renewed = connect_as(port, "CP-1", mtls_options(certs.client_cert("CP-1"), certs.client_key("CP-1")));
+    // (Another charger: a second connection as CP-1 would replace the first.)
+    auto renewed = connect_as(port, "CP-2", mtls_options(certs.client_cert("CP-2"), certs.client_key("CP-2")));
     INFO(describe(renewed.result));
-    CHECK(renewed.result.ok);
+    REQUIRE(renewed.result.ok);
+    CHECK(boot(*renewed.client) == "Accepted");
 
     // The first session still runs on its original handshake.
     CHECK(is_call_result(charger.client->call("Heartbeat", "{}")));

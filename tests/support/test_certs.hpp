@@ -56,7 +56,9 @@ struct TestCerts {
     std::string server_key() const { return dir + "/server.key"; }
     std::string client_cert(const std::string& id) const { return dir + "/clients/" + id + ".crt"; }
     std::string client_key(const std::string& id) const { return dir + "/clients/" + id + ".key"; }
-    // expired, other-ca, wrong-ca, cn-other, server-rsa
+    // The CA's CRL, listing test/revoked.crt.
+    std::string crl() const { return dir + "/test/ca.crl"; }
+    // expired, other-ca, wrong-ca, cn-other, server-rsa, revoked
     std::string test_cert(const std::string& name) const { return dir + "/test/" + name + ".crt"; }
     std::string test_key(const std::string& name) const { return dir + "/test/" + name + ".key"; }
 };
@@ -122,6 +124,7 @@ struct SecurityConfig {
     // High by default: one test makes many failed attempts from 127.0.0.1.
     int max_auth_failures = 1000;
     bool signing_ca = false; // sign CSRs with the test CA
+    bool crl = false;        // check client certificates against the CA's CRL
     std::string server_cert; // "" = the shared server.crt
     std::string server_key;  // "" = the shared server.key
     std::string extra_toml;  // appended inside [security]; may open further tables
@@ -138,6 +141,9 @@ inline CsmsdOptions secure_csmsd(const TempDir& dir, const SecurityConfig& confi
     if (config.signing_ca) {
         toml += "signing_ca_cert = '" + certs.ca() + "'\n";
         toml += "signing_ca_key = '" + certs.ca_key() + "'\n";
+    }
+    if (config.crl) {
+        toml += "crl = '" + certs.crl() + "'\n";
     }
     toml += config.extra_toml;
     const std::string config_path = dir.file("csmsd-security.toml");
