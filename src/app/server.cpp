@@ -100,8 +100,12 @@ struct Server::Parts {
             if (ec) {
                 return;
             }
-            spdlog::info("SIGHUP: reloading the TLS certificate");
-            tls->reload();
+            if (tls) {
+                spdlog::info("SIGHUP: reloading the TLS certificate");
+                tls->reload();
+            } else {
+                spdlog::info("SIGHUP: no wss listener, nothing to reload");
+            }
             watch_reload_signal();
         });
     }
@@ -159,10 +163,11 @@ void Server::start()
         p.wss_listener = std::make_unique<net::WsListener>(p.ioc, "wss", s.tls_listen->host, s.tls_listen->port,
                                                            listener_options, p.charger_service->sink_factory(),
                                                            p.metrics, p.authorizer->as_net_authorizer(), p.tls);
-        // SIGHUP swaps in a renewed certificate; connected chargers stay.
-        p.reload_signal = std::make_unique<boost::asio::signal_set>(p.ioc, SIGHUP);
-        p.watch_reload_signal();
     }
+    // SIGHUP swaps in a renewed certificate; connected chargers stay. Without
+    // a wss listener it is acknowledged and ignored, never fatal.
+    p.reload_signal = std::make_unique<boost::asio::signal_set>(p.ioc, SIGHUP);
+    p.watch_reload_signal();
 
     admin::StatusSources sources{p.metrics, p.registry,
                                  [&p] {

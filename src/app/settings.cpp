@@ -111,6 +111,9 @@ void check(const Settings& s)
     if (s.unknown_chargers != "reject" && s.unknown_chargers != "pending" && s.unknown_chargers != "accept") {
         throw std::invalid_argument("policy.unknown_chargers must be reject, pending or accept");
     }
+    if (!s.crl_file.empty() && s.ca_file.empty()) {
+        throw std::invalid_argument("security.crl needs --ca, the CA whose revocations it lists");
+    }
     if (s.signing_ca_cert.empty() != s.signing_ca_key.empty()) {
         throw std::invalid_argument("security.signing_ca_cert and security.signing_ca_key go together");
     }

@@ -14,6 +14,7 @@ namespace csms {
 namespace {
 
 constexpr std::size_t min_prune_threshold = 1024;
+constexpr std::string_view wrong_key_reason = "wrong AuthorizationKey";
 
 struct BasicCredentials {
     std::string user;
@@ -21,8 +22,9 @@ struct BasicCredentials {
 };
 
 // RFC 7617: "Basic" (any case), one or more spaces, token68 base64 of
-// "user:password"; the user may not contain ':'. Anything else is malformed.
-std::optional<BasicCredentials> parse_basic(std::string_view header)
+// "user:password". Charge point ids may contain ':', so a decoded text that
+// starts with "expected_user:" is split there; any other at its first ':'.
+std::optional<BasicCredentials> parse_basic(std::string_view header, const std::string& expected_user)
 {
     constexpr std::string_view scheme = "basic";
     if (header.size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), header.begin(), [](char a, char b) {
@@ -39,7 +41,7 @@ std::optional<BasicCredentials> parse_basic(std::string_view header)
     if (!decoded) {
         return std::nullopt;
     }
-    auto colon = decoded->find(':');
+    auto colon = decoded->rfind(expected_user + ":", 0) == 0 ? expected_user.size() : decoded->find(':');
     if (colon == std::string::npos) {
         return std::nullopt;
     }
@@ -93,23 +95,27 @@ void ChargerAuthorizer::authorize(const net::UpgradeRequest& request, std::funct
 net::UpgradeVerdict ChargerAuthorizer::evaluate(const net::UpgradeRequest& request)
 {
     auto now = clock_.now_steady();
-    if (rate_limited(request, now)) {
-        return net::UpgradeVerdict::unauthorized;
-    }
-    auto reason = check(request);
+    // A limited identity or address still gets in with what costs no hash
+    // (a valid client certificate, a password verified before), so a flood
+    // of bad attempts cannot keep the real charger out.
+    bool limited = rate_limited(request, now);
+    auto reason = check(request, !limited);
     if (!reason) {
         return net::UpgradeVerdict::accept;
+    }
+    if (limited) {
+        return net::UpgradeVerdict::unauthorized;
     }
     spdlog::warn("charger {} from {} refused: {}", request.charger_id, request.remote_address, *reason);
     {
         std::lock_guard lock(state_mutex_);
-        count_failure(request, now);
+        count_failure(request, *reason == wrong_key_reason, now);
     }
     report(request, *reason);
     return net::UpgradeVerdict::unauthorized;
 }
 
-std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeRequest& request)
+std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeRequest& request, bool may_hash)
 {
     auto credentials = lookup(request.charger_id);
     int profile = credentials ? credentials->security_profile : 0;
@@ -120,12 +126,12 @@ std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeReque
         }
         return credentials ? "profile 0 not allowed" : "no credentials (profile 0 not allowed)";
     case 1:
-        return check_password(request, credentials->authorization_key_hash);
+        return check_password(request, may_hash, credentials->authorization_key_hash);
     case 2:
         if (!request.tls) {
             return "profile 2 requires TLS";
         }
-        return check_password(request, credentials->authorization_key_hash);
+        return check_password(request, may_hash, credentials->authorization_key_hash);
     case 3:
         if (!request.tls) {
             return "profile 3 requires TLS";
@@ -142,13 +148,13 @@ std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeReque
     }
 }
 
-std::optional<std::string_view> ChargerAuthorizer::check_password(const net::UpgradeRequest& request,
+std::optional<std::string_view> ChargerAuthorizer::check_password(const net::UpgradeRequest& request, bool may_hash,
                                                                   const std::optional<std::string>& stored_hash)
 {
     if (request.authorization.empty()) {
         return "no Authorization header";
     }
-    auto basic = parse_basic(request.authorization);
+    auto basic = parse_basic(request.authorization, request.charger_id);
     if (!basic) {
         return "malformed Basic Authorization";
     }
@@ -172,9 +178,12 @@ std::optional<std::string_view> ChargerAuthorizer::check_password(const net::Upg
             return std::nullopt;
         }
     }
+    if (!may_hash) {
+        return "rate limited";
+    }
     // The slow part, deliberately outside every lock.
     if (!base::verify_secret(basic->password, *stored_hash)) {
-        return "wrong AuthorizationKey";
+        return wrong_key_reason;
     }
     std::lock_guard lock(state_mutex_);
     verified_[request.charger_id] = Verified{digest, *stored_hash};
@@ -228,7 +237,7 @@ bool ChargerAuthorizer::rate_limited(const net::UpgradeRequest& request, base::S
     return limited;
 }
 
-void ChargerAuthorizer::count_failure(const net::UpgradeRequest& request, base::SteadyTime now)
+void ChargerAuthorizer::count_failure(const net::UpgradeRequest& request, bool guessed_secret, base::SteadyTime now)
 {
     if (policy_.max_failures <= 0) {
         return;
@@ -244,7 +253,9 @@ void ChargerAuthorizer::count_failure(const net::UpgradeRequest& request, base::
             prune_at = std::max(min_prune_threshold, 2 * map.size());
         }
     };
-    add(failures_by_id_, prune_at_by_id_, request.charger_id);
+    if (guessed_secret) {
+        add(failures_by_id_, prune_at_by_id_, request.charger_id);
+    }
     if (!request.remote_address.empty()) {
         add(failures_by_address_, prune_at_by_address_, request.remote_address);
     }

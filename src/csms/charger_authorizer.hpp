@@ -87,8 +87,10 @@ private:
 
     net::UpgradeVerdict evaluate(const net::UpgradeRequest& request);
     // nullopt: accepted; otherwise the reason, a few words for logs and events.
-    std::optional<std::string_view> check(const net::UpgradeRequest& request);
-    std::optional<std::string_view> check_password(const net::UpgradeRequest& request,
+    // may_hash false: only checks that cost no PBKDF2 (certificates, cached
+    // passwords), for an identity or address that is rate limited.
+    std::optional<std::string_view> check(const net::UpgradeRequest& request, bool may_hash);
+    std::optional<std::string_view> check_password(const net::UpgradeRequest& request, bool may_hash,
                                                    const std::optional<std::string>& stored_hash);
     std::optional<store::Credentials> lookup(const std::string& charger_id);
 
@@ -96,7 +98,10 @@ private:
     // once per window per key.
     bool rate_limited(const net::UpgradeRequest& request, base::SteadyTime now);
     bool blocked(const Failures& failures, base::SteadyTime now) const;
-    void count_failure(const net::UpgradeRequest& request, base::SteadyTime now);
+    // guessed_secret: the attempt tried a password for this id; only those
+    // count against the id, so nobody can lock a charger out by sending it
+    // requests that involve no secret at all.
+    void count_failure(const net::UpgradeRequest& request, bool guessed_secret, base::SteadyTime now);
     void prune(FailureMap& map, base::SteadyTime now);
     void report(const net::UpgradeRequest& request, std::string_view reason);
 

@@ -34,6 +34,11 @@ std::shared_ptr<ssl::context> build(const TlsFiles& files)
     SSL_CTX* native = ctx->native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
     SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    // With peer verification on, OpenSSL refuses to resume a TLS 1.2 session
+    // unless the context has a session id context: a charger reconnecting
+    // with a cached session would fail every time.
+    static constexpr unsigned char session_context[] = "csmsd-wss";
+    SSL_CTX_set_session_id_context(native, session_context, sizeof session_context - 1);
     if (SSL_CTX_set_cipher_list(native, tls12_ciphers) != 1) {
         throw std::runtime_error("TLS: the required cipher suites are not available");
     }

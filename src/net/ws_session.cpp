@@ -16,7 +16,7 @@ SessionMetrics::SessionMetrics(base::Metrics& m)
 template <class Stream>
 WsSession<Stream>::WsSession(Stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context,
                              std::shared_ptr<void> keep_alive)
-    : ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)), keep_alive_(std::move(keep_alive)),
+    : keep_alive_(std::move(keep_alive)), ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)),
       options_(context_->options), metrics_(context_->metrics)
 {
 }

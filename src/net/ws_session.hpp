@@ -72,11 +72,11 @@ private:
     using std::enable_shared_from_this<WsSession<Stream>>::shared_from_this;
     using std::enable_shared_from_this<WsSession<Stream>>::weak_from_this;
 
+    std::shared_ptr<void> keep_alive_; // before ws_: outlives the stream that uses it
     websocket::stream<Stream> ws_;
     beast::flat_buffer buffer_;
     PeerIdentity peer_;
     std::shared_ptr<ListenerContext> context_;
-    std::shared_ptr<void> keep_alive_;
     const ListenerOptions& options_; // context_->options
     SessionMetrics& metrics_;        // context_->metrics
     std::shared_ptr<FrameSink> sink_;

@@ -417,3 +417,40 @@ TEST_CASE("ChargerAuthorizer: a database that does not exist fails construction"
     csms::base::ManualClock clock;
     CHECK_THROWS(ChargerAuthorizer(dir.file("missing.db"), {}, clock, [](csms::store::SecurityEventRecord) {}));
 }
+
+TEST_CASE("Rate limit: a charger whose key was verified before still gets in while its id is attacked",
+          "[csms][security]")
+{
+    SecurityPolicy policy;
+    policy.max_failures = 3;
+    Fixture f(policy);
+    f.secure("CP-1", 1, "right-key-0123456");
+    CHECK(f.attempt("CP-1", false, basic("CP-1", "right-key-0123456")) == accept);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(f.attempt("CP-1", false, basic("CP-1", "guess"), std::nullopt, "198.51.100." + std::to_string(i)) ==
+              unauthorized);
+    }
+    // No hashing for a blocked id, but the password verified before matches.
+    CHECK(f.attempt("CP-1", false, basic("CP-1", "right-key-0123456"), std::nullopt, "192.0.2.9") == accept);
+    CHECK(f.attempt("CP-1", false, basic("CP-1", "another-guess"), std::nullopt, "192.0.2.10") == unauthorized);
+}
+
+TEST_CASE("Rate limit: requests that try no secret cannot lock a charger out", "[csms][security]")
+{
+    SecurityPolicy policy;
+    policy.max_failures = 3;
+    Fixture f(policy);
+    f.secure("CP-3", 3);
+    for (int i = 0; i < 10; ++i) {
+        CHECK(f.attempt("CP-3", false, "", std::nullopt, "198.51.100." + std::to_string(i)) == unauthorized);
+    }
+    CHECK(f.attempt("CP-3", true, "", std::string("CP-3"), "192.0.2.7") == accept);
+}
+
+TEST_CASE("Profile 1: a charge point id containing ':' authenticates", "[csms][security]")
+{
+    Fixture f;
+    f.secure("ACME:01", 1, "key-for-acme-0123");
+    CHECK(f.attempt("ACME:01", false, basic("ACME:01", "key-for-acme-0123")) == accept);
+    CHECK(f.attempt("ACME:01", false, basic("ACME:01", "wrong")) == unauthorized);
+}
