@@ -17,7 +17,7 @@ net::SinkFactory ChargerService::sink_factory()
                   const net::PeerIdentity& peer) -> std::shared_ptr<net::FrameSink> {
         auto endpoint =
             std::make_shared<ocpp::Endpoint>(connection, schemas_, endpoint_metrics_, options_, peer.charger_id);
-        auto session = std::make_shared<ChargerSession>(peer.charger_id, endpoint, services_);
+        auto session = std::make_shared<ChargerSession>(peer.charger_id, endpoint, services_, peer.tls);
         endpoint->set_dispatcher(session);
         if (auto previous = services_.registry.add(peer.charger_id, session)) {
             // The old socket is usually half-open after a power loss; the

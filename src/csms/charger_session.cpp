@@ -7,8 +7,9 @@
 
 namespace csms {
 
-ChargerSession::ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services)
-    : id_(std::move(charger_id)), endpoint_(std::move(endpoint)), services_(services)
+ChargerSession::ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services,
+                               bool over_tls)
+    : id_(std::move(charger_id)), endpoint_(std::move(endpoint)), services_(services), over_tls_(over_tls)
 {
 }
 

@@ -29,9 +29,12 @@ struct Services {
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
 public:
-    ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services);
+    ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services,
+                   bool over_tls = false);
 
     const std::string& id() const { return id_; }
+    // The session came in over wss (profile 2 or 3, or profile 0 by policy).
+    bool over_tls() const { return over_tls_; }
     Services& services() { return services_; }
     base::SysTime now() const { return services_.clock.now_utc(); }
     ocpp::Endpoint& endpoint() { return *endpoint_; }
@@ -54,6 +57,7 @@ private:
     std::string id_;
     std::shared_ptr<ocpp::Endpoint> endpoint_;
     Services& services_;
+    bool over_tls_;
     // Unknown until a BootNotification answer or the first gated message has
     // read it from the database; written from the writer thread.
     std::atomic<int> registration_{-1};

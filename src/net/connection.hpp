@@ -47,6 +47,7 @@ public:
 struct PeerIdentity {
     std::string charger_id; // percent-decoded last path segment of /ocpp/{id}
     std::string remote_address;
+    bool tls = false; // arrived over wss
 };
 
 // What the upgrade knows about a connecting charger, for the authorizer.

@@ -140,7 +140,7 @@ template <class Stream> void HttpUpgrade<Stream>::on_verdict(UpgradeVerdict verd
         return refuse(http::status::unauthorized, "unauthorized\n");
     }
     beast::get_lowest_layer(stream_).expires_never();
-    PeerIdentity peer{identity_.charger_id, identity_.remote_address};
+    PeerIdentity peer{identity_.charger_id, identity_.remote_address, identity_.tls};
     std::make_shared<WsSession<Stream>>(std::move(stream_), std::move(peer), context_, tls_context_)
         ->run(parser_->release());
 }

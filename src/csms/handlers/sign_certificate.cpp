@@ -80,7 +80,12 @@ void sign_certificate(ChargerSession& session, const ocpp::IncomingCall& call, c
 {
     store::CertificateRequestRecord request{
         session.id(), json::string(payload, "csr"), Status::rejected, std::nullopt, std::nullopt, session.now()};
-    if (const auto* signer = session.services().signer) {
+    if (!session.over_tls()) {
+        // A certificate is an mTLS credential: it is never issued to a
+        // session that proved less than TLS (a sniffable plain-ws password,
+        // or nothing at all).
+        request.reason = "SignCertificate is accepted over wss only";
+    } else if (const auto* signer = session.services().signer) {
         auto issued = signer->sign(request.csr_pem, session.id());
         if (!issued.ok) {
             request.reason = std::move(issued.reason);

@@ -48,13 +48,14 @@ public:
     ChargerHarness& operator=(const ChargerHarness&) = delete;
 
     // A new connection; the previous one stays open until the test closes it.
-    void connect(std::string charger_id)
+    // over_tls: as if it came in over wss.
+    void connect(std::string charger_id, bool over_tls = true)
     {
         if (sink_) {
             old_.emplace_back(sink_, connection_);
         }
         connection_ = std::make_shared<LoopbackConnection>();
-        sink_ = service_.sink_factory()(connection_, net::PeerIdentity{std::move(charger_id), "loopback"});
+        sink_ = service_.sink_factory()(connection_, net::PeerIdentity{std::move(charger_id), "loopback", over_tls});
     }
 
     // Sends [2,id,action,payload] and returns the parsed answer frame.

@@ -514,3 +514,23 @@ TEST_CASE("CertificateSigner: a CA that cannot be loaded fails construction, nam
     throws_naming([&] { CertificateSigner(not_a_ca.cert_path, not_a_ca.key_path, std::chrono::days(1)); },
                   not_a_ca.cert_path);
 }
+
+TEST_CASE("SignCertificate: a session on plain ws gets no certificate, whatever its CSR",
+          "[csms][security][certificate]")
+{
+    TestCa ca;
+    CertificateSigner signer(ca.cert_path, ca.key_path, std::chrono::days(365));
+    ChargerHarness h;
+    h.connect("CP-1", false);
+    h.boot();
+    session_of(h)->services().signer = &signer;
+    auto key = ec_key();
+    auto reply = h.result("SignCertificate", sign_certificate_payload(make_csr(key.get(), "CP-1")));
+    CHECK(std::string(reply["status"].GetString()) == "Rejected");
+    CHECK(h.text("SELECT status || '/' || reason FROM certificate_requests") ==
+          "rejected/SignCertificate is accepted over wss only");
+    h.connection().drain();
+    for (const auto& frame : h.connection().sent()) {
+        CHECK(frame.find("CertificateSigned") == std::string::npos);
+    }
+}
