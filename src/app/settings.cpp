@@ -42,6 +42,17 @@ void read_size(const toml::table& table, std::string_view path, std::size_t& out
     out = static_cast<std::size_t>(value);
 }
 
+void read_int(const toml::table& table, std::string_view path, int& out, int min, int max)
+{
+    std::int64_t value = out;
+    read(table, path, value);
+    if (value < min || value > max) {
+        throw std::invalid_argument("config key " + std::string(path) + " must be " + std::to_string(min) + "-" +
+                                    std::to_string(max));
+    }
+    out = static_cast<int>(value);
+}
+
 void read_host_port(const toml::table& table, std::string_view path, HostPort& out)
 {
     std::string text;
@@ -75,9 +86,9 @@ void apply_file(const std::string& path, Settings& s)
     read(table, "schemas", s.schemas_dir);
     read(table, "dev", s.dev);
     read(table, "log_level", s.log_level);
-    std::int64_t threads = s.threads;
-    read(table, "threads", threads);
-    s.threads = static_cast<unsigned>(std::max<std::int64_t>(threads, 0));
+    int threads = static_cast<int>(s.threads);
+    read_int(table, "threads", threads, 0, 256);
+    s.threads = static_cast<unsigned>(threads);
     read_seconds(table, "ocpp.heartbeat_interval_s", s.heartbeat_interval);
     read_seconds(table, "ocpp.boot_retry_interval_s", s.boot_retry_interval);
     read_seconds(table, "ocpp.call_timeout_s", s.call_timeout);
@@ -89,21 +100,11 @@ void apply_file(const std::string& path, Settings& s)
     read(table, "policy.accept_unknown_id_tags", s.accept_unknown_id_tags);
     read_size(table, "store.max_batch", s.max_batch);
     read(table, "security.allow_profile_0", s.allow_profile_0);
-    std::int64_t failures = s.max_auth_failures;
-    read(table, "security.max_auth_failures", failures);
-    if (failures <= 0 || failures > 1000) {
-        throw std::invalid_argument("security.max_auth_failures must be 1-1000");
-    }
-    s.max_auth_failures = static_cast<int>(failures);
+    read_int(table, "security.max_auth_failures", s.max_auth_failures, 1, 1000);
     read_seconds(table, "security.auth_failure_window_s", s.auth_failure_window);
     read(table, "security.signing_ca_cert", s.signing_ca_cert);
     read(table, "security.signing_ca_key", s.signing_ca_key);
-    std::int64_t validity = s.certificate_validity_days;
-    read(table, "security.certificate_validity_days", validity);
-    if (validity <= 0 || validity > 3650) {
-        throw std::invalid_argument("security.certificate_validity_days must be 1-3650");
-    }
-    s.certificate_validity_days = static_cast<int>(validity);
+    read_int(table, "security.certificate_validity_days", s.certificate_validity_days, 1, 3650);
 }
 
 void check(const Settings& s)
