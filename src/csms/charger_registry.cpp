@@ -38,15 +38,4 @@ std::size_t ChargerRegistry::size() const
     return sessions_.size();
 }
 
-std::vector<std::string> ChargerRegistry::connected_ids() const
-{
-    std::lock_guard lock(mutex_);
-    std::vector<std::string> ids;
-    ids.reserve(sessions_.size());
-    for (const auto& [id, _] : sessions_) {
-        ids.push_back(id);
-    }
-    return ids;
-}
-
 } // namespace csms

@@ -6,7 +6,6 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 namespace csms {
 
@@ -21,7 +20,6 @@ public:
     void remove(const std::string& charger_id, const ChargerSession* session);
     std::shared_ptr<ChargerSession> find(const std::string& charger_id) const;
     std::size_t size() const;
-    std::vector<std::string> connected_ids() const;
 
 private:
     mutable std::mutex mutex_;

@@ -36,15 +36,6 @@ inline std::optional<std::string> optional_string(const rapidjson::Value& object
     return std::string(v->GetString(), v->GetStringLength());
 }
 
-inline std::optional<std::int64_t> optional_int(const rapidjson::Value& object, const char* name)
-{
-    const auto* v = member(object, name);
-    if (!v || !v->IsInt64()) {
-        return std::nullopt;
-    }
-    return v->GetInt64();
-}
-
 // An integer field checked against [min, max]: the schema only says
 // "integer", and a value past int64 or past the column type must not be
 // stored as something else.
@@ -63,6 +54,13 @@ inline BoundedInt bounded_int(const rapidjson::Value& object, const char* name, 
         return {std::nullopt, true};
     }
     return {v->GetInt64(), false};
+}
+
+// Any integer that fits int64 (ids the charger echoes back to us).
+inline BoundedInt int64_field(const rapidjson::Value& object, const char* name)
+{
+    return bounded_int(object, name, std::numeric_limits<std::int64_t>::min(),
+                       std::numeric_limits<std::int64_t>::max());
 }
 
 // Date-times were checked by the schema registry; a failure here means absent.

@@ -2,14 +2,11 @@
 #include "csms/json.hpp"
 #include "store/security_store.hpp"
 
-#include <limits>
-
 namespace csms::handlers {
 
 void log_status_notification(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
-    auto request_id = json::bounded_int(payload, "requestId", std::numeric_limits<std::int64_t>::min(),
-                                        std::numeric_limits<std::int64_t>::max());
+    auto request_id = json::int64_field(payload, "requestId");
     if (request_id.out_of_range) {
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "requestId is out of range");
         return;

@@ -14,8 +14,7 @@ void meter_values(ChargerSession& session, const ocpp::IncomingCall& call, const
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "connectorId must be 0 (the charger) or more");
         return;
     }
-    auto transaction = json::bounded_int(payload, "transactionId", std::numeric_limits<std::int64_t>::min(),
-                                         std::numeric_limits<std::int64_t>::max());
+    auto transaction = json::int64_field(payload, "transactionId");
     if (transaction.out_of_range) {
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "transactionId is out of range");
         return;

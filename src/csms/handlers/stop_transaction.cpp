@@ -18,8 +18,7 @@ void stop_transaction(ChargerSession& session, const ocpp::IncomingCall& call, c
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "meterStop must be 0 or more Wh");
         return;
     }
-    auto transaction = json::bounded_int(payload, "transactionId", std::numeric_limits<std::int64_t>::min(),
-                                         std::numeric_limits<std::int64_t>::max());
+    auto transaction = json::int64_field(payload, "transactionId");
     if (!transaction.value) {
         call.error(ocpp::ErrorCode::PropertyConstraintViolation, "transactionId is out of range");
         return;
