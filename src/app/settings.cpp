@@ -96,6 +96,12 @@ void apply_file(const std::string& path, Settings& s)
     read_seconds(table, "ocpp.handshake_timeout_s", s.handshake_timeout);
     read_size(table, "ocpp.max_frame_bytes", s.max_frame_bytes);
     read_size(table, "ocpp.max_pending_calls", s.max_pending_calls);
+    std::int64_t max_connections = static_cast<std::int64_t>(s.max_connections);
+    read(table, "ocpp.max_connections", max_connections);
+    if (max_connections < 0) {
+        throw std::invalid_argument("config key ocpp.max_connections must be 0 (automatic) or positive");
+    }
+    s.max_connections = static_cast<std::size_t>(max_connections);
     read(table, "policy.unknown_chargers", s.unknown_chargers);
     read(table, "policy.accept_unknown_id_tags", s.accept_unknown_id_tags);
     read_size(table, "store.max_batch", s.max_batch);
@@ -150,6 +156,7 @@ std::optional<Settings> load_settings(int argc, char** argv)
 {
     CLI::App cli{"csmsd: OCPP 1.6J central system"};
     std::string config, listen, tls_listen, admin_listen, db, log_level, schemas, cert, key, ca;
+    std::int64_t max_connections = -1;
     bool dev = false;
     bool version = false;
     // The last occurrence wins, so wrappers such as tools/run.sh can give
@@ -164,6 +171,9 @@ std::optional<Settings> load_settings(int argc, char** argv)
     cli.add_option("--admin-listen", admin_listen, "admin API HOST:PORT (default 127.0.0.1:8181)");
     cli.add_option("--db", db, "SQLite file (default var/csms.db)");
     cli.add_option("--schemas", schemas, "folder of OCPP 1.6 JSON schemas");
+    cli.add_option("--max-connections", max_connections,
+                   "charger sessions at once across ws and wss; more get 503 (0 = open-files limit - 500)")
+        ->check(CLI::NonNegativeNumber);
     cli.add_flag("--dev", dev, "accept unknown chargers and unknown id tags");
     cli.add_option("--log-level", log_level, "trace|debug|info|warn|error");
     cli.add_flag("--version", version, "print the version and exit");
@@ -193,6 +203,7 @@ std::optional<Settings> load_settings(int argc, char** argv)
     if (!db.empty()) s.db_path = db;
     if (!schemas.empty()) s.schemas_dir = schemas;
     if (!log_level.empty()) s.log_level = log_level;
+    if (max_connections >= 0) s.max_connections = static_cast<std::size_t>(max_connections);
     if (dev) {
         s.dev = true;
     }

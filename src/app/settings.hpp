@@ -39,6 +39,7 @@ struct Settings {
     std::chrono::seconds handshake_timeout{30};
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_pending_calls = 16;
+    std::size_t max_connections = 0; // sessions across ws and wss; 0 = open-files limit - 500
 
     // [policy]
     std::string unknown_chargers = "reject"; // reject | pending | accept

@@ -51,10 +51,20 @@ std::optional<std::string> verified_peer_cn(SSL* ssl)
     return cn;
 }
 
-template <class Stream> Stream make_stream(tcp::socket&& socket, const std::shared_ptr<ssl::context>& tls)
+// A storm of refusals logs one line per 10 s, not one per charger.
+bool should_warn_at_limit()
+{
+    static std::atomic<std::int64_t> last{-1};
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    std::int64_t previous = last.load();
+    return (previous < 0 || now - previous >= 10) && last.compare_exchange_strong(previous, now);
+}
+
+template <class Stream> Stream make_stream(tcp::socket&& socket, const std::shared_ptr<TlsContext>& tls)
 {
     if constexpr (is_tls<Stream>) {
-        return Stream(beast::tcp_stream(std::move(socket)), *tls);
+        return Stream(std::move(socket), tls->current());
     } else {
         return Stream(std::move(socket));
     }
@@ -64,25 +74,41 @@ template <class Stream> Stream make_stream(tcp::socket&& socket, const std::shar
 
 template <class Stream>
 HttpUpgrade<Stream>::HttpUpgrade(tcp::socket&& socket, std::shared_ptr<ListenerContext> context)
-    : context_(std::move(context)), tls_context_(context_->tls ? context_->tls->current() : nullptr),
-      stream_(make_stream<Stream>(std::move(socket), tls_context_))
+    : context_(std::move(context)), stream_(make_stream<Stream>(std::move(socket), context_->tls)),
+      deadline_(socket_of(stream_).get_executor())
 {
 }
 
 template <class Stream> void HttpUpgrade<Stream>::run()
 {
     beast::error_code ignored;
-    identity_.remote_address = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored).address().to_string();
+    identity_.remote_address = socket_of(stream_).remote_endpoint(ignored).address().to_string();
     identity_.tls = is_tls<Stream>;
-    beast::get_lowest_layer(stream_).expires_after(context_->options.handshake_timeout);
+    deadline_.expires_after(context_->options.handshake_timeout);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) {
+            self->timed_out_ = true;
+            self->close_socket(); // the pending handshake or read ends with operation_aborted
+        }
+    });
     if constexpr (is_tls<Stream>) {
-        stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+        stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
             if (ec) {
                 // Wrong CA, expired or revoked client certificate, TLS 1.1,
                 // a plain-HTTP client on the wss port: refused by TLS itself.
                 self->context_->tls_handshake_failures.inc();
-                spdlog::info("TLS handshake from {} failed: {}", self->identity_.remote_address, ec.message());
-                return self->close_socket();
+                if (self->timed_out_) {
+                    spdlog::info("TLS handshake from {} failed: no handshake within {} s",
+                                 self->identity_.remote_address, self->context_->options.handshake_timeout.count());
+                } else {
+                    spdlog::info("TLS handshake from {} failed: {}", self->identity_.remote_address, ec.message());
+                }
+                // The alert is out, but a TLS 1.3 client may already have
+                // sent its upgrade request: closing with that unread would
+                // reset the connection, and the reset can destroy the alert
+                // before the charger reads it. FIN after the alert, discard
+                // what comes until the charger closes (or the deadline).
+                return self->stream_.async_teardown([self](beast::error_code) { self->close_socket(); });
             }
             self->identity_.client_certificate_cn = verified_peer_cn(self->stream_.native_handle());
             self->read_request();
@@ -122,6 +148,17 @@ template <class Stream> void HttpUpgrade<Stream>::on_read(beast::error_code ec, 
         return refuse(http::status::bad_request,
                       "Sec-WebSocket-Protocol must offer " + context_->options.subprotocol + "\n");
     }
+    slot_ = ConnectionSlot::try_take(*context_->options.connections, context_->options.max_connections);
+    if (!slot_) {
+        // Answered while there is still a descriptor to answer with: the
+        // charger retries later instead of finding the port dead.
+        context_->refused_at_limit.inc();
+        if (should_warn_at_limit()) {
+            spdlog::warn("max_connections ({}) reached: refusing chargers with 503 (csms_connections_refused_total)",
+                         context_->options.max_connections);
+        }
+        return refuse(http::status::service_unavailable, "too many connections, retry later\n", 10);
+    }
     identity_.charger_id = *charger_id;
     identity_.authorization = std::string(request[http::field::authorization]);
     if (!context_->authorizer) {
@@ -129,23 +166,31 @@ template <class Stream> void HttpUpgrade<Stream>::on_read(beast::error_code ec, 
     }
     // The verdict may come from another thread: come back to this strand.
     context_->authorizer(identity_, [self = shared_from_this()](UpgradeVerdict verdict) {
-        asio::post(self->stream_.get_executor(), [self, verdict] { self->on_verdict(verdict); });
+        asio::post(socket_of(self->stream_).get_executor(), [self, verdict] { self->on_verdict(verdict); });
     });
 }
 
 template <class Stream> void HttpUpgrade<Stream>::on_verdict(UpgradeVerdict verdict)
 {
+    if (timed_out_) {
+        return; // the socket is closed already
+    }
     if (verdict != UpgradeVerdict::accept) {
         context_->unauthorized.inc();
         return refuse(http::status::unauthorized, "unauthorized\n");
     }
-    beast::get_lowest_layer(stream_).expires_never();
+    deadline_.cancel();
     PeerIdentity peer{identity_.charger_id, identity_.remote_address, identity_.tls};
-    std::make_shared<WsSession<Stream>>(std::move(stream_), std::move(peer), context_, tls_context_)
-        ->run(parser_->release());
+    auto request = parser_->release();
+    // Nothing of the upgrade outlives the handover: this object goes when
+    // the cancelled deadline's handler lets go of it.
+    parser_.reset();
+    buffer_ = beast::flat_buffer{};
+    std::make_shared<WsSession<Stream>>(std::move(stream_), std::move(peer), context_, std::move(slot_))
+        ->run(std::move(request));
 }
 
-template <class Stream> void HttpUpgrade<Stream>::refuse(http::status status, std::string body)
+template <class Stream> void HttpUpgrade<Stream>::refuse(http::status status, std::string body, unsigned retry_after)
 {
     context_->refused.inc();
     refusal_ = http::response<http::string_body>{status, 11};
@@ -153,6 +198,9 @@ template <class Stream> void HttpUpgrade<Stream>::refuse(http::status status, st
     refusal_.set(http::field::content_type, "text/plain");
     if (status == http::status::unauthorized) {
         refusal_.set(http::field::www_authenticate, "Basic realm=\"OCPP\"");
+    }
+    if (retry_after != 0) {
+        refusal_.set(http::field::retry_after, std::to_string(retry_after));
     }
     refusal_.keep_alive(false);
     refusal_.body() = std::move(body);
@@ -164,8 +212,10 @@ template <class Stream> void HttpUpgrade<Stream>::refuse(http::status status, st
 template <class Stream> void HttpUpgrade<Stream>::close_socket()
 {
     beast::error_code ignored;
-    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(stream_).socket().close(ignored);
+    auto& socket = socket_of(stream_);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+    deadline_.cancel();
 }
 
 template class HttpUpgrade<PlainStream>;

@@ -1,7 +1,9 @@
 #pragma once
 // A new connection until it is a WebSocket: the TLS handshake (wss), the
 // HTTP request (with limits and a deadline), the OCPP checks (path,
-// subprotocol), then the authorizer's verdict. Internal to net/.
+// subprotocol), a place under max_connections, then the authorizer's
+// verdict. One deadline (handshake_timeout) covers all of it. Internal to
+// net/.
 #include "net/ws_session.hpp"
 
 #include <optional>
@@ -17,18 +19,23 @@ private:
     void read_request();
     void on_read(beast::error_code ec, std::size_t bytes);
     void on_verdict(UpgradeVerdict verdict);
-    void refuse(http::status status, std::string body);
+    // retry_after: seconds for a Retry-After header, 0 = none.
+    void refuse(http::status status, std::string body, unsigned retry_after = 0);
     void close_socket();
 
     using std::enable_shared_from_this<HttpUpgrade<Stream>>::shared_from_this;
 
     std::shared_ptr<ListenerContext> context_;
-    std::shared_ptr<ssl::context> tls_context_; // null for plain ws
     Stream stream_;
+    // Closes the socket when the handshake, the request or the verdict takes
+    // longer than handshake_timeout; cancelled at the handover.
+    asio::steady_timer deadline_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::empty_body>> parser_;
     http::response<http::string_body> refusal_;
     UpgradeRequest identity_;
+    ConnectionSlot slot_;
+    bool timed_out_ = false;
 };
 
 } // namespace csms::net

@@ -6,6 +6,7 @@
 #include "net/connection.hpp"
 #include "net/tls_context.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -27,7 +28,19 @@ struct ListenerOptions {
     std::size_t max_frame_bytes = 64 * 1024;
     // Outgoing frames queued per session before reading pauses.
     std::size_t max_queued_writes = 64;
+    // WebSocket sessions (and upgrades past their checks) at once, counted
+    // across the listeners sharing `connections`. One more is answered 503
+    // with Retry-After, so csmsd refuses chargers before it runs out of
+    // descriptors. 0 = automatic: the open-files limit (RLIMIT_NOFILE, raised
+    // to its hard limit) minus a reserve for the database, admin API and logs.
+    std::size_t max_connections = 0;
+    // The count itself. Listeners given copies of one ListenerOptions (ws and
+    // wss) share it; give each its own object for separate limits.
+    std::shared_ptr<std::atomic<std::size_t>> connections = std::make_shared<std::atomic<std::size_t>>(0);
 };
+
+// Descriptors kept out of max_connections = 0's reach.
+inline constexpr std::size_t reserved_descriptors = 500;
 
 class WsListener {
 public:
@@ -53,6 +66,8 @@ public:
     // Drops every session still open, for peers that ignored the close.
     void abort_all();
     std::size_t session_count() const;
+    // max_connections as resolved (never 0).
+    std::size_t max_connections() const;
 
     struct State;
 

@@ -15,9 +15,9 @@ SessionMetrics::SessionMetrics(base::Metrics& m)
 
 template <class Stream>
 WsSession<Stream>::WsSession(Stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context,
-                             std::shared_ptr<void> keep_alive)
-    : keep_alive_(std::move(keep_alive)), ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)),
-      options_(context_->options), metrics_(context_->metrics)
+                             ConnectionSlot slot)
+    : ws_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)), options_(context_->options),
+      metrics_(context_->metrics), slot_(std::move(slot))
 {
 }
 
@@ -28,7 +28,6 @@ template <class Stream> WsSession<Stream>::~WsSession()
 
 template <class Stream> void WsSession<Stream>::run(http::request<http::empty_body> request)
 {
-    beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.handshake_timeout = options_.handshake_timeout;
     timeouts.idle_timeout = options_.idle_timeout;
@@ -82,11 +81,15 @@ template <class Stream> void WsSession<Stream>::on_read(beast::error_code ec, st
     if (draining_) {
         // Shutting down: this frame is not processed and not acknowledged;
         // the charger sends it again after reconnecting.
-        buffer_.consume(buffer_.size());
+        buffer_.clear();
+        buffer_.shrink_to_fit();
         return;
     }
     std::string data = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
+    // An idle session holds no read buffer: the next frame allocates one of
+    // its own size, and one large frame does not pin its capacity for good.
+    buffer_.clear();
+    buffer_.shrink_to_fit();
     bool more = true;
     try {
         if (ws_.got_text()) {
@@ -153,7 +156,7 @@ template <class Stream> void WsSession<Stream>::close(std::uint16_t code, std::s
         if (!self->open_) {
             // Still upgrading: there is no WebSocket to close politely yet.
             beast::error_code ignored;
-            beast::get_lowest_layer(self->ws_).socket().close(ignored);
+            socket_of(self->ws_.next_layer()).close(ignored);
             return;
         }
         if (self->write_queue_.empty()) {
@@ -243,9 +246,11 @@ template <class Stream> void WsSession<Stream>::finish()
     // The queue stays: a write in flight still points at its front until the
     // aborted write completes. send_text() ignores a finished session.
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    auto& socket = socket_of(ws_.next_layer());
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
     context_->sessions.remove(this);
+    slot_.release(); // the place is free as soon as the descriptor is
     if (sink_) {
         auto sink = std::move(sink_);
         sink->on_closed();

@@ -3,11 +3,12 @@
 #include "base/metrics.hpp"
 #include "net/beast.hpp"
 #include "net/connection.hpp"
+#include "net/connection_slot.hpp"
 #include "net/session_set.hpp"
 #include "net/tls_context.hpp"
 #include "net/ws_listener.hpp"
 
-#include <deque>
+#include <list>
 #include <optional>
 
 namespace csms::net {
@@ -33,6 +34,8 @@ struct ListenerContext {
     base::Counter& refused;
     base::Counter& unauthorized;
     base::Counter& tls_handshake_failures;
+    base::Counter& refused_at_limit; // answered 503: max_connections reached
+    base::Counter& accept_failures;
 };
 
 // Stream is PlainStream or TlsStream (after its handshake); both are
@@ -40,9 +43,8 @@ struct ListenerContext {
 template <class Stream>
 class WsSession final : public ManagedSession, public std::enable_shared_from_this<WsSession<Stream>> {
 public:
-    // keep_alive holds what the stream depends on (its TLS context).
-    WsSession(Stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context,
-              std::shared_ptr<void> keep_alive);
+    // slot: this session's place under max_connections, given back when it ends.
+    WsSession(Stream&& stream, PeerIdentity peer, std::shared_ptr<ListenerContext> context, ConnectionSlot slot);
     ~WsSession() override;
 
     // Completes the upgrade that the HTTP layer already checked, then reads.
@@ -72,7 +74,6 @@ private:
     using std::enable_shared_from_this<WsSession<Stream>>::shared_from_this;
     using std::enable_shared_from_this<WsSession<Stream>>::weak_from_this;
 
-    std::shared_ptr<void> keep_alive_; // before ws_: outlives the stream that uses it
     websocket::stream<Stream> ws_;
     beast::flat_buffer buffer_;
     PeerIdentity peer_;
@@ -80,7 +81,10 @@ private:
     const ListenerOptions& options_; // context_->options
     SessionMetrics& metrics_;        // context_->metrics
     std::shared_ptr<FrameSink> sink_;
-    std::deque<std::string> write_queue_;
+    // A list, not a deque: an empty std::deque still holds a 512-byte block,
+    // and nearly every session's queue is empty nearly all the time.
+    std::list<std::string> write_queue_;
+    ConnectionSlot slot_;
     std::optional<websocket::close_reason> pending_close_;
     bool open_ = false;
     bool reading_ = false;

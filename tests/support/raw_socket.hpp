@@ -2,6 +2,7 @@
 // A charger that misbehaves below WebSocket: a plain TCP socket that does the
 // upgrade by hand and then answers nothing (no pongs, no close replies), as a
 // half-open or hung charger would. Reads only discard bytes, with a deadline.
+// connect() alone is a client that never even starts its handshake.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -18,6 +19,9 @@ namespace csms::test {
 class RawSocket {
 public:
     RawSocket() : socket_(ioc_) {}
+
+    // Connects and sends nothing.
+    void connect(std::uint16_t port) { socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port}); }
 
     // Connects and sends an ocpp1.6 upgrade for `path`; returns the status line
     // of the answer ("" if none came within the limit).
@@ -38,12 +42,19 @@ public:
                 if (!status_.empty() && status_.back() == '\r') {
                     status_.pop_back();
                 }
+                for (std::string line; std::getline(in, line) && line != "\r";) {
+                    response_headers_ += line + "\n";
+                }
             }
         });
         ioc_.restart();
         ioc_.run_for(limit);
         return status_;
     }
+
+    // The header lines after the status line of upgrade()'s answer, each
+    // ending in "\r\n".
+    const std::string& response_headers() const { return response_headers_; }
 
     // Discards whatever arrives until the server closes the connection;
     // false if it is still open at the deadline.
@@ -75,6 +86,7 @@ private:
     boost::asio::streambuf headers_;
     char scratch_[4096];
     std::string status_;
+    std::string response_headers_;
     bool reading_ = false;
     bool eof_ = false;
 };
