@@ -7,6 +7,7 @@
 #include "csms/certificate_signer.hpp"
 #include "csms/charger_authorizer.hpp"
 #include "csms/charger_service.hpp"
+#include "csms/last_seen.hpp"
 #include "net/ws_listener.hpp"
 #include "ocpp/schema_registry.hpp"
 #include "store/credentials_store.hpp"
@@ -67,6 +68,7 @@ struct Server::Parts {
     boost::asio::io_context ioc;
     std::unique_ptr<ocpp::SchemaRegistry> schemas;
     std::unique_ptr<store::Writer> writer;
+    std::unique_ptr<LastSeen> last_seen; // the writer's tick: destroyed before it
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -134,13 +136,15 @@ void Server::start()
     if (auto parent = std::filesystem::path(s.db_path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent);
     }
-    p.writer = std::make_unique<store::Writer>(s.db_path, store::Writer::Options{s.max_batch}, p.metrics);
+    p.writer = std::make_unique<store::Writer>(s.db_path, store::Writer::Options{.max_batch = s.max_batch}, p.metrics);
+    p.last_seen = std::make_unique<LastSeen>(*p.writer);
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
         p.signer = std::make_unique<CertificateSigner>(s.signing_ca_cert, s.signing_ca_key,
                                                        std::chrono::days{s.certificate_validity_days});
     }
-    p.services = std::make_unique<Services>(Services{*p.writer, p.clock, policy_from(s), p.registry, p.signer.get()});
+    p.services = std::make_unique<Services>(
+        Services{*p.writer, p.clock, policy_from(s), p.registry, *p.last_seen, p.signer.get()});
     ocpp::EndpointOptions endpoint_options{s.max_pending_calls, s.call_timeout};
     p.charger_service = std::make_unique<ChargerService>(*p.schemas, p.metrics, endpoint_options, *p.services);
 
@@ -148,6 +152,7 @@ void Server::start()
     listener_options.handshake_timeout = s.handshake_timeout;
     listener_options.idle_timeout = s.idle_timeout;
     listener_options.max_frame_bytes = s.max_frame_bytes;
+    listener_options.max_connections = s.max_connections; // one count for ws and wss: they share these options
     p.authorizer = std::make_unique<ChargerAuthorizer>(
         s.db_path, SecurityPolicy{s.allow_profile_0, s.max_auth_failures, s.auth_failure_window}, p.clock,
         [&p](store::SecurityEventRecord event) {
@@ -250,7 +255,7 @@ void Server::shutdown()
     for (auto* listener : p.listeners()) {
         listener->stop_reading_all(std::chrono::seconds(2));
     }
-    p.writer->flush();
+    p.writer->flush(); // also writes the coalesced last-seen times
     for (auto* listener : p.listeners()) {
         listener->close_all(1001, "server shutting down");
     }

@@ -40,48 +40,58 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
 void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
                                        std::function<rapidjson::Document()> reply)
 {
-    // Until this connection knows the charger's registration, the first job
-    // reads it inside the same transaction, so no extra round trip is paid.
-    // It is remembered only once that transaction has committed.
-    struct Gate {
+    // Everything the two writer-side callbacks need, in one allocation: each
+    // callback then captures a single shared_ptr, which std::function keeps
+    // without allocating again.
+    struct Pending {
+        std::shared_ptr<ChargerSession> self;
+        ocpp::IncomingCall call;
+        store::Writer::Work work;
+        std::function<rapidjson::Document()> reply;
+        // Until this connection knows the charger's registration, the first
+        // job reads it inside the same transaction, so no extra round trip
+        // is paid. It is remembered only once that transaction has committed.
+        bool gated = false;
         std::optional<store::Registration> registration;
         bool refused = false;
     };
-    bool gated = !registration() && call.action() != "BootNotification";
-    auto gate = std::make_shared<Gate>();
-    auto self = shared_from_this();
+    auto pending =
+        std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
+                                          !registration() && call.action() != "BootNotification", std::nullopt, false});
     services_.writer.submit(
-        [self, gated, gate, work = std::move(work)](store::Database& db) {
-            if (gated) {
-                auto stored = store::find_registration(db, self->id_);
+        [pending](store::Database& db) {
+            auto& p = *pending;
+            if (p.gated) {
+                auto stored = store::find_registration(db, p.self->id_);
                 if (!stored) {
                     // A charger that talks before it ever booted: it becomes
                     // known under the policy for strangers.
-                    stored = self->services_.policy.unknown_chargers;
-                    store::set_registration(db, self->id_, *stored);
+                    stored = p.self->services_.policy.unknown_chargers;
+                    store::set_registration(db, p.self->id_, *stored);
                 }
-                gate->registration = stored;
+                p.registration = stored;
                 if (*stored != store::Registration::accepted) {
-                    gate->refused = true;
+                    p.refused = true;
                     return;
                 }
             }
-            work(db);
+            p.work(db);
         },
-        [self, call, gate, reply = std::move(reply)](bool ok) {
+        [pending](bool ok) {
+            auto& p = *pending;
             if (!ok) {
-                spdlog::error("[{}] {} could not be stored", self->id_, call.action());
-                call.error(ocpp::ErrorCode::InternalError, "could not store the message; please retry");
+                spdlog::error("[{}] {} could not be stored", p.self->id_, p.call.action());
+                p.call.error(ocpp::ErrorCode::InternalError, "could not store the message; please retry");
                 return;
             }
-            if (gate->registration) {
-                self->set_registration(*gate->registration);
+            if (p.registration) {
+                p.self->set_registration(*p.registration);
             }
-            if (gate->refused) {
-                call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
+            if (p.refused) {
+                p.call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
                 return;
             }
-            call.result_from(reply);
+            p.call.result_from(std::move(p.reply));
         });
 }
 

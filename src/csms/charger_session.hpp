@@ -16,6 +16,7 @@
 namespace csms {
 
 class CertificateSigner;
+class LastSeen;
 
 // Shared by every session; outlives them all.
 struct Services {
@@ -23,6 +24,7 @@ struct Services {
     const base::Clock& clock;
     Policy policy;
     ChargerRegistry& registry;
+    LastSeen& last_seen;
     // Signs SignCertificate CSRs; nullptr: they wait for an external CA.
     const CertificateSigner* signer = nullptr;
 };
@@ -50,6 +52,13 @@ public:
                            std::function<rapidjson::Document()> reply);
 
     void set_registration(store::Registration registration) { registration_ = static_cast<int>(registration); }
+    // Known and Accepted (read from the database or set by a boot).
+    bool accepted() const { return registration() == store::Registration::accepted; }
+
+    // Session strand only. The first Heartbeat of a connection is stored
+    // before it is answered; later ones are coalesced (LastSeen).
+    bool heartbeat_stored() const { return heartbeat_stored_; }
+    void set_heartbeat_stored() { heartbeat_stored_ = true; }
 
 private:
     std::optional<store::Registration> registration() const;
@@ -61,6 +70,7 @@ private:
     // Unknown until a BootNotification answer or the first gated message has
     // read it from the database; written from the writer thread.
     std::atomic<int> registration_{-1};
+    bool heartbeat_stored_ = false;
 };
 
 } // namespace csms

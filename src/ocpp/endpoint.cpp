@@ -67,6 +67,11 @@ void IncomingCall::result(rapidjson::Document payload) const
         [ep = endpoint_, id = unique_id_, action = action_, shared] { ep->answer(id, action, std::move(*shared)); });
 }
 
+void IncomingCall::result_on_strand(rapidjson::Document payload) const
+{
+    endpoint_->answer(unique_id_, action_, std::move(payload));
+}
+
 void IncomingCall::result_from(std::function<rapidjson::Document()> build) const
 {
     endpoint_->connection_->post([ep = endpoint_, id = unique_id_, action = action_, build = std::move(build)] {

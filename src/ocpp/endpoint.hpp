@@ -55,6 +55,9 @@ public:
     const std::string& unique_id() const { return unique_id_; }
     const std::string& action() const { return action_; }
     void result(rapidjson::Document payload) const;
+    // Answers at once, without a post. Only on the session's strand, i.e.
+    // from inside CallDispatcher::dispatch().
+    void result_on_strand(rapidjson::Document payload) const;
     // Builds the payload on the session's strand (off the caller's thread);
     // a build that throws is answered with InternalError.
     void result_from(std::function<rapidjson::Document()> build) const;

@@ -78,7 +78,11 @@ void set_registration(Database& db, std::string_view charger_id, Registration re
 
 void record_heartbeat(Database& db, std::string_view charger_id, base::SysTime at)
 {
-    auto& statement = db.cached("UPDATE chargers SET last_heartbeat = ?2 WHERE charger_id = ?1");
+    // Latest wins: a coalesced write (see csms/last_seen.hpp) and a direct
+    // one may commit in either order, and neither may move the time back.
+    auto& statement = db.cached(R"sql(
+        UPDATE chargers SET last_heartbeat = ?2
+        WHERE charger_id = ?1 AND (last_heartbeat IS NULL OR last_heartbeat < ?2))sql");
     statement.bind(1, charger_id);
     statement.bind(2, to_column(at));
     statement.execute();

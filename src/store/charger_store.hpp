@@ -21,7 +21,8 @@ std::optional<Registration> find_registration(Database& db, std::string_view cha
 // Inserts the charger row if missing (operator pre-registration).
 void set_registration(Database& db, std::string_view charger_id, Registration registration);
 
-// A heartbeat from a charger without a row changes nothing.
+// A heartbeat from a charger without a row changes nothing, nor does one
+// older than the stored last_heartbeat.
 void record_heartbeat(Database& db, std::string_view charger_id, base::SysTime at);
 
 // Appends to status_history and updates connector_status, unless the current

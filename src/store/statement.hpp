@@ -27,6 +27,9 @@ public:
     void bind(int index, int value);
     void bind(int index, double value);
     void bind(int index, std::string_view value);
+    // Binds without a copy: value must stay alive and unchanged until the
+    // statement is reset (e.g. the row's own strings across execute()).
+    void bind_static(int index, std::string_view value);
     void bind(int index, std::nullptr_t);
     template <typename T> void bind(int index, const std::optional<T>& value)
     {

@@ -4,6 +4,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <string>
+
 namespace csms::store {
 namespace {
 
@@ -186,31 +191,102 @@ StopOutcome stop_transaction(Database& db, const StopRecord& stop)
     return StopOutcome::closed;
 }
 
+namespace {
+
+// Rows per INSERT: one statement per up to this many samples, so SQLite's
+// per-statement work (cursors, the foreign-key and statement bookkeeping at
+// its end) is paid once per message rather than once per sampled value.
+constexpr std::size_t rows_per_insert = 8;
+constexpr int columns_per_row = 15;
+
+// ?1..?15 for the first row, ?16..?30 for the second, ...
+const std::string& insert_samples_sql(std::size_t rows)
+{
+    static const auto texts = [] {
+        std::array<std::string, rows_per_insert + 1> out;
+        for (std::size_t n = 1; n <= rows_per_insert; ++n) {
+            std::string sql = "INSERT INTO meter_values (charger_id, connector_id, transaction_id, "
+                              "reported_transaction_id, timestamp, value, normalized_value, measurand, phase, unit, "
+                              "context, location, format, source, received_at) VALUES ";
+            for (std::size_t r = 0; r < n; ++r) {
+                sql += r == 0 ? "(" : ", (";
+                // transaction_id (column 3) is bound as the row's 15th parameter.
+                constexpr int order[] = {1, 2, 15, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+                for (std::size_t c = 0; c < std::size(order); ++c) {
+                    sql += (c == 0 ? "?" : ", ?") + std::to_string(static_cast<int>(r) * columns_per_row + order[c]);
+                }
+                sql += ")";
+            }
+            sql += " ON CONFLICT DO NOTHING";
+            out[n] = std::move(sql);
+        }
+        return out;
+    }();
+    return texts[rows];
+}
+
+} // namespace
+
 std::size_t insert_samples(Database& db, const std::vector<SampleRecord>& samples)
 {
-    auto& statement = db.cached(R"sql(
-        INSERT INTO meter_values (charger_id, connector_id, transaction_id, reported_transaction_id, timestamp,
-                                  value, normalized_value, measurand, phase, unit, context, location, format,
-                                  source, received_at)
-        VALUES (?1, ?2, (SELECT transaction_id FROM transactions WHERE transaction_id = ?3 AND charger_id = ?1),
-                ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-        ON CONFLICT DO NOTHING)sql");
+    // A sample is linked to the transaction it reports only if that is one
+    // of its own charger's; looked up once per message, not per sample.
+    struct Link {
+        const SampleRecord* key = nullptr;
+        std::optional<std::int64_t> transaction_id;
+    } link;
+    auto linked = [&db, &link](const SampleRecord& sample) {
+        if (link.key == nullptr || link.key->charger_id != sample.charger_id ||
+            link.key->transaction_id != sample.transaction_id) {
+            link.key = &sample;
+            link.transaction_id.reset();
+            if (sample.transaction_id &&
+                find_transaction_connector(db, sample.charger_id, *sample.transaction_id).has_value()) {
+                link.transaction_id = sample.transaction_id;
+            }
+        }
+        return link.transaction_id;
+    };
+
     std::size_t inserted = 0;
-    for (const auto& sample : samples) {
-        statement.bind(1, sample.charger_id);
-        statement.bind(2, sample.connector_id);
-        statement.bind(3, sample.transaction_id);
-        statement.bind(4, to_column(sample.timestamp));
-        statement.bind(5, sample.value);
-        statement.bind(6, sample.normalized_value);
-        statement.bind(7, sample.measurand);
-        statement.bind(8, sample.phase);
-        statement.bind(9, sample.unit);
-        statement.bind(10, sample.context);
-        statement.bind(11, sample.location);
-        statement.bind(12, sample.format);
-        statement.bind(13, sample.source);
-        statement.bind(14, to_column(sample.received_at));
+    // Strings are bound without a copy: they live in samples, or in these
+    // per-row texts, until execute() has reset the statement. The samples of
+    // one message share received_at and, per meterValue, the timestamp, so
+    // each distinct time is formatted once per statement.
+    std::array<std::string, rows_per_insert> timestamps;
+    std::array<std::string, rows_per_insert> received;
+    for (std::size_t first = 0; first < samples.size(); first += rows_per_insert) {
+        const std::size_t rows = std::min(rows_per_insert, samples.size() - first);
+        auto& statement = db.cached(insert_samples_sql(rows));
+        const std::string* timestamp = nullptr;
+        const std::string* received_at = nullptr;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const auto& sample = samples[first + r];
+            const int p = static_cast<int>(r) * columns_per_row;
+            if (r == 0 || sample.timestamp != samples[first + r - 1].timestamp) {
+                timestamps[r] = to_column(sample.timestamp);
+                timestamp = &timestamps[r];
+            }
+            if (r == 0 || sample.received_at != samples[first + r - 1].received_at) {
+                received[r] = to_column(sample.received_at);
+                received_at = &received[r];
+            }
+            statement.bind_static(p + 1, sample.charger_id);
+            statement.bind(p + 2, sample.connector_id);
+            statement.bind(p + 3, sample.transaction_id);
+            statement.bind_static(p + 4, *timestamp);
+            statement.bind_static(p + 5, sample.value);
+            statement.bind(p + 6, sample.normalized_value);
+            statement.bind_static(p + 7, sample.measurand);
+            statement.bind_static(p + 8, sample.phase);
+            statement.bind_static(p + 9, sample.unit);
+            statement.bind_static(p + 10, sample.context);
+            statement.bind_static(p + 11, sample.location);
+            statement.bind_static(p + 12, sample.format);
+            statement.bind_static(p + 13, sample.source);
+            statement.bind_static(p + 14, *received_at);
+            statement.bind(p + 15, linked(sample));
+        }
         statement.execute();
         inserted += static_cast<std::size_t>(db.changes());
     }

@@ -3,13 +3,13 @@
 #include "store/migrations.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
 #include <future>
 #include <iterator>
-#include <vector>
 
 namespace csms::store {
 namespace {
@@ -18,6 +18,9 @@ Database open_migrated(const std::string& path)
 {
     Database db(path);
     migrate(db);
+    // Checkpoints run on the Checkpointer's connection, never inside one of
+    // this connection's COMMITs.
+    db.exec("PRAGMA wal_autocheckpoint=0");
     return db;
 }
 
@@ -35,7 +38,7 @@ void call_done(const Writer::Done& done, bool ok) noexcept
 } // namespace
 
 Writer::Writer(const std::string& path, Options options, base::Metrics& metrics)
-    : db_(open_migrated(path)), options_(options),
+    : db_(open_migrated(path)), options_(options), checkpointer_(path, options.checkpoint, metrics),
       queue_depth_(metrics.gauge("csms_writer_queue_depth", "Jobs waiting for the writer thread")),
       commits_(metrics.counter("csms_writer_commits_total", "Batches committed by the writer thread")),
       jobs_(metrics.counter("csms_writer_jobs_total", "Jobs run by the writer thread")),
@@ -48,6 +51,13 @@ Writer::Writer(const std::string& path, Options options, base::Metrics& metrics)
       commit_microseconds_last_(metrics.gauge("csms_writer_commit_microseconds_last", "Duration of the last COMMIT"))
 {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    options_.tick_interval = std::max(options_.tick_interval, std::chrono::milliseconds(1));
+    // Prepared once: parsing "SAVEPOINT job" twice per job cost as much as a
+    // small job's own statements.
+    sql_ = Statements{&db_.cached("BEGIN IMMEDIATE"), &db_.cached("SAVEPOINT job"), &db_.cached("RELEASE job"),
+                      &db_.cached("ROLLBACK TO job"), &db_.cached("COMMIT"),        &db_.cached("ROLLBACK")};
+    sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
+    queue_.reserve(options_.max_batch);
     thread_ = std::thread([this] { run(); });
     // Read by stop() on the writer thread only from a Done, which follows a
     // submit() and so this assignment.
@@ -59,6 +69,12 @@ Writer::~Writer()
     stop();
 }
 
+int Writer::on_wal_commit(void* self, sqlite3*, const char*, int frames)
+{
+    static_cast<Writer*>(self)->checkpointer_.wal_grew(frames);
+    return SQLITE_OK;
+}
+
 void Writer::submit(Work work, Done done)
 {
     {
@@ -66,7 +82,10 @@ void Writer::submit(Work work, Done done)
         if (!stopping_) {
             queue_.push_back(Job{std::move(work), std::move(done)});
             queue_depth_.set(static_cast<std::int64_t>(queue_.size()));
-            wake_.notify_one();
+            if (queue_.size() == 1) {
+                // Only the first job of a batch can find the writer asleep.
+                wake_.notify_one();
+            }
             return;
         }
     }
@@ -88,6 +107,7 @@ void Writer::stop()
     if (thread_.joinable()) {
         thread_.join();
     }
+    checkpointer_.stop();
 }
 
 std::size_t Writer::queue_depth() const
@@ -99,21 +119,38 @@ std::size_t Writer::queue_depth() const
 void Writer::flush()
 {
     std::promise<void> drained;
-    submit([](Database&) {}, [&drained](bool) { drained.set_value(); });
+    submit([this](Database& db) { run_tick(db); }, [&drained](bool) { drained.set_value(); });
     drained.get_future().wait();
+}
+
+void Writer::set_tick(Work tick)
+{
+    std::lock_guard lock(tick_mutex_);
+    tick_ = std::move(tick);
+}
+
+void Writer::run_tick(Database& db)
+{
+    std::lock_guard lock(tick_mutex_);
+    if (tick_) {
+        tick_(db);
+    }
 }
 
 void Writer::run() noexcept
 {
+    std::vector<Job> batch;
+    batch.reserve(options_.max_batch);
+    auto next_tick = std::chrono::steady_clock::now() + options_.tick_interval;
     for (;;) {
-        std::deque<Job> batch;
+        bool last = false;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) {
-                return; // stopping, and everything submitted before is done
-            }
+            wake_.wait_until(lock, next_tick, [this] { return stopping_ || !queue_.empty(); });
+            last = stopping_ && queue_.empty();
             if (queue_.size() <= options_.max_batch) {
+                // One swap takes the whole queue; submitters refill the
+                // (reserved) vector this thread used for the last batch.
                 batch.swap(queue_);
             } else {
                 auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch);
@@ -122,11 +159,32 @@ void Writer::run() noexcept
             }
             queue_depth_.set(static_cast<std::int64_t>(queue_.size()));
         }
-        run_batch(batch);
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_tick || last) {
+            next_tick = now + options_.tick_interval;
+            bool has_tick = false;
+            {
+                std::lock_guard lock(tick_mutex_);
+                has_tick = static_cast<bool>(tick_);
+            }
+            if (has_tick) {
+                batch.push_back(Job{[this](Database& db) { run_tick(db); }, {}});
+            }
+        }
+        if (checkpointer_.wal_over_limit()) {
+            checkpointer_.truncate(db_); // between batches: the writer holds no transaction
+        }
+        if (!batch.empty()) {
+            run_batch(batch);
+            batch.clear();
+        }
+        if (last) {
+            return; // stopping, and everything submitted before is done
+        }
     }
 }
 
-void Writer::run_batch(std::deque<Job>& batch) noexcept
+void Writer::run_batch(std::vector<Job>& batch) noexcept
 {
     const auto size = static_cast<std::int64_t>(batch.size());
     batch_size_last_.set(size);
@@ -137,11 +195,13 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
 
     std::vector<char> ok(batch.size(), 0);
     auto finish = [&] {
+        std::size_t failed = 0;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            if (!ok[i]) {
-                job_failures_.inc();
-            }
+            failed += ok[i] != 0 ? 0 : 1;
             call_done(batch[i].done, ok[i] != 0);
+        }
+        if (failed != 0) {
+            job_failures_.inc(failed);
         }
     };
 
@@ -150,7 +210,7 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
         std::fill(ok.begin(), ok.end(), 0);
         if (db_.in_transaction()) {
             try {
-                db_.exec("ROLLBACK");
+                sql_.rollback->execute();
             } catch (...) { // NOLINT(bugprone-empty-catch): the connection rolls back on its own
             }
         }
@@ -158,7 +218,7 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
     };
 
     try {
-        db_.exec("BEGIN IMMEDIATE");
+        sql_.begin->execute();
     } catch (const std::exception& e) {
         spdlog::error("writer: BEGIN failed, {} jobs fail: {}", batch.size(), e.what());
         finish();
@@ -167,7 +227,7 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
 
     for (std::size_t i = 0; i < batch.size(); ++i) {
         try {
-            db_.exec("SAVEPOINT job");
+            sql_.savepoint->execute();
             bool job_ok = true;
             try {
                 if (batch[i].work) {
@@ -181,9 +241,9 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
                 spdlog::warn("writer: job failed and was rolled back");
             }
             if (!job_ok) {
-                db_.exec("ROLLBACK TO job");
+                sql_.rollback_to->execute();
             }
-            db_.exec("RELEASE job");
+            sql_.release->execute();
             ok[i] = job_ok ? 1 : 0;
         } catch (const std::exception& e) {
             // The savepoint itself failed (I/O error, disk full, or a job
@@ -202,7 +262,7 @@ void Writer::run_batch(std::deque<Job>& batch) noexcept
             // its SQL); nothing after that point ran inside the batch.
             throw SqliteError(0, "batch transaction ended by a job");
         }
-        db_.exec("COMMIT");
+        sql_.commit->execute();
     } catch (const std::exception& e) {
         spdlog::error("writer: COMMIT of {} jobs failed: {}", batch.size(), e.what());
         fail_batch();

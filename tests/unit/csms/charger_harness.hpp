@@ -6,6 +6,7 @@
 #include "base/metrics.hpp"
 #include "base/time_format.hpp"
 #include "csms/charger_service.hpp"
+#include "csms/last_seen.hpp"
 #include "ocpp/schema_registry.hpp"
 #include "store/database.hpp"
 #include "store/statement.hpp"
@@ -27,7 +28,8 @@ namespace csms::test {
 class ChargerHarness {
 public:
     explicit ChargerHarness(Policy policy = Policy::development(), std::string charger_id = "CP-1")
-        : writer_(dir_.file("csms.db"), {}, metrics_), services_{writer_, clock_, policy, registry_},
+        : writer_(dir_.file("csms.db"), {}, metrics_),
+          last_seen_(writer_), services_{writer_, clock_, policy, registry_, last_seen_},
           service_(schemas(), metrics_, ocpp::EndpointOptions{}, services_)
     {
         connect(std::move(charger_id));
@@ -128,6 +130,11 @@ public:
         REQUIRE(done.get_future().get());
     }
 
+    // Waits until everything sent so far is committed, coalesced last-seen
+    // times included (what csmsd's shutdown does).
+    void flush() { writer_.flush(); }
+    LastSeen& last_seen() { return last_seen_; }
+
     base::ManualClock& clock() { return clock_; }
     LoopbackConnection& connection() { return *connection_; }
     LoopbackConnection& old_connection(std::size_t i) { return *old_.at(i).second; }
@@ -145,6 +152,7 @@ private:
     base::Metrics metrics_;
     base::ManualClock clock_;
     store::Writer writer_;
+    LastSeen last_seen_;
     ChargerRegistry registry_;
     Services services_;
     ChargerService service_;

@@ -344,3 +344,20 @@ TEST_CASE("parse_frame: a broken CALLRESULT says it is an answer, so nobody answ
     CHECK(parse_err(R"([2,"c1","Heartbeat"])").type == MessageType::call);
     CHECK_FALSE(parse_err("{}").type.has_value());
 }
+
+TEST_CASE("parse_frame: nesting is judged the same on the fast and the careful path", "[ocpp][frame]")
+{
+    // nested(n): the innermost 1 of [2,"n1","Heartbeat",{"a":[[...[1]...]]}] is n + 3 values deep.
+    auto nested = [](std::size_t arrays, std::string_view extra = "") {
+        return R"([2,"n1","Heartbeat",{"a":)" + std::string(arrays, '[') + "1" + std::string(arrays, ']') +
+               std::string(extra) + "}]";
+    };
+    // Brackets in strings do not count; the limit is 32 nested values.
+    CHECK(parse_ok(R"([2,"n1","Heartbeat",{"s":"[[[[{{{{\"]]]]"}])").payload()["s"].GetStringLength() == 13);
+    CHECK(parse_ok(nested(29)).payload().IsObject());                   // 32 deep: the limit
+    CHECK(parse_err(nested(30)).code == ErrorCode::FormationViolation); // 33 deep
+    // Non-ASCII text takes the validating path and gets the same answers.
+    CHECK(parse_ok(nested(29, R"(,"b":"é")")).payload().IsObject());
+    CHECK(parse_err(nested(30, R"(,"b":"é")")).code == ErrorCode::FormationViolation);
+    CHECK(parse_err("[2,\"a\",\"Heartbeat\",{\"x\":\"[\xff\"}]").code == ErrorCode::FormationViolation);
+}

@@ -1,3 +1,4 @@
+#include "base/time_format.hpp"
 #include "store/charger_store.hpp"
 #include "store/transaction_store.hpp"
 
@@ -227,6 +228,40 @@ TEST_CASE("insert_samples: rows round-trip and a replayed sample is ignored", "[
     // The same sample for a different transaction is different.
     CHECK(insert_samples(t.db, {sample(id + 1, "Voltage", "L1")}) == 1);
     CHECK(insert_samples(t.db, {}) == 0);
+}
+
+TEST_CASE("insert_samples: a long message with repeats and several times is stored row by row", "[store][samples]")
+{
+    ChargingDb t;
+    auto own = insert_transaction(t.db, start("CP1"));
+    auto other = insert_transaction(t.db, start("CP2", "TAG2"));
+    // 21 samples: more than one INSERT's worth of rows, three timestamps,
+    // a repeat inside the message, and a transaction of another charger.
+    std::vector<SampleRecord> batch;
+    for (int i = 0; i < 20; ++i) {
+        auto s = sample(own, "Current.Import", "L" + std::to_string(i % 7));
+        s.timestamp = at(120 + i / 7);
+        s.value = std::to_string(i);
+        batch.push_back(s);
+    }
+    batch.push_back(batch[3]); // a repeat within the message
+    CHECK(insert_samples(t.db, batch) == 20);
+    CHECK(t.count("SELECT count(*) FROM meter_values WHERE transaction_id = " + std::to_string(own)) == 20);
+    for (int i = 0; i < 20; ++i) {
+        INFO(i);
+        CHECK(t.text("SELECT timestamp || '/' || phase || '/' || received_at FROM meter_values WHERE value = '" +
+                     std::to_string(i) + "'") == csms::base::format_date_time(at(120 + i / 7)) + "/L" +
+                                                     std::to_string(i % 7) + "/2026-01-01T00:02:01.000Z");
+    }
+
+    // Reported against another charger's transaction: kept, but not linked.
+    std::vector<SampleRecord> foreign(10, sample(other, "Voltage"));
+    for (int i = 0; i < 10; ++i) {
+        foreign[static_cast<std::size_t>(i)].value = "v" + std::to_string(i);
+    }
+    CHECK(insert_samples(t.db, foreign) == 10);
+    CHECK(t.count("SELECT count(*) FROM meter_values WHERE reported_transaction_id = " + std::to_string(other) +
+                  " AND transaction_id IS NULL") == 10);
 }
 
 TEST_CASE("insert_samples: a NULL normalized value is stored as NULL", "[store][samples]")

@@ -3,6 +3,7 @@
 #include "store/charger_store.hpp"
 #include "store/migrations.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait_until.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -428,4 +429,37 @@ TEST_CASE("Writer: stop() from inside a done callback does not deadlock", "[stor
     std::optional<bool> late;
     writer.submit(insert_row(2), [&](bool ok) { late = ok; });
     CHECK(late == false);
+}
+
+TEST_CASE("Writer: the tick runs on its interval, in flush() and once more at stop()", "[store][writer]")
+{
+    csms::test::TempDir dir;
+    const auto path = dir.file("csms.db");
+    prepare(path);
+    csms::base::Metrics metrics;
+    std::atomic<int> ticks{0};
+    Writer::Options options;
+    options.tick_interval = 10ms;
+    Writer writer(path, options, metrics);
+    writer.set_tick([&](Database& db) {
+        ++ticks;
+        insert_row(1000 + ticks.load())(db); // runs inside the batch, like any job
+    });
+    // With nothing submitted the tick still comes round.
+    REQUIRE(csms::test::wait_until([&] { return ticks.load() >= 3; }, 30s));
+
+    writer.set_tick({}); // cleared: waits for a running tick, then none runs
+    int after_clear = ticks.load();
+    writer.submit(insert_row(1), {});
+    writer.flush();
+    CHECK(ticks.load() == after_clear);
+
+    std::atomic<int> flushed{0};
+    writer.set_tick([&](Database&) { ++flushed; });
+    writer.flush();
+    CHECK(flushed.load() >= 1);
+    int before_stop = flushed.load();
+    writer.stop();
+    CHECK(flushed.load() > before_stop);
+    CHECK(count_rows(path, "data > '1000'") == after_clear);
 }

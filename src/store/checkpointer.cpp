@@ -1,0 +1,121 @@
+#include "store/checkpointer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+namespace csms::store {
+
+Checkpointer::Checkpointer(const std::string& path, Options options, base::Metrics& metrics)
+    : options_(options), db_(path),
+      checkpoints_(metrics.counter("csms_writer_checkpoints_total", "Background WAL checkpoints run")),
+      truncations_(metrics.counter("csms_writer_checkpoint_truncations_total",
+                                   "Background checkpoints that truncated a WAL past its size bound")),
+      failures_(metrics.counter("csms_writer_checkpoint_failures_total", "Background checkpoints that failed")),
+      microseconds_total_(
+          metrics.counter("csms_writer_checkpoint_microseconds_total", "Time spent in background checkpoints")),
+      wal_frames_(metrics.gauge("csms_writer_wal_frames", "WAL size in pages after the last commit"))
+{
+    // This connection never writes rows; it must not checkpoint on its own either.
+    db_.exec("PRAGMA wal_autocheckpoint=0");
+    auto& page_size = db_.cached("PRAGMA page_size");
+    ResetGuard guard(page_size);
+    frame_bytes_ = page_size.step() ? page_size.column_int64(0) + 24 : 4096 + 24; // 24: WAL frame header
+    thread_ = std::thread([this] { run(); });
+}
+
+Checkpointer::~Checkpointer()
+{
+    stop();
+}
+
+void Checkpointer::wal_grew(int frames)
+{
+    wal_frames_.set(frames);
+    if (static_cast<std::int64_t>(frames) * frame_bytes_ > options_.wal_limit_bytes) {
+        over_limit_.store(true, std::memory_order_relaxed);
+    }
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        frames_ = frames;
+        if (frames < checkpointed_) {
+            checkpointed_ = 0; // the writer restarted the WAL from its beginning
+        }
+        wake = frames - checkpointed_ >= options_.pages;
+    }
+    if (wake) {
+        wake_.notify_one();
+    }
+}
+
+void Checkpointer::stop()
+{
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+void Checkpointer::run() noexcept
+{
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait_for(lock, options_.interval,
+                       [this] { return stopping_ || frames_ - checkpointed_ >= options_.pages; });
+        if (stopping_) {
+            return;
+        }
+        if (frames_ == checkpointed_) {
+            continue; // nothing committed since the last checkpoint
+        }
+        checkpointed_ = frames_;
+        if (wal_over_limit()) {
+            // The writer truncates before its next batch; a checkpoint here
+            // would hold the checkpoint lock and make that attempt BUSY.
+            continue;
+        }
+        lock.unlock();
+        checkpoint(db_, SQLITE_CHECKPOINT_PASSIVE);
+        lock.lock();
+    }
+}
+
+void Checkpointer::truncate(Database& writer_db) noexcept
+{
+    // Never wait for a reader here: the writer would stall with every
+    // batch behind it. A reader on an old snapshot makes it BUSY; the bound
+    // stays crossed and the writer tries again before its next batch.
+    sqlite3_busy_timeout(writer_db.handle(), 0);
+    int rc = checkpoint(writer_db, SQLITE_CHECKPOINT_TRUNCATE);
+    sqlite3_busy_timeout(writer_db.handle(), 5000); // Database's own setting
+    if (rc == SQLITE_OK) {
+        over_limit_.store(false, std::memory_order_relaxed);
+        truncations_.inc();
+    }
+}
+
+int Checkpointer::checkpoint(Database& db, int mode) noexcept
+{
+    const auto started = std::chrono::steady_clock::now();
+    int log = 0;
+    int done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, mode, &log, &done);
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    microseconds_total_.inc(static_cast<std::uint64_t>(micros));
+    if (rc == SQLITE_OK) {
+        checkpoints_.inc();
+    } else if (rc != SQLITE_BUSY) {
+        // BUSY only means another checkpoint or a reader was in the way;
+        // the next round tries again.
+        failures_.inc();
+        spdlog::warn("checkpointer: checkpoint failed: {}", sqlite3_errstr(rc));
+    }
+    return rc;
+}
+
+} // namespace csms::store

@@ -1,0 +1,85 @@
+#pragma once
+// Moves the WAL into the database file off the writer thread. The writer's
+// connection runs with wal_autocheckpoint=0, because an automatic checkpoint
+// runs inside the COMMIT that crosses the threshold and stalls that batch's
+// replies for 6-15 ms. This thread has its own connection and runs a PASSIVE
+// checkpoint (never blocks the writer) when the writer reports that the WAL
+// has grown, or once per interval.
+//
+// Under continuous load the WAL never restarts from its beginning: that
+// needs a checkpoint to have caught up at the moment the writer begins, and
+// the writer is always a batch ahead. So past a size bound the writer itself
+// runs a TRUNCATE checkpoint between two batches (truncate()): the frames are
+// already copied by then, so it costs about one fsync of the database file,
+// and the WAL cannot grow without limit.
+//
+// Thread-safety: wal_grew() and wal_over_limit() may be called from any
+// thread; truncate() on the thread that owns the connection it is given;
+// stop() from any thread but the checkpointer's own.
+#include "base/metrics.hpp"
+#include "store/database.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace csms::store {
+
+class Checkpointer {
+public:
+    struct Options {
+        // WAL frames (pages) written since the last checkpoint that wake the thread.
+        int pages = 1000;
+        // A checkpoint runs at least this often while the WAL is not empty.
+        std::chrono::milliseconds interval{1000};
+        // Past this size the writer truncates the WAL (see above).
+        std::int64_t wal_limit_bytes = 64 * 1024 * 1024;
+    };
+
+    // Opens its own connection to path (which must exist, in WAL mode).
+    Checkpointer(const std::string& path, Options options, base::Metrics& metrics);
+    ~Checkpointer(); // calls stop()
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // frames: the WAL's size in pages after a commit (sqlite3_wal_hook).
+    // Cheap: a compare under a short lock, no I/O.
+    void wal_grew(int frames);
+
+    // The WAL has passed wal_limit_bytes since the last truncate().
+    bool wal_over_limit() const { return over_limit_.load(std::memory_order_relaxed); }
+    // A TRUNCATE checkpoint on the writer's connection, outside a
+    // transaction; it never waits for readers (see the .cpp).
+    void truncate(Database& writer_db) noexcept;
+
+    // Idempotent; joins the thread. Checkpoints that are running finish first.
+    void stop();
+
+private:
+    void run() noexcept;
+    int checkpoint(Database& db, int mode) noexcept; // the SQLite result code
+
+    Options options_;
+    Database db_;
+    std::int64_t frame_bytes_ = 0;
+
+    base::Counter& checkpoints_;
+    base::Counter& truncations_;
+    base::Counter& failures_;
+    base::Counter& microseconds_total_;
+    base::Gauge& wal_frames_;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    int frames_ = 0;       // latest WAL size reported by the writer
+    int checkpointed_ = 0; // WAL size at the last checkpoint
+    bool stopping_ = false;
+    std::atomic<bool> over_limit_{false};
+    std::thread thread_; // last: starts once everything above exists
+};
+
+} // namespace csms::store
