@@ -1,5 +1,6 @@
 #include "charger.hpp"
 
+#include "bound_socket.hpp"
 #include "ocpp/frame.hpp"
 #include "options.hpp"
 #include "tls_client.hpp"
@@ -146,6 +147,20 @@ private:
         stats_.connect_started = std::chrono::steady_clock::now();
         // Bounds TCP connect and TLS handshake together.
         beast::get_lowest_layer(ws_).expires_after(settings_.call_timeout);
+        if (settings_.sources != nullptr) {
+            // A bound socket can try one endpoint only (a failed attempt closes it).
+            auto target = first_ipv4(*endpoints_);
+            auto ec = target ? open_bound(beast::get_lowest_layer(ws_).socket(), *settings_.sources)
+                             : error_code(net::error::address_family_not_supported);
+            if (ec) {
+                ++stats_.connect_failures;
+                fail("bind: " + ec.message());
+                return finish();
+            }
+            beast::get_lowest_layer(ws_).async_connect(*target, [self = this->shared_from_this(), target = *target](
+                                                                    error_code e) { self->on_connect(e, target); });
+            return;
+        }
         beast::get_lowest_layer(ws_).async_connect(
             *endpoints_, beast::bind_front_handler(&WsCharger::on_connect, this->shared_from_this()));
     }
@@ -153,6 +168,7 @@ private:
     void on_connect(error_code ec, const tcp::endpoint&)
     {
         if (ec) {
+            ++stats_.connect_failures;
             fail("connect: " + ec.message());
             return finish();
         }
@@ -178,6 +194,7 @@ private:
     void on_tls_handshake(error_code ec)
     {
         if (ec) {
+            ++stats_.connect_failures;
             if constexpr (is_tls) {
                 fail(ec == beast::error::timeout ? "tls: handshake timed out" : tls_failure(ws_.next_layer(), ec));
             }
@@ -221,11 +238,15 @@ private:
     void on_handshake(error_code ec)
     {
         if (ec) {
+            ++stats_.connect_failures;
             fail(upgrade_failure(ec));
             return finish();
         }
         stats_.opened = std::chrono::steady_clock::now();
         stats_.connected = true;
+        ++stats_.connections;
+        thread_recorders().connect.record(
+            std::chrono::duration_cast<std::chrono::microseconds>(stats_.opened - stats_.connect_started).count());
         beast::get_lowest_layer(ws_).expires_never();
         auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
         // Bounds the closing handshake, so an unresponsive server cannot hold
@@ -369,7 +390,7 @@ private:
             return;
         }
         const auto latency = std::chrono::steady_clock::now() - pending_->sent;
-        stats_.latencies_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
+        thread_recorders().latency.record(std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
         const std::string_view action = pending_->action;
         pending_.reset();
         timer_.cancel();

@@ -13,6 +13,7 @@
 #include "base/clock.hpp"
 #include "frame_log.hpp"
 #include "scenario.hpp"
+#include "source_addresses.hpp"
 #include "stats.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -34,7 +35,8 @@ struct ChargerSettings {
     std::string authorization; // Authorization header value; empty: none
     std::chrono::microseconds start_delay{0};
     std::chrono::milliseconds call_timeout{10'000};
-    std::chrono::milliseconds hold{0}; // stay connected after the script
+    std::chrono::milliseconds hold{0};  // stay connected after the script
+    SourceAddresses* sources = nullptr; // null: the kernel picks the local address
 };
 
 // Shared by every wss:// charger: the verifying client context (CA, TLS 1.2+,
@@ -46,6 +48,7 @@ struct TlsSettings {
     std::string ca_file;
     std::string client_cert_pattern; // "{id}" = charger id; empty: no client certificate
     std::string client_key_pattern;
+    bool resume = false; // --tls-resume: keep each connection's session (TlsSession)
 };
 
 // The error is one line for the user (unreadable CA file, bad key, ...).

@@ -113,7 +113,51 @@ std::optional<std::string> validate(const Options& options)
     if (options.password_pattern && options.password_pattern->empty()) {
         return std::string("--password must not be empty");
     }
+    if (options.mode != "script" && options.mode != "load" && options.mode != "storm") {
+        return "--mode must be script, load or storm, got '" + options.mode + "'";
+    }
+    if (!parse_retry_policy(options.retry)) {
+        return "--retry must be fixed, backoff or mix, got '" + options.retry + "'";
+    }
+    if (!options.source_addresses.empty()) {
+        auto range = parse_address_range(options.source_addresses);
+        if (auto* error = std::get_if<std::string>(&range)) {
+            return *error;
+        }
+    }
+    if (options.tls_resume && !tls) {
+        return std::string("--tls-resume needs a wss:// URL");
+    }
+    if (!options.durability_log.empty() && options.mode != "load") {
+        return std::string("--durability-log needs --mode load");
+    }
+    // Heartbeats every 100 µs and more are a typo, not a benchmark.
+    if ((options.heartbeat_interval > 0 && options.heartbeat_interval < 1e-4) ||
+        (options.meter_interval > 0 && options.meter_interval < 1e-4)) {
+        return std::string("--heartbeat-interval and --meter-interval must be 0 or at least 0.0001 s");
+    }
     return std::nullopt;
+}
+
+Mode parse_mode(std::string_view text)
+{
+    if (text == "load") {
+        return Mode::load;
+    }
+    if (text == "storm") {
+        return Mode::storm;
+    }
+    return Mode::script;
+}
+
+Slice process_slice(int chargers, int processes, int index)
+{
+    const int base = chargers / processes;
+    const int extra = chargers % processes;
+    // The first `extra` children take one more.
+    const int first = 1 + index * base + std::min(index, extra);
+    const int size = base + (index < extra ? 1 : 0);
+    return Slice{first, first + size - 1};
 }
 
 std::string charger_id(std::string_view prefix, int number)

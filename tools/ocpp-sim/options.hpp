@@ -2,6 +2,9 @@
 // Command-line settings of ocpp-sim, and the pieces derived from them that do
 // not need a socket (URL parts, charger ids), so they can be checked before
 // any I/O starts.
+#include "retry.hpp"
+#include "source_addresses.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +34,26 @@ struct Options {
 
     double hold_seconds = 0;   // keep the connection open after the script
     bool connect_only = false; // script is BootNotification only
+
+    // The load generator (issue 4); see main.cpp's --help texts.
+    std::string mode = "script"; // script|load|storm
+    double ramp_seconds = 0;
+    double duration_seconds = 60;
+    double settle_seconds = 1;     // load: from the end of the ramp to the measured window
+    double heartbeat_interval = 0; // seconds; 0 = none
+    double meter_interval = 0;     // seconds; 0 = none
+    std::string retry = "mix";     // storm: fixed|backoff|mix
+    double storm_timeout = 120;
+    std::string source_addresses; // "A-B" or "A"; empty: the kernel picks
+    int processes = 1;
+    int server_pid = 0; // 0: no server usage
+    bool tls_resume = false;
+    std::string durability_log; // empty: none
 };
+
+// Derived from Options once validate() passed.
+enum class Mode { script, load, storm };
+Mode parse_mode(std::string_view text); // precondition: validated
 
 // ws[s]://HOST[:PORT][/PATH]; the charger id is appended to PATH.
 struct WsUrl {
@@ -47,6 +69,14 @@ std::variant<WsUrl, std::string> parse_ws_url(std::string_view url);
 
 // Checks what CLI11 cannot express alone; returns the one-line error if any.
 std::optional<std::string> validate(const Options& options);
+
+// Charger numbers [first, last] of child `index` of `processes`: contiguous,
+// sizes differing by at most one.
+struct Slice {
+    int first = 1;
+    int last = 0;
+};
+Slice process_slice(int chargers, int processes, int index);
 
 // "{prefix}-0001": at least four digits, so ids sort in charger order.
 std::string charger_id(std::string_view prefix, int number);

@@ -1,32 +1,107 @@
 #pragma once
 // Per-charger counters and the run summary. Each charger writes only its own
-// ChargerStats, from its strand; summarize() reads them all after the worker
-// threads have been joined, so no counter needs a lock or an atomic.
+// ChargerStats, from its strand; latencies go into the histograms of the
+// thread running the handler (thread_recorders()), so no counter needs a
+// lock or an atomic. RunTotals adds chargers, threads and, with
+// --processes, whole child processes up; summarize() turns the totals into
+// the figures printed.
+#include "histogram.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace csms::sim {
 
+using SteadyTimePoint = std::chrono::steady_clock::time_point;
+
 struct ChargerStats {
     std::string charge_point_id;
-    bool connected = false; // WebSocket handshake succeeded
+    bool connected = false; // a WebSocket handshake succeeded (at least once)
     bool completed = false; // whole script ran with every reply as expected
+    bool converged = false; // storm: BootNotification Accepted, StatusNotification acknowledged
+    bool dropped = false;   // load with --durability-log: the server went away (not a failure)
     std::uint64_t calls = 0;
     std::uint64_t results = 0;
     std::uint64_t unexpected = 0;                // replies with a wrong status, malformed or stray frames
     std::map<std::string, std::uint64_t> errors; // CALLERROR code, or "Timeout", -> count
-    std::vector<std::int64_t> latencies_us;      // one per reply received
     std::string failure;                         // the first reason this charger failed
-    // Set when connected: TCP connect started, WebSocket open (after TLS, if any).
-    std::chrono::steady_clock::time_point connect_started{};
-    std::chrono::steady_clock::time_point opened{};
+    std::uint64_t connections = 0;               // WebSocket opens, reconnects included
+    std::uint64_t connect_failures = 0;          // TCP, TLS or upgrade failed
+    std::uint64_t retries = 0;                   // storm: attempts after the first
+    std::uint64_t tls_resumed = 0;               // TLS handshakes that resumed a session
+    std::uint64_t load_calls = 0;                // load: periodic calls answered
+    std::uint64_t load_skipped = 0;              // load: slots due before the charger was up
+    // Set when connected: first TCP connect started, last WebSocket open.
+    SteadyTimePoint connect_started{};
+    SteadyTimePoint opened{};
+    SteadyTimePoint converged_at{};    // storm
+    SteadyTimePoint last_load_reply{}; // load
+};
+
+// The histograms of one I/O thread. Handlers record into the ones of the
+// thread they run on; each thread hands its own over after ioc.run().
+struct Recorders {
+    Histogram latency; // load: periodic calls only; otherwise every reply
+    Histogram connect; // TCP connect start to WebSocket open
+};
+Recorders& thread_recorders();
+
+// Mergeable across chargers and processes; times are steady_clock
+// nanoseconds since its epoch, which all processes of one boot share.
+struct RunTotals {
+    static constexpr std::size_t max_failures_kept = 20;
+
+    std::uint64_t chargers = 0, connected = 0, completed = 0, converged = 0, dropped = 0;
+    std::uint64_t calls = 0, results = 0, errors = 0, unexpected = 0;
+    std::uint64_t connections = 0, connect_failures = 0, retries = 0, tls_resumed = 0, load_calls = 0;
+    std::uint64_t load_skipped = 0;
+    std::map<std::string, std::uint64_t> errors_by_code;
+    Histogram latency;
+    Histogram connect;
+    std::int64_t first_connect_ns = INT64_MAX;
+    std::int64_t last_open_ns = INT64_MIN;
+    std::int64_t last_converged_ns = INT64_MIN;
+    std::int64_t last_load_reply_ns = INT64_MIN;
+    std::vector<std::pair<std::string, std::string>> failures; // charger id, reason (the first few)
+    std::uint64_t failure_count = 0;
+
+    void add(const ChargerStats& charger);
+    void add(const Recorders& recorders);
+    void merge(const RunTotals& other);
+};
+
+// One JSON line for the pipe from a child to the parent.
+std::string serialize_totals(const RunTotals& totals);
+std::optional<RunTotals> deserialize_totals(std::string_view text);
+
+std::int64_t steady_ns(SteadyTimePoint t);
+
+// What the server (--server-pid) used; see main.cpp for the phases.
+struct ServerUsage {
+    double cpu_s = 0;
+    std::uint64_t peak_rss_kb = 0;
+    std::uint64_t rss_kb = 0;
+    double cpu_ms_per_1000_calls = 0;
+    double cpu_ms_per_1000_handshakes = 0;
+};
+
+struct RunContext {
+    std::string mode = "script";
+    std::chrono::steady_clock::duration elapsed{};
+    SteadyTimePoint started{};
+    // load: the measured window [load_start, load_end).
+    SteadyTimePoint load_start{};
+    SteadyTimePoint load_end{};
 };
 
 struct Summary {
+    std::string mode = "script";
     std::uint64_t chargers = 0;
     std::uint64_t connected = 0;
     std::uint64_t completed = 0;
@@ -37,15 +112,31 @@ struct Summary {
     std::uint64_t unexpected = 0;
     double elapsed_s = 0;
     double calls_per_s = 0;
-    double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+    // load: periodic calls in the window only (from their due time); otherwise every reply.
+    double p50_ms = 0, p95_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0;
     // Connected chargers only: TCP connect start to WebSocket open.
     double connect_p50_ms = 0, connect_p95_ms = 0, connect_p99_ms = 0, connect_max_ms = 0;
-    // connected / (last WebSocket open - first connect start).
+    // connections / (last WebSocket open - first connect start).
     double handshakes_per_s = 0;
-    std::vector<std::pair<std::string, std::string>> failures; // charger id, reason
+    std::uint64_t connections = 0;
+    std::uint64_t connect_failures = 0;
+    std::uint64_t tls_resumed = 0;
+    std::uint64_t dropped = 0;
+    // load
+    std::uint64_t load_calls = 0;
+    std::uint64_t load_skipped = 0;
+    double load_calls_per_s = 0;
+    double load_elapsed_s = 0;
+    // storm
+    std::uint64_t converged = 0;
+    double converged_s = 0;
+    std::uint64_t retries = 0;
+    std::optional<ServerUsage> server;
+    std::vector<std::pair<std::string, std::string>> failures; // charger id, reason (the first few)
+    std::uint64_t failure_count = 0;
 };
 
-Summary summarize(const std::vector<ChargerStats>& chargers, std::chrono::steady_clock::duration elapsed);
+Summary summarize(const RunTotals& totals, const RunContext& context);
 
 // The run is a success iff every charger connected and completed, and no
 // reply was an error or unexpected.

@@ -42,6 +42,25 @@ std::string with_message(std::string what, const error_code& ec)
     return what + ": " + ec.message();
 }
 
+// Where an SSL object of a --tls-resume connection points to its TlsSession.
+int session_index()
+{
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+// OpenSSL's new-session callback: runs inside the charger's own SSL calls,
+// on its strand. Returning 0 leaves the original to OpenSSL; we keep a copy.
+extern "C" int on_new_session(SSL* ssl, SSL_SESSION* session)
+{
+    if (auto* keeper = static_cast<TlsSession*>(SSL_get_ex_data(ssl, session_index()))) {
+        if (SSL_SESSION* copy = SSL_SESSION_dup(session)) {
+            keeper->keep(copy);
+        }
+    }
+    return 0;
+}
+
 } // namespace
 
 std::variant<std::shared_ptr<TlsClient>, std::string> make_tls_client(const TlsSettings& settings)
@@ -62,6 +81,15 @@ std::variant<std::shared_ptr<TlsClient>, std::string> make_tls_client(const TlsS
     context.set_verify_mode(ssl::verify_peer, ec);
     if (ec) {
         return with_message("verify mode", ec);
+    }
+
+    if (settings.resume) {
+        // The client cache only triggers the callback; the sessions live in
+        // each charger's TlsSession, not in the context.
+        SSL_CTX_set_session_cache_mode(context.native_handle(),
+                                       SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+        SSL_CTX_sess_set_new_cb(context.native_handle(), on_new_session);
+        session_index(); // allocated before any fork
     }
 
     const bool per_charger = settings.client_cert_pattern.find(id_placeholder) != std::string::npos ||
@@ -120,6 +148,26 @@ std::optional<std::string> TlsClient::prepare(TlsStream& stream, std::string_vie
         }
     }
     return std::nullopt;
+}
+
+TlsSession::~TlsSession()
+{
+    SSL_SESSION_free(session_);
+}
+
+void TlsSession::offer(TlsStream& stream)
+{
+    SSL_set_ex_data(stream.native_handle(), session_index(), this);
+    if (session_ != nullptr) {
+        // A session the server no longer knows just means a full handshake.
+        SSL_set_session(stream.native_handle(), session_);
+    }
+}
+
+void TlsSession::keep(SSL_SESSION* session)
+{
+    SSL_SESSION_free(session_);
+    session_ = session;
 }
 
 std::string tls_failure(TlsStream& stream, const error_code& ec)

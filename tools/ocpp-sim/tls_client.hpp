@@ -36,6 +36,32 @@ private:
     bool host_is_address_;
 };
 
+// --tls-resume: the session of one charger's previous connection (TLS 1.2
+// session id or TLS 1.3 ticket), offered on its next handshake.
+//
+// The session is taken when OpenSSL announces it (the context's new-session
+// callback, set up by make_tls_client with resume), and copied: a TLS 1.3
+// ticket arrives after the handshake, and a connection that then ends
+// badly (a 503 followed by an EOF without close_notify) marks its own
+// session object not resumable, which would spoil exactly the retries a
+// storm is about.
+class TlsSession {
+public:
+    TlsSession() = default;
+    ~TlsSession();
+    TlsSession(const TlsSession&) = delete;
+    TlsSession& operator=(const TlsSession&) = delete;
+
+    // Before the handshake: offers the kept session, if any, and makes this
+    // object the one that receives the connection's new sessions.
+    void offer(TlsStream& stream);
+    // Called from the new-session callback; takes ownership.
+    void keep(SSL_SESSION* session);
+
+private:
+    SSL_SESSION* session_ = nullptr;
+};
+
 // "tls: <error>", plus the certificate verification result when that failed.
 std::string tls_failure(TlsStream& stream, const boost::beast::error_code& ec);
 
