@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev libsqlite3-dev rapidjson-dev catch2
   libspdlog-dev libcli11-dev libtomlplusplus-dev
-  sqlite3 openssl curl
+  sqlite3 openssl curl jq
 )
 
 missing=()
