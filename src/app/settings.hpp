@@ -35,7 +35,7 @@ struct Settings {
     std::chrono::seconds heartbeat_interval{300};
     std::chrono::seconds boot_retry_interval{60};
     std::chrono::seconds call_timeout{30};
-    std::chrono::seconds idle_timeout{60};
+    std::chrono::seconds idle_timeout{300};
     std::chrono::seconds handshake_timeout{30};
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_pending_calls = 16;

@@ -11,6 +11,8 @@ namespace csms::net {
 namespace {
 
 constexpr std::uint32_t max_header_bytes = 8 * 1024;
+// How long a failed TLS handshake's alert is given to reach the peer.
+constexpr std::chrono::seconds failed_handshake_linger{2};
 
 bool offers_subprotocol(std::string_view header, std::string_view wanted)
 {
@@ -73,10 +75,31 @@ template <class Stream> Stream make_stream(tcp::socket&& socket, const std::shar
 } // namespace
 
 template <class Stream>
-HttpUpgrade<Stream>::HttpUpgrade(tcp::socket&& socket, std::shared_ptr<ListenerContext> context)
+HttpUpgrade<Stream>::HttpUpgrade(tcp::socket&& socket, std::shared_ptr<ListenerContext> context,
+                                 UpgradeGate::Ticket ticket)
     : context_(std::move(context)), stream_(make_stream<Stream>(std::move(socket), context_->tls)),
-      deadline_(socket_of(stream_).get_executor())
+      deadline_(socket_of(stream_).get_executor()), ticket_(std::move(ticket))
 {
+}
+
+template <class Stream>
+void HttpUpgrade<Stream>::arm_deadline(std::chrono::steady_clock::duration after, bool gate_only)
+{
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this(), gate_only](beast::error_code ec) {
+        if (ec || self->finished_) {
+            return;
+        }
+        if (gate_only) {
+            // A far-away or stalling peer: the rest of its upgrade no longer
+            // holds back the connections waiting at the gate.
+            self->ticket_ = {};
+            return self->arm_deadline(self->context_->options.handshake_timeout - self->context_->options.upgrade_gate_hold,
+                                      false);
+        }
+        self->timed_out_ = true;
+        self->close_socket(); // the pending handshake or read ends with operation_aborted
+    });
 }
 
 template <class Stream> void HttpUpgrade<Stream>::run()
@@ -84,19 +107,19 @@ template <class Stream> void HttpUpgrade<Stream>::run()
     beast::error_code ignored;
     identity_.remote_address = socket_of(stream_).remote_endpoint(ignored).address().to_string();
     identity_.tls = is_tls<Stream>;
-    deadline_.expires_after(context_->options.handshake_timeout);
-    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (!ec) {
-            self->timed_out_ = true;
-            self->close_socket(); // the pending handshake or read ends with operation_aborted
-        }
-    });
+    const auto& options = context_->options;
+    if (options.handshake_timeout > options.upgrade_gate_hold) {
+        arm_deadline(options.upgrade_gate_hold, true);
+    } else {
+        arm_deadline(options.handshake_timeout, false);
+    }
     if constexpr (is_tls<Stream>) {
         stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
             if (ec) {
                 // Wrong CA, expired or revoked client certificate, TLS 1.1,
                 // a plain-HTTP client on the wss port: refused by TLS itself.
                 self->context_->tls_handshake_failures.inc();
+                self->ticket_ = {};
                 if (self->timed_out_) {
                     spdlog::info("TLS handshake from {} failed: no handshake within {} s",
                                  self->identity_.remote_address, self->context_->options.handshake_timeout.count());
@@ -107,7 +130,9 @@ template <class Stream> void HttpUpgrade<Stream>::run()
                 // sent its upgrade request: closing with that unread would
                 // reset the connection, and the reset can destroy the alert
                 // before the charger reads it. FIN after the alert, discard
-                // what comes until the charger closes (or the deadline).
+                // what comes until the charger closes, for a short while
+                // only: a peer that never closes must not keep the descriptor.
+                self->arm_deadline(failed_handshake_linger, false);
                 return self->stream_.async_teardown([self](beast::error_code) { self->close_socket(); });
             }
             self->identity_.client_certificate_cn = verified_peer_cn(self->stream_.native_handle());
@@ -179,7 +204,9 @@ template <class Stream> void HttpUpgrade<Stream>::on_verdict(UpgradeVerdict verd
         context_->unauthorized.inc();
         return refuse(http::status::unauthorized, "unauthorized\n");
     }
+    finished_ = true;
     deadline_.cancel();
+    ticket_ = {};
     PeerIdentity peer{identity_.charger_id, identity_.remote_address, identity_.tls};
     auto request = parser_->release();
     // Nothing of the upgrade outlives the handover: this object goes when
@@ -193,6 +220,7 @@ template <class Stream> void HttpUpgrade<Stream>::on_verdict(UpgradeVerdict verd
 template <class Stream> void HttpUpgrade<Stream>::refuse(http::status status, std::string body, unsigned retry_after)
 {
     context_->refused.inc();
+    ticket_ = {};
     refusal_ = http::response<http::string_body>{status, 11};
     refusal_.set(http::field::server, "csmsd/" CSMS_VERSION);
     refusal_.set(http::field::content_type, "text/plain");
@@ -215,7 +243,9 @@ template <class Stream> void HttpUpgrade<Stream>::close_socket()
     auto& socket = socket_of(stream_);
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     socket.close(ignored);
+    finished_ = true;
     deadline_.cancel();
+    ticket_ = {};
 }
 
 template class HttpUpgrade<PlainStream>;

@@ -4,6 +4,7 @@
 // subprotocol), a place under max_connections, then the authorizer's
 // verdict. One deadline (handshake_timeout) covers all of it. Internal to
 // net/.
+#include "net/upgrade_gate.hpp"
 #include "net/ws_session.hpp"
 
 #include <optional>
@@ -12,10 +13,13 @@ namespace csms::net {
 
 template <class Stream> class HttpUpgrade : public std::enable_shared_from_this<HttpUpgrade<Stream>> {
 public:
-    HttpUpgrade(tcp::socket&& socket, std::shared_ptr<ListenerContext> context);
+    // ticket: this upgrade's place at the listener's gate.
+    HttpUpgrade(tcp::socket&& socket, std::shared_ptr<ListenerContext> context, UpgradeGate::Ticket ticket);
     void run();
 
 private:
+    // gate_only: the first expiry only gives the gate place away.
+    void arm_deadline(std::chrono::steady_clock::duration after, bool gate_only);
     void read_request();
     void on_read(beast::error_code ec, std::size_t bytes);
     void on_verdict(UpgradeVerdict verdict);
@@ -35,7 +39,9 @@ private:
     http::response<http::string_body> refusal_;
     UpgradeRequest identity_;
     ConnectionSlot slot_;
+    UpgradeGate::Ticket ticket_;
     bool timed_out_ = false;
+    bool finished_ = false; // handed over or closed: the deadline has nothing left to do
 };
 
 } // namespace csms::net

@@ -2,12 +2,17 @@
 
 #include "net/http_upgrade.hpp"
 #include "net/open_acceptor.hpp"
+#include "net/upgrade_gate.hpp"
 
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <csignal>
 #include <latch>
+#include <mutex>
 #include <thread>
 
 namespace csms::net {
@@ -38,6 +43,15 @@ std::size_t raise_descriptor_limit()
     return static_cast<std::size_t>(limit.rlim_cur);
 }
 
+// OpenSSL writes to the socket itself (tls_stream.hpp) with write(), not
+// send(MSG_NOSIGNAL): a peer that reset the connection would otherwise kill
+// the process with SIGPIPE instead of failing that one write with EPIPE.
+void ignore_sigpipe()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+}
+
 std::size_t automatic_max_connections(std::size_t descriptors)
 {
     // A tiny limit (tests, containers) still leaves half for everything else.
@@ -66,6 +80,21 @@ void trim_heap()
     malloc_trim(0);
 }
 
+// Kernel keepalive probes (ListenerOptions::keepalive_*): failing on a
+// setsockopt only loses the early detection, never the connection.
+void enable_keepalive(tcp::socket& socket, const ListenerOptions& options)
+{
+    beast::error_code ignored;
+    socket.set_option(asio::socket_base::keep_alive(true), ignored);
+    const int fd = socket.native_handle();
+    const int idle = static_cast<int>(options.keepalive_idle.count());
+    const int interval = static_cast<int>(options.keepalive_interval.count());
+    const int count = options.keepalive_count;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
 bool out_of_resources(const beast::error_code& ec)
 {
     return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
@@ -79,7 +108,8 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
     // close() never touch it from two threads at once.
     State(asio::io_context& io, std::shared_ptr<ListenerContext> ctx)
         : ioc(io), acceptor(asio::make_strand(io)), backoff(acceptor.get_executor()), trim(acceptor.get_executor()),
-          context(std::move(ctx))
+          context(std::move(ctx)),
+          gate(std::make_shared<UpgradeGate>(context->options.max_concurrent_upgrades, upgrade_starter(context)))
     {
     }
 
@@ -124,26 +154,37 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
                     }
                     spdlog::warn("accept failed: {}", ec.message());
                 } else {
-                    // The handshake runs on the connection's own strand, not
-                    // on the acceptor's: accepting goes on meanwhile.
-                    auto executor = socket.get_executor();
-                    asio::post(executor, [context = self->context, socket = std::move(socket)]() mutable {
-                        start_upgrade(std::move(socket), context);
-                    });
+                    self->gate->enter(std::move(socket));
                 }
                 self->do_accept();
             });
     }
 
-    static void start_upgrade(tcp::socket&& socket, const std::shared_ptr<ListenerContext>& context)
+    // The gate's Start: the handshake runs on the connection's own strand,
+    // not on the acceptor's, so accepting goes on meanwhile.
+    static UpgradeGate::Start upgrade_starter(const std::shared_ptr<ListenerContext>& context)
+    {
+        return [weak = std::weak_ptr<ListenerContext>(context)](tcp::socket&& socket, UpgradeGate::Ticket ticket) {
+            auto executor = socket.get_executor();
+            asio::post(executor, [weak, socket = std::move(socket), ticket = std::move(ticket)]() mutable {
+                if (auto alive = weak.lock()) {
+                    start_upgrade(std::move(socket), alive, std::move(ticket));
+                }
+            });
+        };
+    }
+
+    static void start_upgrade(tcp::socket&& socket, const std::shared_ptr<ListenerContext>& context,
+                              UpgradeGate::Ticket ticket)
     {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
+        enable_keepalive(socket, context->options);
         try {
             if (context->tls) {
-                std::make_shared<HttpUpgrade<TlsStream>>(std::move(socket), context)->run();
+                std::make_shared<HttpUpgrade<TlsStream>>(std::move(socket), context, std::move(ticket))->run();
             } else {
-                std::make_shared<HttpUpgrade<PlainStream>>(std::move(socket), context)->run();
+                std::make_shared<HttpUpgrade<PlainStream>>(std::move(socket), context, std::move(ticket))->run();
             }
         } catch (const std::exception& e) {
             // No SSL object (out of memory): this connection only.
@@ -157,12 +198,14 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
     asio::steady_timer trim;    // likewise
     std::uint64_t last_activity = 0;
     std::shared_ptr<ListenerContext> context;
+    std::shared_ptr<UpgradeGate> gate;
 };
 
 WsListener::WsListener(asio::io_context& ioc, const std::string& name, const std::string& host, std::uint16_t port,
                        ListenerOptions options, SinkFactory factory, base::Metrics& metrics,
                        UpgradeAuthorizer authorizer, std::shared_ptr<TlsContext> tls)
 {
+    ignore_sigpipe();
     base::Labels labels{{"listener", name}};
     const std::size_t descriptors = raise_descriptor_limit();
     if (options.max_connections == 0) {
@@ -205,6 +248,7 @@ void WsListener::stop_accepting()
     asio::post(state_->acceptor.get_executor(), [state = state_] {
         beast::error_code ignored;
         state->acceptor.close(ignored);
+        state->gate->close();
         state->backoff.cancel();
         state->trim.cancel();
     });

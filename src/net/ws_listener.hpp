@@ -23,8 +23,19 @@ struct ListenerOptions {
     std::string subprotocol = "ocpp1.6";
     std::chrono::seconds handshake_timeout{30};
     // A WebSocket ping goes out after half of this without traffic; a peer
-    // silent for the whole of it is dropped, so dead chargers show offline.
-    std::chrono::seconds idle_timeout{60};
+    // silent for the whole of it is dropped: this finds a charger whose TCP
+    // stack answers but whose OCPP side hangs. Dead peers and cut links are
+    // found sooner, and without waking csmsd, by TCP keepalive below. Every
+    // ping costs a wake-up on both sides: at 30 s, 10,000 quiet wss chargers
+    // cost 5 % of a core; at 150 s, about 1 % (docs/benchmarks-analysis.md).
+    std::chrono::seconds idle_timeout{300};
+    // Kernel TCP keepalive on every charger socket: a probe after this much
+    // silence, then every interval; `count` unanswered probes end the
+    // connection (about 90 s for a charger that lost power or network).
+    // Probes also keep NAT mappings of cellular chargers alive.
+    std::chrono::seconds keepalive_idle{60};
+    std::chrono::seconds keepalive_interval{10};
+    int keepalive_count = 3;
     std::size_t max_frame_bytes = 64 * 1024;
     // Outgoing frames queued per session before reading pauses.
     std::size_t max_queued_writes = 64;
@@ -37,6 +48,12 @@ struct ListenerOptions {
     // The count itself. Listeners given copies of one ListenerOptions (ws and
     // wss) share it; give each its own object for separate limits.
     std::shared_ptr<std::atomic<std::size_t>> connections = std::make_shared<std::atomic<std::size_t>>(0);
+    // Upgrades (TLS handshake, HTTP request, verdict) running at once per
+    // listener; later connections wait, accepted, in arrival order (see
+    // upgrade_gate.hpp). An upgrade slower than upgrade_gate_hold gives its
+    // place to the next one, so stalled peers cannot block the gate.
+    std::size_t max_concurrent_upgrades = 256;
+    std::chrono::milliseconds upgrade_gate_hold{1000};
 };
 
 // Descriptors kept out of max_connections = 0's reach.

@@ -255,6 +255,26 @@ TEST_CASE("ws upgrade timeout: a client that connects and sends nothing is dropp
     CHECK(silent.wait_eof(std::chrono::seconds(10)));
 }
 
+TEST_CASE("upgrade gate: a stalled connection gives its place to the next charger after the gate hold",
+          "[net][gate][tls]")
+{
+    net::ListenerOptions options;
+    options.max_concurrent_upgrades = 1;
+    options.upgrade_gate_hold = std::chrono::milliseconds(200);
+    Server server(options);
+    RawSocket stalled; // connects, never says a word: holds the only place
+    stalled.connect(server.wss_port());
+
+    WsClient client;
+    auto result = client.connect(server.wss_port(), "/ocpp/GATE-NEXT", tls_options());
+    INFO(result.error);
+    REQUIRE(result.ok);
+    REQUIRE(client.send_text("through"));
+    CHECK(client.read().text == "through");
+    // The stalled peer was not dropped for it: only its handshake deadline ends it.
+    CHECK_FALSE(stalled.wait_eof(std::chrono::milliseconds(200)));
+}
+
 TEST_CASE("max_connections: one connection over the limit gets 503 with Retry-After and a freed place is taken",
           "[net][connection][tls]")
 {
