@@ -94,8 +94,8 @@ void HttpUpgrade<Stream>::arm_deadline(std::chrono::steady_clock::duration after
             // A far-away or stalling peer: the rest of its upgrade no longer
             // holds back the connections waiting at the gate.
             self->ticket_ = {};
-            return self->arm_deadline(self->context_->options.handshake_timeout - self->context_->options.upgrade_gate_hold,
-                                      false);
+            return self->arm_deadline(
+                self->context_->options.handshake_timeout - self->context_->options.upgrade_gate_hold, false);
         }
         self->timed_out_ = true;
         self->close_socket(); // the pending handshake or read ends with operation_aborted

@@ -57,7 +57,10 @@ public:
     // post work (it may run on any thread).
     using Start = std::function<void(tcp::socket&&, Ticket)>;
 
-    UpgradeGate(std::size_t max_running, Start start) : max_running_(max_running < 1 ? 1 : max_running), start_(std::move(start)) {}
+    UpgradeGate(std::size_t max_running, Start start)
+        : max_running_(max_running < 1 ? 1 : max_running), start_(std::move(start))
+    {
+    }
 
     // Starts the upgrade now, or queues the connection.
     void enter(tcp::socket&& socket);

@@ -19,10 +19,11 @@ struct Started {
 
 std::shared_ptr<net::UpgradeGate> make_gate(std::size_t places, Started& started)
 {
-    return std::make_shared<net::UpgradeGate>(places, [&started](net::tcp::socket&& socket, net::UpgradeGate::Ticket ticket) {
-        started.sockets.push_back(std::move(socket));
-        started.tickets.push_back(std::make_unique<net::UpgradeGate::Ticket>(std::move(ticket)));
-    });
+    return std::make_shared<net::UpgradeGate>(
+        places, [&started](net::tcp::socket&& socket, net::UpgradeGate::Ticket ticket) {
+            started.sockets.push_back(std::move(socket));
+            started.tickets.push_back(std::make_unique<net::UpgradeGate::Ticket>(std::move(ticket)));
+        });
 }
 
 net::tcp::socket open_socket(boost::asio::io_context& ioc)
@@ -34,8 +35,7 @@ net::tcp::socket open_socket(boost::asio::io_context& ioc)
 
 } // namespace
 
-TEST_CASE("upgrade gate: connections past the places wait and start in arrival order as places free up",
-          "[net][gate]")
+TEST_CASE("upgrade gate: connections past the places wait and start in arrival order as places free up", "[net][gate]")
 {
     boost::asio::io_context ioc;
     Started started;
