@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+
 namespace csms::admin {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -42,21 +44,47 @@ private:
             return;
         }
         auto request = parser_->release();
+        version_ = request.version();
+        keep_alive_ = request.keep_alive();
         HttpRequest in{std::string(request.method_string()), std::string(request.target()), std::move(request.body()),
-                       std::string(request[http::field::authorization])};
-        HttpResponse out;
+                       std::string(request[http::field::authorization]), remote_address()};
+        auto method = in.method;
+        auto target = in.target;
+        // Once only, and back on this session's strand whoever answers.
+        auto answered = std::make_shared<std::atomic<bool>>(false);
+        Respond respond = [self = shared_from_this(), answered](HttpResponse out) {
+            if (answered->exchange(true)) {
+                return;
+            }
+            asio::dispatch(self->stream_.get_executor(),
+                           [self, out = std::move(out)]() mutable { self->write(std::move(out)); });
+        };
         try {
-            out = handler_(in);
+            handler_(std::move(in), respond);
         } catch (const std::exception& e) {
-            spdlog::error("admin {} {} failed: {}", in.method, in.target, e.what());
-            out = HttpResponse{500, "application/json", R"({"error":"internal error"})"};
+            spdlog::error("admin {} {} failed: {}", method, target, e.what());
+            respond(HttpResponse{500, "application/json",
+                                 R"({"error":{"code":"internal","message":"internal error"}})"});
         }
-        response_ = http::response<http::string_body>{static_cast<http::status>(out.status), request.version()};
+    }
+
+    std::string remote_address() const
+    {
+        beast::error_code ec;
+        auto peer = stream_.socket().remote_endpoint(ec);
+        return ec ? std::string("unknown") : peer.address().to_string() + ":" + std::to_string(peer.port());
+    }
+
+    void write(HttpResponse out)
+    {
+        response_ = http::response<http::string_body>{static_cast<http::status>(out.status), version_};
         response_.set(http::field::server, "csmsd/" CSMS_VERSION);
         response_.set(http::field::content_type, out.content_type);
-        response_.keep_alive(request.keep_alive());
+        response_.set(http::field::cache_control, "no-store");
+        response_.keep_alive(keep_alive_);
         response_.body() = std::move(out.body);
         response_.prepare_payload();
+        stream_.expires_after(request_timeout);
         http::async_write(stream_, response_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this()));
     }
 
@@ -74,6 +102,8 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> response_;
+    unsigned version_ = 11;
+    bool keep_alive_ = false;
     HttpHandler handler_; // a copy: sessions may outlive the server object
 };
 

@@ -1,6 +1,8 @@
 #pragma once
 // A small HTTP/1.1 server for the admin listener. Beast stays in the .cpp;
-// routes see plain structs. Limits: 1 MiB bodies, 30 s per request.
+// routes see plain structs. Limits: 1 MiB bodies, 30 s to read a request.
+// Handlers answer asynchronously: a command to a charger is answered when
+// the charger's CALLRESULT (or its timeout) arrives, without holding a thread.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,6 +19,7 @@ struct HttpRequest {
     std::string target;
     std::string body;
     std::string authorization; // the Authorization header, for the API layer
+    std::string remote;        // the peer's address, for the audit log
 };
 
 struct HttpResponse {
@@ -25,7 +28,10 @@ struct HttpResponse {
     std::string body;
 };
 
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Sends the response; call it exactly once, from any thread.
+using Respond = std::function<void(HttpResponse)>;
+// Runs on the server's io_context; an exception it throws becomes a 500.
+using HttpHandler = std::function<void(HttpRequest, Respond)>;
 
 class HttpServer {
 public:

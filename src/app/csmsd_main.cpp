@@ -1,5 +1,6 @@
 // csmsd: flags -> Settings -> Server; prints the ready line; SIGINT/SIGTERM
 // stop it gracefully. Exit 0 after a clean stop, 1 with a one-line error.
+#include "app/bootstrap_admin.hpp"
 #include "app/server.hpp"
 #include "app/settings.hpp"
 #include "base/log.hpp"
@@ -12,6 +13,12 @@ int main(int argc, char** argv)
     try {
         auto settings = csms::app::load_settings(argc, argv);
         if (!settings) {
+            return 0;
+        }
+        if (!settings->bootstrap_admin.empty()) {
+            csms::app::bootstrap_admin(settings->db_path, settings->bootstrap_admin, settings->token_file);
+            std::cout << "admin '" << settings->bootstrap_admin << "' created; token written to "
+                      << settings->token_file << std::endl;
             return 0;
         }
         csms::base::init_logging(csms::base::parse_log_level(settings->log_level));

@@ -1,5 +1,6 @@
 #include "app/server.hpp"
 
+#include "admin/api.hpp"
 #include "admin/http_server.hpp"
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
@@ -7,6 +8,7 @@
 #include "csms/certificate_signer.hpp"
 #include "csms/charger_authorizer.hpp"
 #include "csms/charger_service.hpp"
+#include "csms/command_service.hpp"
 #include "csms/last_seen.hpp"
 #include "net/ws_listener.hpp"
 #include "ocpp/schema_registry.hpp"
@@ -14,7 +16,9 @@
 #include "store/database.hpp"
 #include "store/writer.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
@@ -111,6 +115,14 @@ struct Server::Parts {
             watch_reload_signal();
         });
     }
+    // The admin API has its own io_context and thread: an operator's query
+    // never takes a charger's I/O thread, and the reader connection below
+    // is used on that thread only.
+    boost::asio::io_context admin_ioc;
+    std::thread admin_thread;
+    std::unique_ptr<store::Database> admin_reader;
+    std::unique_ptr<CommandService> commands;
+    std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
     std::unique_ptr<store::Database> health_db;
@@ -185,12 +197,16 @@ void Server::start()
                                      }
                                  },
                                  p.started};
+    p.admin_reader = std::make_unique<store::Database>(s.db_path, true);
+    p.commands = std::make_unique<CommandService>(p.registry);
+    p.api = std::make_unique<admin::Api>(
+        admin::ApiContext{*p.writer, *p.admin_reader, p.clock, p.registry, *p.commands, *p.schemas,
+                          [&p](std::function<void()> work) { boost::asio::post(p.admin_ioc, std::move(work)); }},
+        sources);
     p.admin_server = std::make_unique<admin::HttpServer>(
-        p.ioc, s.admin_listen.host, s.admin_listen.port, [sources](const admin::HttpRequest& request) {
-            if (auto response = admin::serve_status(sources, request)) {
-                return *response;
-            }
-            return admin::HttpResponse{404, "application/json", R"({"error":"not found"})"};
+        p.admin_ioc, s.admin_listen.host, s.admin_listen.port,
+        [api = p.api.get()](admin::HttpRequest request, admin::Respond respond) {
+            api->handle(std::move(request), std::move(respond));
         });
 
     // Installed before the ready line can be printed, so a SIGTERM sent as
@@ -205,6 +221,17 @@ void Server::start()
         listener->start();
     }
     p.admin_server->start();
+    p.admin_thread = std::thread([&p] {
+        auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
+        for (;;) {
+            try {
+                p.admin_ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                spdlog::error("unhandled exception in the admin API: {}", e.what());
+            }
+        }
+    });
     unsigned count = s.threads != 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i) {
         p.threads.emplace_back([&p] {
@@ -266,6 +293,10 @@ void Server::shutdown()
         }
         wait_for([&p] { return p.session_count() == 0; }, std::chrono::seconds(1));
     }
+    // Admin calls still waiting (e.g. for a charger's answer) were answered
+    // when their sessions closed; their audit rows went through the writer.
+    p.admin_ioc.stop();
+    p.admin_thread.join();
     p.writer->stop();
     p.ioc.stop();
     for (auto& t : p.threads) {

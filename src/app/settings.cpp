@@ -156,6 +156,7 @@ std::optional<Settings> load_settings(int argc, char** argv)
 {
     CLI::App cli{"csmsd: OCPP 1.6J central system"};
     std::string config, listen, tls_listen, admin_listen, db, log_level, schemas, cert, key, ca;
+    std::string bootstrap_admin, token_file;
     std::int64_t max_connections = -1;
     bool dev = false;
     bool version = false;
@@ -177,6 +178,9 @@ std::optional<Settings> load_settings(int argc, char** argv)
     cli.add_flag("--dev", dev, "accept unknown chargers and unknown id tags");
     cli.add_option("--log-level", log_level, "trace|debug|info|warn|error");
     cli.add_flag("--version", version, "print the version and exit");
+    cli.add_option("--bootstrap-admin", bootstrap_admin,
+                   "create the first admin operator NAME in --db, write its token to --token-file, and exit");
+    cli.add_option("--token-file", token_file, "where --bootstrap-admin writes the token (created with mode 0600)");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -206,6 +210,11 @@ std::optional<Settings> load_settings(int argc, char** argv)
     if (max_connections >= 0) s.max_connections = static_cast<std::size_t>(max_connections);
     if (dev) {
         s.dev = true;
+    }
+    s.bootstrap_admin = bootstrap_admin;
+    s.token_file = token_file;
+    if (!s.bootstrap_admin.empty() && s.token_file.empty()) {
+        throw std::invalid_argument("--bootstrap-admin needs --token-file, where the token is written");
     }
     if (s.dev) {
         s.allow_profile_0 = true;

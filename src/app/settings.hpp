@@ -31,6 +31,11 @@ struct Settings {
     std::string log_level = "info";
     unsigned threads = 0; // 0 = one per core
 
+    // --bootstrap-admin NAME --token-file F: create the first admin account,
+    // write its token to F (mode 0600) and exit instead of serving.
+    std::string bootstrap_admin;
+    std::string token_file;
+
     // [ocpp]
     std::chrono::seconds heartbeat_interval{300};
     std::chrono::seconds boot_retry_interval{60};

@@ -1,0 +1,26 @@
+#pragma once
+// What the route handlers work with. The reader connection belongs to the
+// admin thread: use it only from a handler's synchronous part, or from work
+// posted with run_on_admin_thread.
+#include "base/clock.hpp"
+#include "csms/charger_registry.hpp"
+#include "csms/command_service.hpp"
+#include "ocpp/schema_registry.hpp"
+#include "store/database.hpp"
+#include "store/writer.hpp"
+
+#include <functional>
+
+namespace csms::admin {
+
+struct ApiContext {
+    store::Writer& writer;
+    store::Database& reader;
+    const base::Clock& clock;
+    const ChargerRegistry& registry;
+    CommandService& commands;
+    const ocpp::SchemaRegistry& schemas;
+    std::function<void(std::function<void()>)> run_on_admin_thread;
+};
+
+} // namespace csms::admin

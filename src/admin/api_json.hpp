@@ -1,0 +1,47 @@
+#pragma once
+// How every /api/v1 answer looks. Success: a JSON object. Failure:
+//   {"error": {"code": "not_connected", "message": "charger CP1 is not connected"}}
+// with a stable code that scripts may match and a message for people.
+// Lists: {"items": [...], "next": "<cursor>" | null}; pass the cursor back
+// as ?before=<cursor> for the next (older) page.
+#include "admin/http_server.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace csms::admin {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+HttpResponse json_error(unsigned status, std::string_view code, std::string_view message);
+HttpResponse json_ok(const rapidjson::StringBuffer& buffer, unsigned status = 200);
+
+// Small writer helpers: optional fields become null.
+void write_string(JsonWriter& w, std::string_view key, std::string_view value);
+void write_string(JsonWriter& w, std::string_view key, const std::optional<std::string>& value);
+inline void write_string(JsonWriter& w, std::string_view key, const std::string& value)
+{
+    write_string(w, key, std::string_view(value));
+}
+inline void write_string(JsonWriter& w, std::string_view key, const char* value)
+{
+    write_string(w, key, std::string_view(value));
+}
+void write_int(JsonWriter& w, std::string_view key, std::int64_t value);
+void write_int(JsonWriter& w, std::string_view key, const std::optional<std::int64_t>& value);
+void write_bool(JsonWriter& w, std::string_view key, bool value);
+// Copies a stored JSON text in as a value (null if it does not parse).
+void write_raw_json(JsonWriter& w, std::string_view key, const std::optional<std::string>& json_text);
+// "next": the cursor for the page after this one, or null.
+void write_next(JsonWriter& w, const std::optional<std::int64_t>& cursor);
+
+// Parses a request body that must be a JSON object.
+std::optional<rapidjson::Document> parse_object(const std::string& body);
+
+} // namespace csms::admin

@@ -1,0 +1,148 @@
+#include "admin/api_json.hpp"
+#include "admin/routes.hpp"
+#include "base/api_token.hpp"
+#include "csms/json.hpp"
+
+namespace csms::admin {
+namespace {
+
+void write_operator(JsonWriter& w, const store::Operator& o)
+{
+    w.StartObject();
+    write_string(w, "name", o.name);
+    write_string(w, "role", o.role);
+    write_string(w, "created_at", o.created_at);
+    write_string(w, "created_by", o.created_by);
+    write_string(w, "disabled_at", o.disabled_at);
+    w.EndObject();
+}
+
+// Issues a token for the operator; the answer is the only place it appears.
+void issue_token(ApiContext& ctx, const std::string& name, std::optional<std::string> role, const std::string& by,
+                 Finish finish)
+{
+    auto token = base::generate_api_token();
+    auto hash = base::api_token_hash(token);
+    auto at = ctx.clock.now_utc();
+    auto error = std::make_shared<std::string>();
+    auto found = std::make_shared<bool>(true);
+    ctx.writer.submit(
+        [name, role, by, hash, at, error, found](store::Database& db) {
+            std::int64_t id = 0;
+            if (role) {
+                try {
+                    id = store::create_operator(db, name, *role, by, at);
+                } catch (const store::OperatorError& e) {
+                    *error = e.what();
+                    throw;
+                }
+            } else {
+                auto existing = store::find_operator(db, name);
+                if (!existing || existing->disabled_at) {
+                    *found = false;
+                    throw std::runtime_error("no enabled operator");
+                }
+                id = existing->operator_id;
+            }
+            store::add_api_token(db, id, hash, at);
+        },
+        [name, role, token, error, found, finish](bool ok) {
+            if (!ok) {
+                if (!*found) {
+                    finish(ApiReply{json_error(404, "not_found", "no enabled operator named '" + name + "'"),
+                                    AuditNote{name}});
+                } else if (!error->empty()) {
+                    finish(ApiReply{json_error(400, "bad_request", *error), AuditNote{name}});
+                } else {
+                    finish(ApiReply{json_error(500, "internal", "the operator could not be stored"), AuditNote{name}});
+                }
+                return;
+            }
+            rapidjson::StringBuffer buffer;
+            JsonWriter w(buffer);
+            w.StartObject();
+            write_string(w, "name", name);
+            if (role) {
+                write_string(w, "role", *role);
+            }
+            write_string(w, "token", token);
+            w.EndObject();
+            finish(ApiReply{json_ok(buffer, role ? 201 : 200), AuditNote{name}});
+        });
+}
+
+} // namespace
+
+void add_operator_routes(Router& router, ApiContext& ctx)
+{
+    router.add({"GET", "/api/v1/whoami", "operators.whoami", Permission::authenticated,
+                [](std::shared_ptr<const ApiCall> call, Finish finish) {
+                    rapidjson::StringBuffer buffer;
+                    JsonWriter w(buffer);
+                    w.StartObject();
+                    write_string(w, "name", call->caller.name);
+                    write_string(w, "role", call->caller.role);
+                    w.EndObject();
+                    finish(ApiReply{json_ok(buffer), AuditNote{call->caller.name}});
+                }});
+    router.add({"GET", "/api/v1/operators", "operators.list", Permission::operators_manage,
+                [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
+                    rapidjson::StringBuffer buffer;
+                    JsonWriter w(buffer);
+                    w.StartObject();
+                    w.Key("items");
+                    w.StartArray();
+                    for (const auto& o : store::list_operators(ctx.reader)) {
+                        write_operator(w, o);
+                    }
+                    w.EndArray();
+                    write_next(w, std::nullopt);
+                    w.EndObject();
+                    finish(ApiReply{json_ok(buffer), AuditNote{}});
+                }});
+    router.add({"POST", "/api/v1/operators", "operators.add", Permission::operators_manage,
+                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+                    auto body = parse_object(call->request.body);
+                    if (!body) {
+                        throw ApiError(400, "bad_request", "the body must be a JSON object {\"name\", \"role\"}");
+                    }
+                    auto name = json::optional_string(*body, "name");
+                    auto role = json::optional_string(*body, "role");
+                    if (!name || !role) {
+                        throw ApiError(400, "bad_request", "name and role are required strings");
+                    }
+                    issue_token(ctx, *name, *role, call->caller.name, std::move(finish));
+                }});
+    router.add({"POST", "/api/v1/operators/{name}/tokens", "operators.token", Permission::operators_manage,
+                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+                    issue_token(ctx, call->param("name"), std::nullopt, call->caller.name, std::move(finish));
+                }});
+    router.add({"POST", "/api/v1/operators/{name}/disable", "operators.disable", Permission::operators_manage,
+                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+                    const auto& name = call->param("name");
+                    if (store::find_operator(ctx.reader, name) == std::nullopt) {
+                        throw ApiError(404, "not_found", "no operator named '" + name + "'");
+                    }
+                    if (name == call->caller.name) {
+                        throw ApiError(409, "conflict", "an operator cannot disable their own account");
+                    }
+                    auto at = ctx.clock.now_utc();
+                    ctx.writer.submit([name, at](store::Database& db) { store::disable_operator(db, name, at); },
+                                      [name, finish](bool ok) {
+                                          if (!ok) {
+                                              finish(ApiReply{json_error(500, "internal", "could not disable"),
+                                                              AuditNote{name}});
+                                              return;
+                                          }
+                                          rapidjson::StringBuffer buffer;
+                                          JsonWriter w(buffer);
+                                          w.StartObject();
+                                          write_string(w, "name", name);
+                                          write_bool(w, "disabled", true);
+                                          w.EndObject();
+                                          finish(ApiReply{json_ok(buffer), AuditNote{name}});
+                                      });
+                }});
+}
+
+} // namespace csms::admin

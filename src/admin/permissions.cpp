@@ -1,0 +1,67 @@
+#include "admin/permissions.hpp"
+
+#include <initializer_list>
+
+namespace csms::admin {
+namespace {
+
+using enum Permission;
+
+struct RoleGrants {
+    std::string_view role;
+    std::initializer_list<Permission> grants;
+};
+
+// The policy's duties, as permissions:
+// - information management: rules, master-data approval, system, analysis;
+// - operations: status collection, master-data upkeep, user feedback;
+// - technical: data transmission, hardware, system upgrades;
+// - customer service: user enquiries (where is a charger, why this fee);
+// - supervision (auditor): periodic checks of what was done, by whom.
+constexpr RoleGrants role_table[] = {
+    {"admin",
+     {authenticated, chargers_read, transactions_read, id_tags_read, id_tags_write, commands_read, commands_operate,
+      commands_technical, audit_read, operators_manage}},
+    {"information_management", {authenticated, chargers_read, transactions_read, id_tags_read, commands_read}},
+    {"operations",
+     {authenticated, chargers_read, transactions_read, id_tags_read, id_tags_write, commands_read, commands_operate}},
+    {"technical", {authenticated, chargers_read, commands_read, commands_operate, commands_technical}},
+    {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read}},
+    {"auditor", {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read}},
+};
+
+} // namespace
+
+std::string_view permission_name(Permission permission)
+{
+    switch (permission) {
+    case authenticated: return "authenticated";
+    case chargers_read: return "chargers.read";
+    case transactions_read: return "transactions.read";
+    case id_tags_read: return "id_tags.read";
+    case id_tags_write: return "id_tags.write";
+    case commands_read: return "commands.read";
+    case commands_operate: return "commands.operate";
+    case commands_technical: return "commands.technical";
+    case audit_read: return "audit.read";
+    case operators_manage: return "operators.manage";
+    }
+    return "unknown";
+}
+
+bool role_allows(std::string_view role, Permission permission)
+{
+    for (const auto& entry : role_table) {
+        if (entry.role == role) {
+            for (auto granted : entry.grants) {
+                if (granted == permission) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+    return false;
+}
+
+} // namespace csms::admin
