@@ -43,8 +43,10 @@ struct ApiCall {
     std::optional<std::string> query_value(std::string_view name) const;
     // ?limit=, 1..500, default 50; ApiError for anything else.
     int page_limit() const;
-    // ?before=<cursor>, a positive integer; ApiError if malformed.
-    std::optional<std::int64_t> page_before() const;
+    // ?cursor=<the "next" of the previous page>; cursors are opaque to
+    // callers. cursor_id() reads one that is a row id (ApiError if not).
+    std::optional<std::string> cursor() const { return query_value("cursor"); }
+    std::optional<std::int64_t> cursor_id() const;
 };
 
 // What the audit row says about a call beyond who, where and the status.

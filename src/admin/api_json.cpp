@@ -70,15 +70,9 @@ void write_raw_json(JsonWriter& w, std::string_view key, const std::optional<std
     doc.Accept(w);
 }
 
-void write_next(JsonWriter& w, const std::optional<std::int64_t>& cursor)
+void write_next(JsonWriter& w, const std::optional<std::string>& cursor)
 {
-    w.Key("next");
-    if (cursor) {
-        auto text = std::to_string(*cursor);
-        w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-    } else {
-        w.Null();
-    }
+    write_string(w, "next", cursor);
 }
 
 std::optional<rapidjson::Document> parse_object(const std::string& body)

@@ -2,8 +2,8 @@
 // How every /api/v1 answer looks. Success: a JSON object. Failure:
 //   {"error": {"code": "not_connected", "message": "charger CP1 is not connected"}}
 // with a stable code that scripts may match and a message for people.
-// Lists: {"items": [...], "next": "<cursor>" | null}; pass the cursor back
-// as ?before=<cursor> for the next (older) page.
+// Lists: {"items": [...], "next": "<cursor>" | null}; pass it back as
+// ?cursor=<next> for the following page. Cursors are opaque strings.
 #include "admin/http_server.hpp"
 
 #include <rapidjson/document.h>
@@ -39,7 +39,7 @@ void write_bool(JsonWriter& w, std::string_view key, bool value);
 // Copies a stored JSON text in as a value (null if it does not parse).
 void write_raw_json(JsonWriter& w, std::string_view key, const std::optional<std::string>& json_text);
 // "next": the cursor for the page after this one, or null.
-void write_next(JsonWriter& w, const std::optional<std::int64_t>& cursor);
+void write_next(JsonWriter& w, const std::optional<std::string>& cursor);
 
 // Parses a request body that must be a JSON object.
 std::optional<rapidjson::Document> parse_object(const std::string& body);

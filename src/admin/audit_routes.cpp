@@ -6,7 +6,7 @@ namespace csms::admin {
 
 void add_audit_routes(Router& router, ApiContext& ctx)
 {
-    // GET /api/v1/audit?operator=&action=&object=&since=&denied=1&limit=&before=
+    // GET /api/v1/audit?operator=&action=&object=&since=&denied=1&limit=&cursor=
     router.add({"GET", "/api/v1/audit", "audit.list", Permission::audit_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     store::AuditFilter filter;
@@ -16,7 +16,7 @@ void add_audit_routes(Router& router, ApiContext& ctx)
                     filter.since = call->query_value("since");
                     filter.denied_only = call->query_value("denied") == std::optional<std::string>("1");
                     filter.limit = call->page_limit();
-                    filter.before_id = call->page_before();
+                    filter.before_id = call->cursor_id();
                     auto rows = store::list_audit(ctx.reader, filter);
                     rapidjson::StringBuffer buffer;
                     JsonWriter w(buffer);
@@ -40,9 +40,9 @@ void add_audit_routes(Router& router, ApiContext& ctx)
                         w.EndObject();
                     }
                     w.EndArray();
-                    std::optional<std::int64_t> next;
+                    std::optional<std::string> next;
                     if (static_cast<int>(rows.size()) == filter.limit) {
-                        next = rows.back().audit_id;
+                        next = std::to_string(rows.back().audit_id);
                     }
                     write_next(w, next);
                     w.EndObject();

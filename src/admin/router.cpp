@@ -107,15 +107,15 @@ int ApiCall::page_limit() const
     return static_cast<int>(*value);
 }
 
-std::optional<std::int64_t> ApiCall::page_before() const
+std::optional<std::int64_t> ApiCall::cursor_id() const
 {
-    auto text = query_value("before");
+    auto text = query_value("cursor");
     if (!text) {
         return std::nullopt;
     }
     auto value = parse_positive(*text);
     if (!value) {
-        throw ApiError(400, "bad_request", "before must be the 'next' cursor of a previous page");
+        throw ApiError(400, "bad_request", "cursor must be the 'next' of a previous page");
     }
     return value;
 }

@@ -9,6 +9,12 @@ namespace csms::test {
 
 HttpResult http_get(std::uint16_t port, const std::string& target, std::chrono::milliseconds limit)
 {
+    return http_request(port, "GET", target, "", "", limit);
+}
+
+HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                        const std::string& body, const std::string& token, std::chrono::milliseconds limit)
+{
     namespace asio = boost::asio;
     namespace beast = boost::beast;
     namespace http = beast::http;
@@ -16,8 +22,16 @@ HttpResult http_get(std::uint16_t port, const std::string& target, std::chrono::
     beast::tcp_stream stream(ioc);
     stream.expires_after(limit);
     HttpResult result;
-    http::request<http::empty_body> request{http::verb::get, target, 11};
+    http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    if (!token.empty()) {
+        request.set(http::field::authorization, "Bearer " + token);
+    }
+    if (!body.empty()) {
+        request.set(http::field::content_type, "application/json");
+        request.body() = body;
+    }
+    request.prepare_payload();
     request.keep_alive(false);
     http::response<http::string_body> response;
     beast::flat_buffer buffer;

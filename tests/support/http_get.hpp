@@ -1,5 +1,5 @@
 #pragma once
-// GET on 127.0.0.1 with a deadline, for the admin listener tests.
+// HTTP on 127.0.0.1 with a deadline, for the admin listener tests.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -15,5 +15,10 @@ struct HttpResult {
 
 HttpResult http_get(std::uint16_t port, const std::string& target,
                     std::chrono::milliseconds limit = std::chrono::seconds(5));
+
+// Any method, with an optional JSON body and bearer token ("" = none).
+HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                        const std::string& body = "", const std::string& token = "",
+                        std::chrono::milliseconds limit = std::chrono::seconds(10));
 
 } // namespace csms::test
