@@ -42,6 +42,7 @@ Api::Api(ApiContext context, StatusSources status) : context_(std::move(context)
     add_transaction_routes(router_, context_);
     add_id_tag_routes(router_, context_);
     add_command_routes(router_, context_);
+    add_event_routes(router_, context_);
 }
 
 void Api::handle(HttpRequest request, Respond respond)
@@ -120,6 +121,10 @@ void Api::handle(HttpRequest request, Respond respond)
         finish(ApiReply{json_error(e.status(), e.code(), e.what()), AuditNote{}});
     } catch (const store::OperatorError& e) {
         finish(ApiReply{json_error(400, "bad_request", e.what()), AuditNote{}});
+    } catch (const std::exception& e) {
+        // Audited like any answer; the detail goes to the log, not the caller.
+        spdlog::error("admin {} {} failed: {}", record.method, record.path, e.what());
+        finish(ApiReply{json_error(500, "internal", "internal error; see the server log"), AuditNote{}});
     }
 }
 

@@ -9,6 +9,7 @@
 #include "store/database.hpp"
 #include "store/writer.hpp"
 
+#include <chrono>
 #include <functional>
 
 namespace csms::admin {
@@ -21,6 +22,8 @@ struct ApiContext {
     CommandService& commands;
     const ocpp::SchemaRegistry& schemas;
     std::function<void(std::function<void()>)> run_on_admin_thread;
+    // Runs work on the admin thread once the delay has passed (long polls).
+    std::function<void(std::chrono::milliseconds, std::function<void()>)> run_after;
 };
 
 } // namespace csms::admin

@@ -1,10 +1,13 @@
 #include "admin/http_server.hpp"
 
 #include "net/open_acceptor.hpp"
+#include "net/tls_context.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -20,27 +23,53 @@ namespace {
 constexpr std::uint64_t max_body_bytes = 1024 * 1024;
 constexpr std::chrono::seconds request_timeout{30};
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
-public:
-    HttpSession(tcp::socket&& socket, const HttpHandler& handler) : stream_(std::move(socket)), handler_(handler) {}
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-    void run() { do_read(); }
+// One connection: (TLS handshake,) then requests in turn on keep-alive.
+template <class Stream> class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+public:
+    HttpSession(tcp::socket&& socket, const HttpHandler& handler) requires std::same_as<Stream, PlainStream>
+        : stream_(std::move(socket)), handler_(handler)
+    {
+    }
+    HttpSession(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, const HttpHandler& handler)
+        requires std::same_as<Stream, TlsStream>
+        : tls_(std::move(tls)), stream_(std::move(socket), *tls_), handler_(handler)
+    {
+    }
+
+    void run()
+    {
+        if constexpr (std::same_as<Stream, TlsStream>) {
+            beast::get_lowest_layer(stream_).expires_after(request_timeout);
+            stream_.async_handshake(asio::ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code ec) {
+                                        if (ec) {
+                                            self->close();
+                                            return;
+                                        }
+                                        self->do_read();
+                                    });
+        } else {
+            do_read();
+        }
+    }
 
 private:
     void do_read()
     {
         parser_.emplace();
         parser_->body_limit(max_body_bytes);
-        stream_.expires_after(request_timeout);
+        beast::get_lowest_layer(stream_).expires_after(request_timeout);
         http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
-    void on_read(beast::error_code ec, std::size_t)
+    void on_read(beast::error_code ec)
     {
         if (ec) {
-            beast::error_code ignored;
-            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            close();
             return;
         }
         auto request = parser_->release();
@@ -52,7 +81,7 @@ private:
         auto target = in.target;
         // Once only, and back on this session's strand whoever answers.
         auto answered = std::make_shared<std::atomic<bool>>(false);
-        Respond respond = [self = shared_from_this(), answered](HttpResponse out) {
+        Respond respond = [self = this->shared_from_this(), answered](HttpResponse out) {
             if (answered->exchange(true)) {
                 return;
             }
@@ -68,10 +97,10 @@ private:
         }
     }
 
-    std::string remote_address() const
+    std::string remote_address()
     {
         beast::error_code ec;
-        auto peer = stream_.socket().remote_endpoint(ec);
+        auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
         return ec ? std::string("unknown") : peer.address().to_string() + ":" + std::to_string(peer.port());
     }
 
@@ -84,21 +113,26 @@ private:
         response_.keep_alive(keep_alive_);
         response_.body() = std::move(out.body);
         response_.prepare_payload();
-        stream_.expires_after(request_timeout);
-        http::async_write(stream_, response_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this()));
+        beast::get_lowest_layer(stream_).expires_after(request_timeout);
+        http::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec || !self->response_.keep_alive()) {
+                self->close();
+                return;
+            }
+            self->do_read();
+        });
     }
 
-    void on_write(beast::error_code ec, std::size_t)
+    void close()
     {
-        if (ec || !response_.keep_alive()) {
-            beast::error_code ignored;
-            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-            return;
-        }
-        do_read();
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     }
 
-    beast::tcp_stream stream_;
+    // Kept for the session's life: the stream's SSL object refers to it, and
+    // a SIGHUP reload must not pull it away.
+    std::shared_ptr<asio::ssl::context> tls_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> response_;
@@ -111,7 +145,10 @@ private:
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
     // Own strand, as for the ws listener: accept and close never race.
-    State(asio::io_context& io, HttpHandler h) : ioc(io), acceptor(asio::make_strand(io)), handler(std::move(h)) {}
+    State(asio::io_context& io, HttpHandler h, std::shared_ptr<net::TlsContext> t)
+        : ioc(io), acceptor(asio::make_strand(io)), handler(std::move(h)), tls(std::move(t))
+    {
+    }
 
     void do_accept()
     {
@@ -121,19 +158,30 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
                                       return;
                                   }
                                   if (!ec) {
-                                      std::make_shared<HttpSession>(std::move(socket), self->handler)->run();
+                                      self->start_session(std::move(socket));
                                   }
                                   self->do_accept();
                               });
     }
 
+    void start_session(tcp::socket socket)
+    {
+        if (tls) {
+            std::make_shared<HttpSession<TlsStream>>(std::move(socket), tls->current(), handler)->run();
+        } else {
+            std::make_shared<HttpSession<PlainStream>>(std::move(socket), handler)->run();
+        }
+    }
+
     asio::io_context& ioc;
     tcp::acceptor acceptor;
     HttpHandler handler;
+    std::shared_ptr<net::TlsContext> tls; // null: plain HTTP
 };
 
-HttpServer::HttpServer(asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler)
-    : state_(std::make_shared<State>(ioc, std::move(handler)))
+HttpServer::HttpServer(asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler,
+                       std::shared_ptr<net::TlsContext> tls)
+    : state_(std::make_shared<State>(ioc, std::move(handler), std::move(tls)))
 {
     net::open_acceptor(state_->acceptor, host, port, "admin");
 }

@@ -11,6 +11,9 @@
 namespace boost::asio {
 class io_context;
 }
+namespace csms::net {
+class TlsContext;
+}
 
 namespace csms::admin {
 
@@ -35,7 +38,9 @@ using HttpHandler = std::function<void(HttpRequest, Respond)>;
 
 class HttpServer {
 public:
-    HttpServer(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler);
+    // With tls, every connection is HTTPS (TLS 1.2+, as for chargers).
+    HttpServer(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler,
+               std::shared_ptr<net::TlsContext> tls = nullptr);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

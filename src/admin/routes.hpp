@@ -11,5 +11,6 @@ void add_charger_routes(Router& router, ApiContext& context);     // chargers an
 void add_transaction_routes(Router& router, ApiContext& context); // sessions and meter values
 void add_id_tag_routes(Router& router, ApiContext& context);      // the id tag list
 void add_command_routes(Router& router, ApiContext& context);     // commands to chargers and their history
+void add_event_routes(Router& router, ApiContext& context);       // live status changes and alerts
 
 } // namespace csms::admin

@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -81,6 +82,7 @@ struct Server::Parts {
     std::unique_ptr<net::WsListener> ws_listener;
     std::unique_ptr<net::WsListener> wss_listener; // null when --tls-listen is off
     std::shared_ptr<net::TlsContext> tls;
+    std::shared_ptr<net::TlsContext> admin_tls; // null: the admin API is plain HTTP
     std::unique_ptr<boost::asio::signal_set> reload_signal;
 
     // Both listeners, for start and shutdown.
@@ -109,8 +111,13 @@ struct Server::Parts {
             if (tls) {
                 spdlog::info("SIGHUP: reloading the TLS certificate");
                 tls->reload();
-            } else {
-                spdlog::info("SIGHUP: no wss listener, nothing to reload");
+            }
+            if (admin_tls) {
+                spdlog::info("SIGHUP: reloading the admin API's TLS certificate");
+                admin_tls->reload();
+            }
+            if (!tls && !admin_tls) {
+                spdlog::info("SIGHUP: no TLS listener, nothing to reload");
             }
             watch_reload_signal();
         });
@@ -201,13 +208,25 @@ void Server::start()
     p.commands = std::make_unique<CommandService>(p.registry);
     p.api = std::make_unique<admin::Api>(
         admin::ApiContext{*p.writer, *p.admin_reader, p.clock, p.registry, *p.commands, *p.schemas,
-                          [&p](std::function<void()> work) { boost::asio::post(p.admin_ioc, std::move(work)); }},
+                          [&p](std::function<void()> work) { boost::asio::post(p.admin_ioc, std::move(work)); },
+                          [&p](std::chrono::milliseconds delay, std::function<void()> work) {
+                              auto timer = std::make_shared<boost::asio::steady_timer>(p.admin_ioc, delay);
+                              timer->async_wait([timer, work = std::move(work)](const boost::system::error_code& ec) {
+                                  if (!ec) {
+                                      work();
+                                  }
+                              });
+                          }},
         sources);
+    if (!s.admin_cert_file.empty()) {
+        p.admin_tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.admin_cert_file, s.admin_key_file, "", ""});
+    }
     p.admin_server = std::make_unique<admin::HttpServer>(
         p.admin_ioc, s.admin_listen.host, s.admin_listen.port,
         [api = p.api.get()](admin::HttpRequest request, admin::Respond respond) {
             api->handle(std::move(request), std::move(respond));
-        });
+        },
+        p.admin_tls);
 
     // Installed before the ready line can be printed, so a SIGTERM sent as
     // soon as it appears already means a graceful stop.

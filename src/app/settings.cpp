@@ -82,6 +82,8 @@ void apply_file(const std::string& path, Settings& s)
     read(table, "ca", s.ca_file);
     read(table, "security.crl", s.crl_file);
     read_host_port(table, "admin_listen", s.admin_listen);
+    read(table, "admin.cert", s.admin_cert_file);
+    read(table, "admin.key", s.admin_key_file);
     read(table, "db", s.db_path);
     read(table, "schemas", s.schemas_dir);
     read(table, "dev", s.dev);
@@ -123,6 +125,9 @@ void check(const Settings& s)
     }
     if (s.signing_ca_cert.empty() != s.signing_ca_key.empty()) {
         throw std::invalid_argument("security.signing_ca_cert and security.signing_ca_key go together");
+    }
+    if (s.admin_cert_file.empty() != s.admin_key_file.empty()) {
+        throw std::invalid_argument("admin.cert and admin.key go together");
     }
     if (s.tls_listen && (s.cert_file.empty() || s.key_file.empty())) {
         throw std::invalid_argument("--tls-listen needs --cert and --key");

@@ -25,6 +25,8 @@ struct Settings {
     std::string cert_file, key_file, ca_file;
     std::string crl_file; // [security] crl: revoked charger certificates
     HostPort admin_listen{"127.0.0.1", 8181};
+    // [admin] cert/key: serve the admin API over HTTPS; both or neither.
+    std::string admin_cert_file, admin_key_file;
     std::string db_path = "var/csms.db";
     std::string schemas_dir;
     bool dev = false;

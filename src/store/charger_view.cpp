@@ -1,0 +1,132 @@
+#include "store/charger_view.hpp"
+
+namespace csms::store {
+namespace {
+
+std::vector<ConnectorView> connectors_of(Database& db, const std::string& charger_id)
+{
+    auto& s = db.cached(R"sql(
+        SELECT connector_id, status, error_code, info, vendor_error_code, timestamp
+        FROM connector_status WHERE charger_id = ?1 ORDER BY connector_id)sql");
+    ResetGuard guard(s);
+    s.bind(1, charger_id);
+    std::vector<ConnectorView> out;
+    while (s.step()) {
+        out.push_back(ConnectorView{s.column_int(0), s.column_text(1), s.column_text(2), s.column_optional_text(3),
+                                    s.column_optional_text(4), s.column_optional_text(5)});
+    }
+    return out;
+}
+
+ChargerSummary read_summary(const Statement& s)
+{
+    ChargerSummary c;
+    c.charger_id = s.column_text(0);
+    c.registration = s.column_text(1);
+    c.vendor = s.column_optional_text(2);
+    c.model = s.column_optional_text(3);
+    c.firmware_version = s.column_optional_text(4);
+    c.last_boot = s.column_optional_text(5);
+    c.last_heartbeat = s.column_optional_text(6);
+    return c;
+}
+
+constexpr const char* summary_columns = "charger_id, registration, vendor, model, firmware_version, last_boot, "
+                                        "last_heartbeat, charge_point_serial, charge_box_serial, meter_serial, iccid";
+
+} // namespace
+
+std::vector<ChargerSummary> list_chargers(Database& db, const std::optional<std::string>& after_id, int limit)
+{
+    auto& s = db.cached(std::string("SELECT ") + summary_columns +
+                        " FROM chargers WHERE ?1 IS NULL OR charger_id > ?1 ORDER BY charger_id LIMIT ?2");
+    std::vector<ChargerSummary> out;
+    {
+        ResetGuard guard(s);
+        s.bind(1, after_id);
+        s.bind(2, limit);
+        while (s.step()) {
+            out.push_back(read_summary(s));
+        }
+    }
+    for (auto& c : out) {
+        c.connectors = connectors_of(db, c.charger_id);
+    }
+    return out;
+}
+
+std::optional<ChargerDetail> find_charger(Database& db, const std::string& charger_id, const std::string& now_column)
+{
+    ChargerDetail d;
+    {
+        auto& s = db.cached(std::string("SELECT ") + summary_columns + " FROM chargers WHERE charger_id = ?1");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        if (!s.step()) {
+            return std::nullopt;
+        }
+        d.summary = read_summary(s);
+        d.charge_point_serial = s.column_optional_text(7);
+        d.charge_box_serial = s.column_optional_text(8);
+        d.meter_serial = s.column_optional_text(9);
+        d.iccid = s.column_optional_text(10);
+    }
+    d.summary.connectors = connectors_of(db, charger_id);
+    {
+        auto& s = db.cached("SELECT security_profile FROM charger_credentials WHERE charger_id = ?1");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        if (s.step()) {
+            d.security_profile = s.column_int(0);
+        }
+    }
+    {
+        auto& s = db.cached(R"sql(
+            SELECT reservation_id, connector_id, id_tag, expiry,
+                   CASE WHEN state = 'active' AND expiry < ?2 THEN 'expired' ELSE state END, transaction_id
+            FROM reservations WHERE charger_id = ?1 ORDER BY reservation_id)sql");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        s.bind(2, now_column);
+        while (s.step()) {
+            d.reservations.push_back(ReservationView{s.column_int64(0), s.column_int(1), s.column_text(2),
+                                                     s.column_text(3), s.column_text(4),
+                                                     s.column_optional_int64(5)});
+        }
+    }
+    {
+        auto& s = db.cached(R"sql(
+            SELECT profile_id, connector_id, stack_level, purpose, profile, set_at
+            FROM charging_profiles WHERE charger_id = ?1 ORDER BY connector_id, stack_level, profile_id)sql");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        while (s.step()) {
+            d.charging_profiles.push_back(ChargingProfileView{s.column_int64(0), s.column_int(1), s.column_int64(2),
+                                                              s.column_text(3), s.column_text(4), s.column_text(5)});
+        }
+    }
+    {
+        auto& s = db.cached(R"sql(
+            SELECT sent_version, sent_at, reported_version, reported_at
+            FROM local_list_versions WHERE charger_id = ?1)sql");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        if (s.step()) {
+            d.local_list = LocalListView{s.column_optional_int64(0), s.column_optional_int64(2),
+                                         s.column_optional_text(1), s.column_optional_text(3)};
+        }
+    }
+    {
+        auto& s = db.cached(R"sql(
+            SELECT key, value, readonly, reported_at FROM charger_configuration WHERE charger_id = ?1 ORDER BY key)sql");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        while (s.step()) {
+            d.configuration.push_back(
+                ConfigurationEntry{s.column_text(0), s.column_optional_text(1), s.column_int(2) != 0, s.column_text(3)});
+        }
+    }
+    return d;
+}
+
+} // namespace csms::store

@@ -1,0 +1,69 @@
+#pragma once
+// What operators see of chargers: master data as booted, connector status,
+// and the state the CSMS tracks from commands (reservations, charging
+// profiles, local list, configuration). Read-only; runs on the admin API's
+// reader connection.
+#include "store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace csms::store {
+
+struct ConnectorView {
+    int connector_id = 0;
+    std::string status, error_code;
+    std::optional<std::string> info, vendor_error_code, timestamp;
+};
+
+struct ChargerSummary {
+    std::string charger_id, registration;
+    std::optional<std::string> vendor, model, firmware_version, last_boot, last_heartbeat;
+    std::vector<ConnectorView> connectors;
+};
+
+struct ReservationView {
+    std::int64_t reservation_id = 0;
+    int connector_id = 0;
+    std::string id_tag, expiry, state; // state: active | used | cancelled | expired
+    std::optional<std::int64_t> transaction_id;
+};
+
+struct ChargingProfileView {
+    std::int64_t profile_id = 0;
+    int connector_id = 0;
+    std::int64_t stack_level = 0;
+    std::string purpose, profile_json, set_at;
+};
+
+struct ConfigurationEntry {
+    std::string key;
+    std::optional<std::string> value;
+    bool readonly = false;
+    std::string reported_at;
+};
+
+struct LocalListView {
+    std::optional<std::int64_t> sent_version, reported_version;
+    std::optional<std::string> sent_at, reported_at;
+};
+
+struct ChargerDetail {
+    ChargerSummary summary;
+    std::optional<std::string> charge_point_serial, charge_box_serial, meter_serial, iccid;
+    int security_profile = 0;
+    std::vector<ReservationView> reservations;
+    std::vector<ChargingProfileView> charging_profiles;
+    std::optional<LocalListView> local_list;
+    std::vector<ConfigurationEntry> configuration;
+};
+
+// Chargers ordered by id, after `after_id` when given.
+std::vector<ChargerSummary> list_chargers(Database& db, const std::optional<std::string>& after_id, int limit);
+
+// now_column: the current time as a TEXT column, to tell expired reservations.
+std::optional<ChargerDetail> find_charger(Database& db, const std::string& charger_id, const std::string& now_column);
+
+} // namespace csms::store

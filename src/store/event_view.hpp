@@ -1,0 +1,38 @@
+#pragma once
+// Live events for `csmsctl watch`: connector status changes and alerts, read
+// in arrival order after a cursor. Both come from tables the core already
+// writes, so a watcher that reconnects with its cursor misses nothing.
+#include "store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace csms::store {
+
+// The last status_history and alerts rows a watcher has seen.
+struct EventCursor {
+    std::int64_t status_id = 0;
+    std::int64_t alert_id = 0;
+    std::string to_string() const;
+    static std::optional<EventCursor> parse(const std::string& text); // "<status_id>.<alert_id>"
+};
+
+struct EventView {
+    std::string type; // "status" | "alert"
+    std::string at;   // when the CSMS received or raised it
+    std::optional<std::string> charger_id;
+    std::optional<std::int64_t> connector_id;  // status only
+    std::string what;                          // status: the status; alert: its kind
+    std::string detail;                        // status: the error code; alert: its message
+    std::optional<std::string> severity;       // alert only
+};
+
+EventCursor latest_event_cursor(Database& db);
+
+// At most `limit` of each kind, merged in time order; `cursor` moves past
+// what is returned.
+std::vector<EventView> events_after(Database& db, EventCursor& cursor, int limit);
+
+} // namespace csms::store

@@ -1,0 +1,80 @@
+#include "store/transaction_view.hpp"
+
+namespace csms::store {
+namespace {
+
+constexpr const char* columns = "transaction_id, charger_id, connector_id, id_tag, start_timestamp, meter_start_wh, "
+                                "stop_timestamp, stop_reason, meter_stop_wh, reservation_id";
+
+TransactionView read_row(const Statement& s)
+{
+    TransactionView t;
+    t.transaction_id = s.column_int64(0);
+    t.charger_id = s.column_text(1);
+    t.connector_id = s.column_int(2);
+    t.id_tag = s.column_text(3);
+    t.start_timestamp = s.column_text(4);
+    t.meter_start_wh = s.column_int64(5);
+    t.stop_timestamp = s.column_optional_text(6);
+    t.stop_reason = s.column_optional_text(7);
+    t.meter_stop_wh = s.column_optional_int64(8);
+    t.reservation_id = s.column_optional_int64(9);
+    return t;
+}
+
+} // namespace
+
+std::vector<TransactionView> list_transactions(Database& db, const TransactionFilter& f)
+{
+    auto& s = db.cached(std::string("SELECT ") + columns + R"sql(
+        FROM transactions
+        WHERE (?1 IS NULL OR charger_id = ?1)
+          AND (?2 IS NULL OR id_tag = ?2)
+          AND (?3 = 0 OR stop_received_at IS NULL)
+          AND (?4 IS NULL OR transaction_id < ?4)
+        ORDER BY transaction_id DESC LIMIT ?5)sql");
+    ResetGuard guard(s);
+    s.bind(1, f.charger_id);
+    s.bind(2, f.id_tag);
+    s.bind(3, f.open_only ? 1 : 0);
+    s.bind(4, f.before_id);
+    s.bind(5, f.limit);
+    std::vector<TransactionView> out;
+    while (s.step()) {
+        out.push_back(read_row(s));
+    }
+    return out;
+}
+
+std::optional<TransactionView> find_transaction(Database& db, std::int64_t transaction_id)
+{
+    auto& s = db.cached(std::string("SELECT ") + columns + " FROM transactions WHERE transaction_id = ?1");
+    ResetGuard guard(s);
+    s.bind(1, transaction_id);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return read_row(s);
+}
+
+std::vector<MeterValueView> transaction_meter_values(Database& db, std::int64_t transaction_id, int limit)
+{
+    auto& s = db.cached(R"sql(
+        SELECT timestamp, measurand, phase, value, unit, context, normalized_value
+        FROM meter_values WHERE transaction_id = ?1 ORDER BY timestamp, id LIMIT ?2)sql");
+    ResetGuard guard(s);
+    s.bind(1, transaction_id);
+    s.bind(2, limit);
+    std::vector<MeterValueView> out;
+    while (s.step()) {
+        MeterValueView m{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
+                         s.column_text(5), std::nullopt};
+        if (!s.column_is_null(6)) {
+            m.normalized_value = s.column_double(6);
+        }
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+} // namespace csms::store

@@ -1,0 +1,44 @@
+#include "admin/permissions.hpp"
+#include "store/operator_store.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace csms::admin;
+
+TEST_CASE("Permissions: an admin may do everything", "[admin][roles]")
+{
+    for (auto p : {Permission::chargers_read, Permission::commands_technical, Permission::audit_read,
+                   Permission::operators_manage, Permission::id_tags_write}) {
+        CHECK(role_allows("admin", p));
+    }
+}
+
+TEST_CASE("Permissions: each role follows its duties in the policy", "[admin][roles]")
+{
+    // Supervision reads the audit log but changes nothing.
+    CHECK(role_allows("auditor", Permission::audit_read));
+    CHECK_FALSE(role_allows("auditor", Permission::id_tags_write));
+    CHECK_FALSE(role_allows("auditor", Permission::commands_operate));
+    // Technical staff upgrade and configure hardware but see no customers.
+    CHECK(role_allows("technical", Permission::commands_technical));
+    CHECK_FALSE(role_allows("technical", Permission::transactions_read));
+    CHECK_FALSE(role_allows("technical", Permission::id_tags_read));
+    // Operations run the day: remote start/stop, id tags, not firmware.
+    CHECK(role_allows("operations", Permission::commands_operate));
+    CHECK(role_allows("operations", Permission::id_tags_write));
+    CHECK_FALSE(role_allows("operations", Permission::commands_technical));
+    // Customer service answers "why this fee" and "where is a charger".
+    CHECK(role_allows("customer_service", Permission::transactions_read));
+    CHECK_FALSE(role_allows("customer_service", Permission::commands_operate));
+    CHECK_FALSE(role_allows("information_management", Permission::operators_manage));
+}
+
+TEST_CASE("Permissions: an unknown role may do nothing", "[admin][roles]")
+{
+    CHECK_FALSE(role_allows("", Permission::authenticated));
+    CHECK_FALSE(role_allows("Admin", Permission::chargers_read));
+    // Every role the store accepts has at least the authenticated permission.
+    for (const auto& role : csms::store::operator_roles()) {
+        CHECK(role_allows(role, Permission::authenticated));
+    }
+}
