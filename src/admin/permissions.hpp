@@ -9,6 +9,8 @@ namespace csms::admin {
 enum class Permission {
     authenticated,      // any valid token (e.g. "who am I")
     chargers_read,      // charger list, status, configuration as reported
+    chargers_write,     // register chargers, change their registration status
+    chargers_security,  // security profiles and AuthorizationKeys
     transactions_read,  // sessions and meter values (id tags are personal data: audited)
     id_tags_read,       // the id tag list (personal data: audited)
     id_tags_write,      // add, block, expire, set the parent of id tags

@@ -60,13 +60,20 @@ void set_authorization_key(Database& db, std::string_view charger_id, std::strin
         throw std::invalid_argument("the AuthorizationKey must not be empty");
     }
     require_charger(db, charger_id);
+    set_authorization_key_hash(db, charger_id, base::hash_secret(key), at);
+}
+
+void set_authorization_key_hash(Database& db, std::string_view charger_id, std::string_view key_hash,
+                                base::SysTime at)
+{
+    require_charger(db, charger_id);
     auto& statement = db.cached(R"sql(
         INSERT INTO charger_credentials (charger_id, security_profile, authorization_key_hash, updated_at)
         VALUES (?1, 0, ?2, ?3)
         ON CONFLICT (charger_id) DO UPDATE SET
             authorization_key_hash = excluded.authorization_key_hash, updated_at = excluded.updated_at)sql");
     statement.bind(1, charger_id);
-    statement.bind(2, base::hash_secret(key));
+    statement.bind(2, key_hash);
     statement.bind(3, to_column(at));
     statement.execute();
 }

@@ -40,6 +40,11 @@ void set_security_profile(Database& db, std::string_view charger_id, int profile
 // an empty key and UnknownChargerError as above.
 void set_authorization_key(Database& db, std::string_view charger_id, std::string_view key, base::SysTime at);
 
+// The same with the hash already made (base::hash_secret), so the slow hash
+// runs on the caller's thread rather than inside the writer's batch.
+void set_authorization_key_hash(Database& db, std::string_view charger_id, std::string_view key_hash,
+                                base::SysTime at);
+
 struct SecurityEventRecord {
     std::string charger_id;
     std::string type; // e.g. "FailedToAuthenticateAtCentralSystem"

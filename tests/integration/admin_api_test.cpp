@@ -28,7 +28,7 @@ std::string without_newline(std::string text)
 
 // csmsd with a bootstrapped admin "root" and its token.
 struct AdminServer {
-    explicit AdminServer(const TempDir& dir)
+    explicit AdminServer(const TempDir& dir, bool dev = true)
     {
         auto db = dir.file("csms.db");
         auto bootstrap = run_program(
@@ -40,6 +40,7 @@ struct AdminServer {
         root_token = without_newline(read_text_file(dir.file("root.token")));
         CsmsdOptions options;
         options.db_path = db;
+        options.dev = dev;
         csmsd = std::make_unique<CsmsdProcess>(dir, options);
     }
 
@@ -340,4 +341,46 @@ TEST_CASE("Admin API: with [admin] cert and key it speaks HTTPS only", "[e2e][ad
     CHECK(https.out == "200 0");
     // Plain HTTP on the same port gets no answer.
     CHECK(http_get(csmsd.admin_port(), "/health").status == 0);
+}
+
+TEST_CASE("Admin API: a charger registered and secured by an operator connects with its key and no other",
+          "[e2e][admin][security]")
+{
+    TempDir dir;
+    AdminServer server(dir, false); // production policy: unknown chargers are refused
+    auto tech = server.add_operator("tina", "technical");
+    auto ops = server.add_operator("omar", "operations");
+    const std::string key = "0123456789abcdef0123";
+
+    CHECK(server.call("PUT", "/api/v1/chargers/NEW-1/security", tech, R"({"profile":1})").status == 404);
+    CHECK(server.call("POST", "/api/v1/chargers", tech, R"({"charger_id":"NEW-1"})").status == 403);
+    REQUIRE(server.call("POST", "/api/v1/chargers", ops, R"({"charger_id":"NEW-1"})").status == 201);
+    CHECK(server.call("POST", "/api/v1/chargers", ops, R"({"charger_id":"NEW-1"})").status == 409);
+    CHECK(server.call("PUT", "/api/v1/chargers/NEW-1/security", ops, R"({"profile":1})").status == 403);
+    CHECK(server.call("PUT", "/api/v1/chargers/NEW-1/security", tech, R"({"profile":1,"authorization_key":"short"})")
+              .status == 400);
+    auto secured = server.call("PUT", "/api/v1/chargers/NEW-1/security", tech,
+                               R"({"profile":1,"authorization_key":")" + key + R"("})");
+    REQUIRE(secured.status == 200);
+
+    ConnectOptions right;
+    right.authorization = basic_authorization("NEW-1", key);
+    WsClient good;
+    CHECK(good.connect(server.csmsd->ws_port(), "/ocpp/NEW-1", right).ok);
+    ConnectOptions wrong;
+    wrong.authorization = basic_authorization("NEW-1", "0123456789abcdef0124");
+    WsClient bad;
+    CHECK(bad.connect(server.csmsd->ws_port(), "/ocpp/NEW-1", wrong).http_status == 401);
+
+    // The key is nowhere in clear: not in the database, not in the audit log.
+    TestDb db(server.csmsd->db_path());
+    CHECK(db.scalar("SELECT count(*) FROM charger_credentials WHERE authorization_key_hash LIKE 'pbkdf2-sha256$%'") ==
+          1);
+    CHECK(server.csmsd->log().find(key) == std::string::npos);
+    CHECK(db.scalar("SELECT count(*) FROM audit_log WHERE path LIKE ? OR outcome LIKE ?",
+                    {"%" + key + "%", "%" + key + "%"}) == 0);
+
+    // Rejected by an operator: the charger is told so at boot.
+    REQUIRE(server.call("PATCH", "/api/v1/chargers/NEW-1", ops, R"({"registration":"Rejected"})").status == 200);
+    CHECK(result_string(good.call("BootNotification", boot_payload()), "status") == "Rejected");
 }
