@@ -83,9 +83,9 @@ void Api::handle(HttpRequest request, Respond respond)
         record.action = Router::action_name(*match.route, match.params);
     }
     if (!caller) {
-        refuse(json_error(401, "unauthenticated",
-                          request.authorization.empty() ? "a bearer token is required"
-                                                        : "the bearer token is not valid"));
+        refuse(
+            json_error(401, "unauthenticated",
+                       request.authorization.empty() ? "a bearer token is required" : "the bearer token is not valid"));
         return;
     }
     record.operator_id = caller->operator_id;
@@ -111,8 +111,8 @@ void Api::handle(HttpRequest request, Respond respond)
         // A failed call is logged by its error code unless the handler gave
         // a more specific account (e.g. the charger's CALLERROR code).
         bool failed = reply.response.status >= 400;
-        record.outcome = failed && reply.audit.outcome == "ok" ? error_code_of(reply.response)
-                                                                : std::move(reply.audit.outcome);
+        record.outcome =
+            failed && reply.audit.outcome == "ok" ? error_code_of(reply.response) : std::move(reply.audit.outcome);
         record.personal_data = reply.audit.personal_data;
         audit_and_respond(record, std::move(reply.response), std::move(respond));
     };
@@ -136,16 +136,16 @@ void Api::audit_and_respond(const store::AuditRecord& record, HttpResponse respo
     // learns it (the action itself may have happened; the log says so).
     auto at = context_.clock.now_utc();
     auto shared = std::make_shared<HttpResponse>(std::move(response));
-    context_.writer.submit([record, at](store::Database& db) { store::append_audit(db, record, at); },
-                           [shared, respond = std::move(respond), action = record.action](bool ok) {
-                               if (!ok) {
-                                   spdlog::error("admin: the audit row for {} could not be written", action);
-                                   respond(json_error(500, "audit_unavailable",
-                                                      "the audit log could not be written; see the server log"));
-                                   return;
-                               }
-                               respond(std::move(*shared));
-                           });
+    context_.writer.submit(
+        [record, at](store::Database& db) { store::append_audit(db, record, at); },
+        [shared, respond = std::move(respond), action = record.action](bool ok) {
+            if (!ok) {
+                spdlog::error("admin: the audit row for {} could not be written", action);
+                respond(json_error(500, "audit_unavailable", "the audit log could not be written; see the server log"));
+                return;
+            }
+            respond(std::move(*shared));
+        });
 }
 
 } // namespace csms::admin

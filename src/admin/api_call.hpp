@@ -34,9 +34,9 @@ private:
 
 struct ApiCall {
     HttpRequest request;
-    std::string path;   // percent-decoded, without the query
-    Params query;       // percent-decoded
-    Params params;      // the {names} of the route pattern
+    std::string path; // percent-decoded, without the query
+    Params query;     // percent-decoded
+    Params params;    // the {names} of the route pattern
     store::Operator caller;
 
     const std::string& param(std::string_view name) const;

@@ -121,56 +121,56 @@ void add_charger_registration_routes(Router& router, ApiContext& ctx)
     // The key is hashed here, on the admin thread, never stored or logged in
     // clear. Setting it on the charger itself is a ChangeConfiguration of
     // AuthorizationKey, a separate command.
-    router.add({"PUT", "/api/v1/chargers/{charger_id}/security", "chargers.security", Permission::chargers_security,
-                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
-                    auto body = parse_object(call->request.body);
-                    if (!body || !body->HasMember("profile") || !(*body)["profile"].IsInt() ||
-                        (*body)["profile"].GetInt() < 0 || (*body)["profile"].GetInt() > 3) {
-                        throw ApiError(400, "bad_request", "profile must be 0, 1, 2 or 3");
-                    }
-                    int profile = (*body)["profile"].GetInt();
-                    std::optional<std::string> key_hash;
-                    if (auto key = json::optional_string(*body, "authorization_key")) {
-                        if (!valid_authorization_key(*key)) {
-                            throw ApiError(400, "bad_request",
-                                           "authorization_key must have 16 to 40 printable ASCII characters");
-                        }
-                        key_hash = base::hash_secret(*key);
-                    } else if (body->HasMember("authorization_key")) {
-                        throw ApiError(400, "bad_request", "authorization_key must be a string");
-                    }
-                    const auto& id = call->param("charger_id");
-                    auto at = ctx.clock.now_utc();
-                    auto verdict = std::make_shared<Verdict>(Verdict::stored);
-                    ctx.writer.submit(
-                        [id, profile, key_hash, at, verdict](store::Database& db) {
-                            if (!store::find_registration(db, id)) {
-                                *verdict = Verdict::missing;
-                                return;
-                            }
-                            store::set_security_profile(db, id, profile, at);
-                            if (key_hash) {
-                                store::set_authorization_key_hash(db, id, *key_hash, at);
-                            }
-                        },
-                        [id, profile, has_key = key_hash.has_value(), verdict, finish](bool ok) {
-                            if (!ok || *verdict == Verdict::missing) {
-                                finish(ApiReply{ok ? json_error(404, "not_found",
-                                                                "no charger '" + id + "'; register it first")
-                                                   : json_error(500, "internal", "the credentials could not be stored"),
-                                                AuditNote{id}});
-                                return;
-                            }
-                            rapidjson::StringBuffer buffer;
-                            JsonWriter w(buffer);
-                            w.StartObject();
-                            write_string(w, "charger_id", id);
-                            write_int(w, "security_profile", profile);
-                            write_bool(w, "authorization_key_changed", has_key);
-                            w.EndObject();
-                            finish(ApiReply{json_ok(buffer), AuditNote{id}});
-                        });
-                }});
+    router.add(
+        {"PUT", "/api/v1/chargers/{charger_id}/security", "chargers.security", Permission::chargers_security,
+         [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+             auto body = parse_object(call->request.body);
+             if (!body || !body->HasMember("profile") || !(*body)["profile"].IsInt() ||
+                 (*body)["profile"].GetInt() < 0 || (*body)["profile"].GetInt() > 3) {
+                 throw ApiError(400, "bad_request", "profile must be 0, 1, 2 or 3");
+             }
+             int profile = (*body)["profile"].GetInt();
+             std::optional<std::string> key_hash;
+             if (auto key = json::optional_string(*body, "authorization_key")) {
+                 if (!valid_authorization_key(*key)) {
+                     throw ApiError(400, "bad_request",
+                                    "authorization_key must have 16 to 40 printable ASCII characters");
+                 }
+                 key_hash = base::hash_secret(*key);
+             } else if (body->HasMember("authorization_key")) {
+                 throw ApiError(400, "bad_request", "authorization_key must be a string");
+             }
+             const auto& id = call->param("charger_id");
+             auto at = ctx.clock.now_utc();
+             auto verdict = std::make_shared<Verdict>(Verdict::stored);
+             ctx.writer.submit(
+                 [id, profile, key_hash, at, verdict](store::Database& db) {
+                     if (!store::find_registration(db, id)) {
+                         *verdict = Verdict::missing;
+                         return;
+                     }
+                     store::set_security_profile(db, id, profile, at);
+                     if (key_hash) {
+                         store::set_authorization_key_hash(db, id, *key_hash, at);
+                     }
+                 },
+                 [id, profile, has_key = key_hash.has_value(), verdict, finish](bool ok) {
+                     if (!ok || *verdict == Verdict::missing) {
+                         finish(ApiReply{ok ? json_error(404, "not_found", "no charger '" + id + "'; register it first")
+                                            : json_error(500, "internal", "the credentials could not be stored"),
+                                         AuditNote{id}});
+                         return;
+                     }
+                     rapidjson::StringBuffer buffer;
+                     JsonWriter w(buffer);
+                     w.StartObject();
+                     write_string(w, "charger_id", id);
+                     write_int(w, "security_profile", profile);
+                     write_bool(w, "authorization_key_changed", has_key);
+                     w.EndObject();
+                     finish(ApiReply{json_ok(buffer), AuditNote{id}});
+                 });
+         }});
 }
 
 } // namespace csms::admin

@@ -92,7 +92,8 @@ void add_event_routes(Router& router, ApiContext& ctx)
                     if (!cursor) {
                         throw ApiError(400, "bad_request", "cursor must be the 'next' of a previous answer");
                     }
-                    poll(ctx, *cursor, std::chrono::steady_clock::now() + std::chrono::seconds(wait), std::move(finish));
+                    poll(ctx, *cursor, std::chrono::steady_clock::now() + std::chrono::seconds(wait),
+                         std::move(finish));
                 }});
 }
 

@@ -33,8 +33,8 @@ public:
         : stream_(std::move(socket)), handler_(handler)
     {
     }
-    HttpSession(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, const HttpHandler& handler)
-        requires std::same_as<Stream, TlsStream>
+    HttpSession(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls,
+                const HttpHandler& handler) requires std::same_as<Stream, TlsStream>
         : tls_(std::move(tls)), stream_(std::move(socket), *tls_), handler_(handler)
     {
     }
@@ -92,8 +92,8 @@ private:
             handler_(std::move(in), respond);
         } catch (const std::exception& e) {
             spdlog::error("admin {} {} failed: {}", method, target, e.what());
-            respond(HttpResponse{500, "application/json",
-                                 R"({"error":{"code":"internal","message":"internal error"}})"});
+            respond(
+                HttpResponse{500, "application/json", R"({"error":{"code":"internal","message":"internal error"}})"});
         }
     }
 

@@ -138,42 +138,43 @@ void add_id_tag_routes(Router& router, ApiContext& ctx)
                             }
                         });
                 }});
-    router.add({"PATCH", "/api/v1/id-tags/{id_tag}", "id_tags.change", Permission::id_tags_write,
-                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
-                    auto body = parse_object(call->request.body);
-                    if (!body) {
-                        throw ApiError(400, "bad_request", "the body must be a JSON object");
-                    }
-                    const auto& tag = call->param("id_tag");
-                    // Validate before queueing: the job applies the same
-                    // fields to the row as it is at commit time.
-                    store::IdTagRow probe{tag, "Accepted", std::nullopt, std::nullopt};
-                    apply_fields(*body, probe);
-                    auto changes = std::make_shared<rapidjson::Document>(std::move(*body));
-                    auto result = std::make_shared<store::IdTagRow>();
-                    auto verdict = std::make_shared<Verdict>(Verdict::stored);
-                    ctx.writer.submit(
-                        [tag, changes, result, verdict](store::Database& db) {
-                            auto row = store::find_id_tag(db, tag);
-                            if (!row) {
-                                *verdict = Verdict::missing;
-                                return;
-                            }
-                            apply_fields(*changes, *row);
-                            store::upsert_id_tag(db, *row);
-                            *result = *row;
-                        },
-                        [tag, result, verdict, finish](bool ok) {
-                            if (!ok) {
-                                finish(ApiReply{json_error(500, "internal", "the id tag could not be stored"),
-                                                AuditNote{tag}});
-                            } else if (*verdict == Verdict::missing) {
-                                finish(ApiReply{json_error(404, "not_found", "no id tag '" + tag + "'"), AuditNote{tag}});
-                            } else {
-                                finish(ApiReply{id_tag_response(*result, 200), AuditNote{tag, "ok", true}});
-                            }
-                        });
-                }});
+    router.add(
+        {"PATCH", "/api/v1/id-tags/{id_tag}", "id_tags.change", Permission::id_tags_write,
+         [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+             auto body = parse_object(call->request.body);
+             if (!body) {
+                 throw ApiError(400, "bad_request", "the body must be a JSON object");
+             }
+             const auto& tag = call->param("id_tag");
+             // Validate before queueing: the job applies the same
+             // fields to the row as it is at commit time.
+             store::IdTagRow probe{tag, "Accepted", std::nullopt, std::nullopt};
+             apply_fields(*body, probe);
+             auto changes = std::make_shared<rapidjson::Document>(std::move(*body));
+             auto result = std::make_shared<store::IdTagRow>();
+             auto verdict = std::make_shared<Verdict>(Verdict::stored);
+             ctx.writer.submit(
+                 [tag, changes, result, verdict](store::Database& db) {
+                     auto row = store::find_id_tag(db, tag);
+                     if (!row) {
+                         *verdict = Verdict::missing;
+                         return;
+                     }
+                     apply_fields(*changes, *row);
+                     store::upsert_id_tag(db, *row);
+                     *result = *row;
+                 },
+                 [tag, result, verdict, finish](bool ok) {
+                     if (!ok) {
+                         finish(
+                             ApiReply{json_error(500, "internal", "the id tag could not be stored"), AuditNote{tag}});
+                     } else if (*verdict == Verdict::missing) {
+                         finish(ApiReply{json_error(404, "not_found", "no id tag '" + tag + "'"), AuditNote{tag}});
+                     } else {
+                         finish(ApiReply{id_tag_response(*result, 200), AuditNote{tag, "ok", true}});
+                     }
+                 });
+         }});
 }
 
 } // namespace csms::admin

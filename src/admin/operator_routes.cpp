@@ -127,21 +127,21 @@ void add_operator_routes(Router& router, ApiContext& ctx)
                         throw ApiError(409, "conflict", "an operator cannot disable their own account");
                     }
                     auto at = ctx.clock.now_utc();
-                    ctx.writer.submit([name, at](store::Database& db) { store::disable_operator(db, name, at); },
-                                      [name, finish](bool ok) {
-                                          if (!ok) {
-                                              finish(ApiReply{json_error(500, "internal", "could not disable"),
-                                                              AuditNote{name}});
-                                              return;
-                                          }
-                                          rapidjson::StringBuffer buffer;
-                                          JsonWriter w(buffer);
-                                          w.StartObject();
-                                          write_string(w, "name", name);
-                                          write_bool(w, "disabled", true);
-                                          w.EndObject();
-                                          finish(ApiReply{json_ok(buffer), AuditNote{name}});
-                                      });
+                    ctx.writer.submit(
+                        [name, at](store::Database& db) { store::disable_operator(db, name, at); },
+                        [name, finish](bool ok) {
+                            if (!ok) {
+                                finish(ApiReply{json_error(500, "internal", "could not disable"), AuditNote{name}});
+                                return;
+                            }
+                            rapidjson::StringBuffer buffer;
+                            JsonWriter w(buffer);
+                            w.StartObject();
+                            write_string(w, "name", name);
+                            write_bool(w, "disabled", true);
+                            w.EndObject();
+                            finish(ApiReply{json_ok(buffer), AuditNote{name}});
+                        });
                 }});
 }
 

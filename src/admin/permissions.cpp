@@ -20,12 +20,13 @@ struct RoleGrants {
 // - supervision (auditor): periodic checks of what was done, by whom.
 constexpr RoleGrants role_table[] = {
     {"admin",
-     {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write, commands_read, commands_operate,
-      commands_technical, audit_read, operators_manage}},
+     {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
+      commands_read, commands_operate, commands_technical, audit_read, operators_manage}},
     {"information_management",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read}},
     {"operations",
-     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read, commands_operate}},
+     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
+      commands_operate}},
     {"technical",
      {authenticated, chargers_read, chargers_security, commands_read, commands_operate, commands_technical}},
     {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read}},
@@ -37,18 +38,30 @@ constexpr RoleGrants role_table[] = {
 std::string_view permission_name(Permission permission)
 {
     switch (permission) {
-    case authenticated: return "authenticated";
-    case chargers_read: return "chargers.read";
-    case chargers_write: return "chargers.write";
-    case chargers_security: return "chargers.security";
-    case transactions_read: return "transactions.read";
-    case id_tags_read: return "id_tags.read";
-    case id_tags_write: return "id_tags.write";
-    case commands_read: return "commands.read";
-    case commands_operate: return "commands.operate";
-    case commands_technical: return "commands.technical";
-    case audit_read: return "audit.read";
-    case operators_manage: return "operators.manage";
+    case authenticated:
+        return "authenticated";
+    case chargers_read:
+        return "chargers.read";
+    case chargers_write:
+        return "chargers.write";
+    case chargers_security:
+        return "chargers.security";
+    case transactions_read:
+        return "transactions.read";
+    case id_tags_read:
+        return "id_tags.read";
+    case id_tags_write:
+        return "id_tags.write";
+    case commands_read:
+        return "commands.read";
+    case commands_operate:
+        return "commands.operate";
+    case commands_technical:
+        return "commands.technical";
+    case audit_read:
+        return "audit.read";
+    case operators_manage:
+        return "operators.manage";
     }
     return "unknown";
 }

@@ -5,13 +5,13 @@
 
 namespace csms::admin {
 
-void add_operator_routes(Router& router, ApiContext& context);    // operators, tokens, whoami
-void add_audit_routes(Router& router, ApiContext& context);       // the audit log
-void add_charger_routes(Router& router, ApiContext& context);     // chargers and their state
+void add_operator_routes(Router& router, ApiContext& context);             // operators, tokens, whoami
+void add_audit_routes(Router& router, ApiContext& context);                // the audit log
+void add_charger_routes(Router& router, ApiContext& context);              // chargers and their state
 void add_charger_registration_routes(Router& router, ApiContext& context); // registering and securing chargers
-void add_transaction_routes(Router& router, ApiContext& context); // sessions and meter values
-void add_id_tag_routes(Router& router, ApiContext& context);      // the id tag list
-void add_command_routes(Router& router, ApiContext& context);     // commands to chargers and their history
-void add_event_routes(Router& router, ApiContext& context);       // live status changes and alerts
+void add_transaction_routes(Router& router, ApiContext& context);          // sessions and meter values
+void add_id_tag_routes(Router& router, ApiContext& context);               // the id tag list
+void add_command_routes(Router& router, ApiContext& context);              // commands to chargers and their history
+void add_event_routes(Router& router, ApiContext& context);                // live status changes and alerts
 
 } // namespace csms::admin

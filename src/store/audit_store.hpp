@@ -34,7 +34,7 @@ struct AuditFilter {
     std::optional<std::string> operator_name;
     std::optional<std::string> action; // exact, or a prefix ending in '.' ("commands.")
     std::optional<std::string> object;
-    std::optional<std::string> since;  // an ISO time; rows at or after it
+    std::optional<std::string> since;      // an ISO time; rows at or after it
     std::optional<std::int64_t> before_id; // pagination: rows older than this id
     bool denied_only = false;              // 401 and 403 answers only
     int limit = 50;

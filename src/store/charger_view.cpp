@@ -90,8 +90,7 @@ std::optional<ChargerDetail> find_charger(Database& db, const std::string& charg
         s.bind(2, now_column);
         while (s.step()) {
             d.reservations.push_back(ReservationView{s.column_int64(0), s.column_int(1), s.column_text(2),
-                                                     s.column_text(3), s.column_text(4),
-                                                     s.column_optional_int64(5)});
+                                                     s.column_text(3), s.column_text(4), s.column_optional_int64(5)});
         }
     }
     {
@@ -122,8 +121,8 @@ std::optional<ChargerDetail> find_charger(Database& db, const std::string& charg
         ResetGuard guard(s);
         s.bind(1, charger_id);
         while (s.step()) {
-            d.configuration.push_back(
-                ConfigurationEntry{s.column_text(0), s.column_optional_text(1), s.column_int(2) != 0, s.column_text(3)});
+            d.configuration.push_back(ConfigurationEntry{s.column_text(0), s.column_optional_text(1),
+                                                         s.column_int(2) != 0, s.column_text(3)});
         }
     }
     return d;

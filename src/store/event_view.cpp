@@ -28,7 +28,8 @@ std::optional<EventCursor> EventCursor::parse(const std::string& text)
 
 EventCursor latest_event_cursor(Database& db)
 {
-    auto& s = db.cached("SELECT (SELECT ifnull(max(id), 0) FROM status_history), (SELECT ifnull(max(id), 0) FROM alerts)");
+    auto& s =
+        db.cached("SELECT (SELECT ifnull(max(id), 0) FROM status_history), (SELECT ifnull(max(id), 0) FROM alerts)");
     ResetGuard guard(s);
     s.step();
     return EventCursor{s.column_int64(0), s.column_int64(1)};

@@ -23,10 +23,10 @@ struct EventView {
     std::string type; // "status" | "alert"
     std::string at;   // when the CSMS received or raised it
     std::optional<std::string> charger_id;
-    std::optional<std::int64_t> connector_id;  // status only
-    std::string what;                          // status: the status; alert: its kind
-    std::string detail;                        // status: the error code; alert: its message
-    std::optional<std::string> severity;       // alert only
+    std::optional<std::int64_t> connector_id; // status only
+    std::string what;                         // status: the status; alert: its kind
+    std::string detail;                       // status: the error code; alert: its message
+    std::optional<std::string> severity;      // alert only
 };
 
 EventCursor latest_event_cursor(Database& db);

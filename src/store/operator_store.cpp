@@ -2,19 +2,17 @@
 
 #include "store/time_column.hpp"
 
-
 #include <algorithm>
 
 namespace csms::store {
 namespace {
 
-constexpr std::string_view operator_columns =
-    "operator_id, name, role, created_at, created_by, disabled_at";
+constexpr std::string_view operator_columns = "operator_id, name, role, created_at, created_by, disabled_at";
 
 Operator read_operator(const Statement& s)
 {
-    return Operator{s.column_int64(0), s.column_text(1), s.column_text(2), s.column_text(3),
-                    s.column_optional_text(4), s.column_optional_text(5)};
+    return Operator{s.column_int64(0), s.column_text(1),          s.column_text(2),
+                    s.column_text(3),  s.column_optional_text(4), s.column_optional_text(5)};
 }
 
 } // namespace
@@ -39,8 +37,7 @@ std::int64_t create_operator(Database& db, std::string_view name, std::string_vi
     if (find_operator(db, name)) {
         throw OperatorError("an operator named '" + std::string(name) + "' exists already");
     }
-    auto& statement = db.cached(
-        "INSERT INTO operators (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
+    auto& statement = db.cached("INSERT INTO operators (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
     statement.bind(1, name);
     statement.bind(2, role);
     statement.bind(3, to_column(at));
@@ -51,8 +48,7 @@ std::int64_t create_operator(Database& db, std::string_view name, std::string_vi
 
 void add_api_token(Database& db, std::int64_t operator_id, std::string_view token_hash, base::SysTime at)
 {
-    auto& statement =
-        db.cached("INSERT INTO api_tokens (token_hash, operator_id, created_at) VALUES (?1, ?2, ?3)");
+    auto& statement = db.cached("INSERT INTO api_tokens (token_hash, operator_id, created_at) VALUES (?1, ?2, ?3)");
     statement.bind(1, token_hash);
     statement.bind(2, operator_id);
     statement.bind(3, to_column(at));
@@ -75,8 +71,7 @@ std::optional<Operator> find_operator_by_token(Database& db, std::string_view to
 
 std::optional<Operator> find_operator(Database& db, std::string_view name)
 {
-    auto& statement =
-        db.cached("SELECT " + std::string(operator_columns) + " FROM operators WHERE name = ?1");
+    auto& statement = db.cached("SELECT " + std::string(operator_columns) + " FROM operators WHERE name = ?1");
     ResetGuard guard(statement);
     statement.bind(1, name);
     if (!statement.step()) {
@@ -87,8 +82,7 @@ std::optional<Operator> find_operator(Database& db, std::string_view name)
 
 std::vector<Operator> list_operators(Database& db)
 {
-    auto& statement =
-        db.cached("SELECT " + std::string(operator_columns) + " FROM operators ORDER BY operator_id");
+    auto& statement = db.cached("SELECT " + std::string(operator_columns) + " FROM operators ORDER BY operator_id");
     ResetGuard guard(statement);
     std::vector<Operator> out;
     while (statement.step()) {

@@ -67,8 +67,8 @@ std::vector<MeterValueView> transaction_meter_values(Database& db, std::int64_t 
     s.bind(2, limit);
     std::vector<MeterValueView> out;
     while (s.step()) {
-        MeterValueView m{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                         s.column_text(5), std::nullopt};
+        MeterValueView m{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                         s.column_text(4), s.column_text(5), std::nullopt};
         if (!s.column_is_null(6)) {
             m.normalized_value = s.column_double(6);
         }

@@ -53,8 +53,8 @@ struct AdminServer {
     // Adds an operator with this role and returns its token.
     std::string add_operator(const std::string& name, const std::string& role)
     {
-        auto answer = call("POST", "/api/v1/operators", root_token,
-                           R"({"name":")" + name + R"(","role":")" + role + R"("})");
+        auto answer =
+            call("POST", "/api/v1/operators", root_token, R"({"name":")" + name + R"(","role":")" + role + R"("})");
         if (answer.status != 201) {
             throw std::runtime_error("adding " + name + " failed: " + answer.body);
         }
@@ -87,7 +87,7 @@ TEST_CASE("Admin API: the bootstrap token file is private and a second bootstrap
 {
     TempDir dir;
     AdminServer server(dir);
-    struct stat info{};
+    struct stat info {};
     REQUIRE(::stat(dir.file("root.token").c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
     auto again = run_program({bin_path("csmsd"), "--db", server.csmsd->db_path(), "--bootstrap-admin", "eve",
@@ -168,8 +168,9 @@ TEST_CASE("Admin API: the audit log can be filtered and paged but never changed"
     CHECK(page["items"][0]["status"].GetInt() == 403);
     REQUIRE(page["next"].IsString());
     auto rest = AdminServer::parse(
-        server.call("GET", std::string("/api/v1/audit?operator=carol&limit=2&cursor=") + page["next"].GetString(),
-                    server.root_token)
+        server
+            .call("GET", std::string("/api/v1/audit?operator=carol&limit=2&cursor=") + page["next"].GetString(),
+                  server.root_token)
             .body);
     CHECK(rest["items"].Size() == 2);
     auto denied = AdminServer::parse(server.call("GET", "/api/v1/audit?denied=1", server.root_token).body);
@@ -238,8 +239,8 @@ TEST_CASE("Admin API: chargers show live connection and connector status", "[e2e
     auto paged = AdminServer::parse(server.call("GET", "/api/v1/chargers?limit=1", server.root_token).body);
     REQUIRE(paged["next"].IsString());
     auto second = AdminServer::parse(
-        server.call("GET", std::string("/api/v1/chargers?limit=1&cursor=") + paged["next"].GetString(),
-                    server.root_token)
+        server
+            .call("GET", std::string("/api/v1/chargers?limit=1&cursor=") + paged["next"].GetString(), server.root_token)
             .body);
     CHECK(std::string(second["items"][0]["charger_id"].GetString()) == "VIEW-2");
 }
@@ -252,8 +253,8 @@ TEST_CASE("Admin API: a transaction shows its energy and meter values and the re
     auto cp = accepted_charger(server.csmsd->ws_port(), "TX-VIEW");
     auto start = cp->call("StartTransaction", start_payload(1, "CUSTOMER-7", 1000, test_time(0)));
     auto tx = start[2]["transactionId"].GetInt64();
-    auto values = R"({"connectorId":1,"transactionId":)" + std::to_string(tx) +
-                  R"(,"meterValue":[{"timestamp":")" + test_time(60'000) +
+    auto values = R"({"connectorId":1,"transactionId":)" + std::to_string(tx) + R"(,"meterValue":[{"timestamp":")" +
+                  test_time(60'000) +
                   R"(","sampledValue":[{"value":"1500","measurand":"Energy.Active.Import.Register","unit":"Wh"}]}]})";
     cp->call("MeterValues", values);
     cp->call("StopTransaction", stop_payload(tx, 3500, test_time(120'000)));
@@ -285,11 +286,10 @@ TEST_CASE("Admin API: an id tag blocked by an operator is refused at the charger
     REQUIRE(added.status == 201);
     CHECK(server.call("POST", "/api/v1/id-tags", ops, R"({"id_tag":"card-1"})").status == 409);
     auto cp = accepted_charger(server.csmsd->ws_port(), "TAG-CP");
-    auto authorize = [&] {
-        return result_string(cp->call("Authorize", R"({"idTag":"CARD-1"})"), "idTagInfo.status");
-    };
+    auto authorize = [&] { return result_string(cp->call("Authorize", R"({"idTag":"CARD-1"})"), "idTagInfo/status"); };
     CHECK(authorize() == "Accepted");
-    auto blocked = server.call("PATCH", "/api/v1/id-tags/card-1", ops, R"({"status":"Blocked","parent_id_tag":"FLEET"})");
+    auto blocked =
+        server.call("PATCH", "/api/v1/id-tags/card-1", ops, R"({"status":"Blocked","parent_id_tag":"FLEET"})");
     REQUIRE(blocked.status == 200);
     auto doc = AdminServer::parse(blocked.body);
     CHECK(std::string(doc["status"].GetString()) == "Blocked");
@@ -335,8 +335,8 @@ TEST_CASE("Admin API: with [admin] cert and key it speaks HTTPS only", "[e2e][ad
     options.extra_args = {"--config", config};
     CsmsdProcess csmsd(dir, options);
     auto port = std::to_string(csmsd.admin_port());
-    auto https = run_program({"curl", "-sS", "--max-time", "10", "--cacert", certs.ca(), "-o", "/dev/null", "-w",
-                              "%{http_code} %{ssl_verify_result}", "https://localhost:" + port + "/health"},
+    auto https = run_program({"/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", certs.ca(), "-o", "/dev/null",
+                              "-w", "%{http_code} %{ssl_verify_result}", "https://localhost:" + port + "/health"},
                              dir.file("curl.log"), std::chrono::seconds(20));
     CHECK(https.out == "200 0");
     // Plain HTTP on the same port gets no answer.

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
+#include <utility>
 
 namespace csms::sim {
 namespace {
@@ -270,25 +272,45 @@ Verdict Scenario::check(Kind kind, const rapidjson::Value& payload)
 
 std::variant<rapidjson::Document, ocpp::ErrorCode> answer_server_call(std::string_view action)
 {
-    // Actions whose confirmation is only {"status": ...}.
-    static constexpr std::array<std::string_view, 13> status_only = {
+    // Actions whose confirmation is only {"status": "Accepted"}.
+    static constexpr std::array<std::string_view, 19> accepted_only = {
         "ChangeAvailability",     "ChangeConfiguration",   "ClearCache",
         "RemoteStartTransaction", "RemoteStopTransaction", "Reset",
         "TriggerMessage",         "CancelReservation",     "ReserveNow",
         "ClearChargingProfile",   "SetChargingProfile",    "SendLocalList",
-        "DataTransfer",
+        "DataTransfer",           "GetCompositeSchedule",  "ExtendedTriggerMessage",
+        "CertificateSigned",      "InstallCertificate",    "DeleteCertificate",
+        "SignedUpdateFirmware",
     };
     rapidjson::Document doc(rapidjson::kObjectType);
     Allocator& a = doc.GetAllocator();
-    if (action == "UnlockConnector") {
-        doc.AddMember("status", "Unlocked", a);
-    } else if (std::find(status_only.begin(), status_only.end(), action) != status_only.end()) {
+    if (std::find(accepted_only.begin(), accepted_only.end(), action) != accepted_only.end()) {
         doc.AddMember("status", "Accepted", a);
+    } else if (action == "UnlockConnector") {
+        doc.AddMember("status", "Unlocked", a);
     } else if (action == "GetLocalListVersion") {
         doc.AddMember("listVersion", 0, a);
     } else if (action == "GetConfiguration") {
-        doc.AddMember("configurationKey", Value(rapidjson::kArrayType), a);
+        // A couple of keys, so an operator's GetConfiguration shows something.
+        Value keys(rapidjson::kArrayType);
+        for (auto [key, value] : {std::pair{"HeartbeatInterval", "300"}, std::pair{"MeterValueSampleInterval", "60"}}) {
+            Value entry(rapidjson::kObjectType);
+            entry.AddMember("key", str(key, a), a);
+            entry.AddMember("readonly", false, a);
+            entry.AddMember("value", str(value, a), a);
+            keys.PushBack(entry, a);
+        }
+        doc.AddMember("configurationKey", keys, a);
         doc.AddMember("unknownKey", Value(rapidjson::kArrayType), a);
+    } else if (action == "GetDiagnostics") {
+        doc.AddMember("fileName", "diagnostics.log", a);
+    } else if (action == "UpdateFirmware") {
+        // The confirmation has no fields.
+    } else if (action == "GetInstalledCertificateIds") {
+        doc.AddMember("status", "NotFound", a); // a simulator holds no certificates
+    } else if (action == "GetLog") {
+        doc.AddMember("status", "Accepted", a);
+        doc.AddMember("filename", "log.txt", a);
     } else {
         return ocpp::ErrorCode::NotImplemented;
     }

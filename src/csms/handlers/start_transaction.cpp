@@ -1,5 +1,6 @@
 #include "csms/authorization.hpp"
 #include "csms/handlers/handlers.hpp"
+#include "store/command_store.hpp"
 #include "store/transaction_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -63,7 +64,14 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
                 info.status = "ConcurrentTx";
             }
             start.auth_status = info.status;
-            *answer = StartAnswer{store::insert_transaction(db, start), std::move(info), false};
+            auto transaction_id = store::insert_transaction(db, start);
+            if (start.reservation_id) {
+                // The charger ends a reservation when a transaction starts on
+                // it (OCPP 1.6, 5.13), whatever we answer for the tag.
+                store::mark_reservation_used(db, start.charger_id, *start.reservation_id, transaction_id,
+                                             start.received_at);
+            }
+            *answer = StartAnswer{transaction_id, std::move(info), false};
         },
         [self, answer] {
             spdlog::info("[{}] StartTransaction -> transaction {} ({}{})", self->id(), answer->transaction_id,

@@ -45,8 +45,11 @@ TEST_CASE("Router: another method on a known path is told apart from an unknown 
 
 TEST_CASE("Router: action names take their segments", "[admin][router]")
 {
-    Route route{"POST", "/api/v1/chargers/{charger_id}/commands/{action}", "commands.{action}",
-                Permission::commands_operate, {}};
+    Route route{"POST",
+                "/api/v1/chargers/{charger_id}/commands/{action}",
+                "commands.{action}",
+                Permission::commands_operate,
+                {}};
     CHECK(Router::action_name(route, {{"action", "UnlockConnector"}, {"charger_id", "X"}}) ==
           "commands.UnlockConnector");
 }
