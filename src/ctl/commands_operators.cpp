@@ -1,0 +1,98 @@
+#include "ctl/commands.hpp"
+#include "ctl/token.hpp"
+
+#include <optional>
+
+namespace csms::ctl {
+namespace {
+
+// operators add/token: the only time a token is ever shown. With
+// --token-out it goes to a 0600 file instead of the terminal.
+void print_new_token(Context& c, const ApiAnswer& answer, const std::string& token_out)
+{
+    const auto* token = member(answer.json, "token");
+    if (!token_out.empty() && token != nullptr && token->IsString()) {
+        write_secret_file(token_out, token->GetString());
+        for (const char* key : {"name", "role"}) {
+            if (member(answer.json, key) != nullptr) {
+                c.out() << key << ": " << cell(answer.json, key) << "\n";
+            }
+        }
+        c.out() << "token: written to " << token_out << " (mode 0600)\n";
+        return;
+    }
+    c.print_object(answer);
+    if (!c.json()) {
+        c.err() << "csmsctl: note: this token is shown only now; the server keeps only its hash\n";
+    }
+}
+
+} // namespace
+
+void add_operator_commands(CLI::App& app, Registry& r)
+{
+    add_verb(r, app, "whoami", "who the token belongs to",
+             [](Context& c) { c.print_object(c.api().get("/api/v1/whoami")); });
+
+    auto* operators = add_noun(app, "operators", "operator accounts and their tokens");
+    add_verb(r, *operators, "list", "all operators", [](Context& c) {
+        c.print_list(c.api().get("/api/v1/operators"),
+                     {field("NAME", "name"), field("ROLE", "role"), field("CREATED AT", "created_at"),
+                      field("CREATED BY", "created_by"), field("DISABLED AT", "disabled_at")});
+    });
+
+    auto& name = r.make<std::string>();
+    auto& role = r.make<std::string>();
+    auto& token_out = r.make<std::string>();
+    auto* add = add_verb(r, *operators, "add", "create an operator and issue its first token", [&](Context& c) {
+        rapidjson::Document body(rapidjson::kObjectType);
+        body.AddMember("name", rapidjson::Value(name, body.GetAllocator()), body.GetAllocator());
+        body.AddMember("role", rapidjson::Value(role, body.GetAllocator()), body.GetAllocator());
+        print_new_token(c, c.api().send("POST", "/api/v1/operators", body), token_out);
+    });
+    add->add_option("NAME", name, "the operator's name")->required();
+    add->add_option("--role", role, "admin|information_management|operations|technical|customer_service|auditor")
+        ->required();
+    add->add_option("--token-out", token_out, "write the token to this file (mode 0600) instead of printing it");
+
+    auto* token = add_verb(r, *operators, "token", "issue another token for an operator", [&](Context& c) {
+        rapidjson::Document body(rapidjson::kObjectType);
+        print_new_token(c, c.api().send("POST", "/api/v1/operators/" + segment(name) + "/tokens", body), token_out);
+    });
+    token->add_option("NAME", name, "the operator's name")->required();
+    token->add_option("--token-out", token_out, "write the token to this file (mode 0600) instead of printing it");
+
+    auto* disable = add_verb(r, *operators, "disable", "disable an operator and all its tokens", [&](Context& c) {
+        rapidjson::Document body(rapidjson::kObjectType);
+        c.print_object(c.api().send("POST", "/api/v1/operators/" + segment(name) + "/disable", body));
+    });
+    disable->add_option("NAME", name, "the operator's name")->required();
+
+    auto* audit = add_noun(app, "audit", "the audit log: who did what, when");
+    auto& filter_operator = r.make<std::optional<std::string>>();
+    auto& filter_action = r.make<std::optional<std::string>>();
+    auto& filter_object = r.make<std::optional<std::string>>();
+    auto& since = r.make<std::optional<std::string>>();
+    auto& denied = r.make<bool>(false);
+    auto& limit = r.make<std::optional<std::string>>();
+    auto& cursor = r.make<std::optional<std::string>>();
+    auto* list = add_verb(r, *audit, "list", "audit rows, newest first", [&](Context& c) {
+        Query q;
+        q.add("operator", filter_operator).add("action", filter_action).add("object", filter_object);
+        q.add("since", since).add("denied", denied ? std::optional<std::string>("1") : std::nullopt);
+        q.add("limit", limit).add("cursor", cursor);
+        c.print_list(c.api().get("/api/v1/audit" + q.str()),
+                     {field("ID", "audit_id"), field("AT", "at"), field("OPERATOR", "operator"), field("ROLE", "role"),
+                      field("ACTION", "action"), field("OBJECT", "object"), field("STATUS", "status"),
+                      field("OUTCOME", "outcome")});
+    });
+    list->add_option("--operator", filter_operator, "only this operator's calls");
+    list->add_option("--action", filter_action, "only this action, e.g. operators.list");
+    list->add_option("--object", filter_object, "only calls on this object (charger id, tag, operator)");
+    list->add_option("--since", since, "only rows at or after this time (ISO 8601)");
+    list->add_flag("--denied", denied, "only refused calls");
+    list->add_option("--limit", limit, "rows per page (1-500, default 50)");
+    list->add_option("--cursor", cursor, "the page after this cursor");
+}
+
+} // namespace csms::ctl

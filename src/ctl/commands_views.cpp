@@ -1,0 +1,177 @@
+#include "ctl/commands.hpp"
+#include "ctl/payloads.hpp"
+
+#include <optional>
+
+namespace csms::ctl {
+namespace {
+
+using OptText = std::optional<std::string>;
+
+// "1:Charging 2:Available": every connector's status in one cell.
+std::string connector_summary(const rapidjson::Value& charger)
+{
+    const auto* connectors = member(charger, "connectors");
+    if (connectors == nullptr || !connectors->IsArray() || connectors->Empty()) {
+        return "-";
+    }
+    std::string text;
+    for (const auto& c : connectors->GetArray()) {
+        if (!text.empty()) {
+            text += ' ';
+        }
+        text += cell(c, "connector_id") + ":" + cell(c, "status");
+    }
+    return text;
+}
+
+std::string vendor_model(const rapidjson::Value& charger)
+{
+    auto vendor = cell(charger, "vendor");
+    auto model = cell(charger, "model");
+    return vendor == "-" && model == "-" ? "-" : vendor + "/" + model;
+}
+
+// --limit and --cursor on a list verb.
+struct Page {
+    OptText limit;
+    OptText cursor;
+    void add_to(CLI::App* verb)
+    {
+        verb->add_option("--limit", limit, "items per page (1-500, default 50)");
+        verb->add_option("--cursor", cursor, "the page after this cursor");
+    }
+    Query& add_to(Query& q) const { return q.add("limit", limit).add("cursor", cursor); }
+};
+
+rapidjson::Document patch_body(const char* key, const OptText& value)
+{
+    rapidjson::Document body(rapidjson::kObjectType);
+    rapidjson::Value v;
+    if (value) {
+        v.SetString(*value, body.GetAllocator());
+    }
+    body.AddMember(rapidjson::StringRef(key), v, body.GetAllocator());
+    return body;
+}
+
+void add_charger_views(CLI::App& app, Registry& r)
+{
+    auto* chargers = add_noun(app, "chargers", "charge points and their state");
+    auto& page = r.make<Page>();
+    auto* list = add_verb(r, *chargers, "list", "all chargers", [&](Context& c) {
+        Query q;
+        c.print_list(c.api().get("/api/v1/chargers" + page.add_to(q).str()),
+                     {field("ID", "charger_id"), field("CONNECTED", "connected"), field("REGISTRATION", "registration"),
+                      Column{"VENDOR/MODEL", vendor_model}, field("LAST HEARTBEAT", "last_heartbeat"),
+                      Column{"CONNECTORS", connector_summary}});
+    });
+    page.add_to(list);
+    auto& id = r.make<std::string>();
+    auto* show = add_verb(r, *chargers, "show", "one charger in detail",
+                          [&](Context& c) { c.print_object(c.api().get("/api/v1/chargers/" + segment(id))); });
+    show->add_option("ID", id, "charge point id")->required();
+    add_charger_registration(*chargers, r);
+}
+
+void add_transaction_views(CLI::App& app, Registry& r)
+{
+    auto* transactions = add_noun(app, "transactions", "charging sessions and their meter values");
+    auto& charger = r.make<OptText>();
+    auto& id_tag = r.make<OptText>();
+    auto& open = r.make<bool>(false);
+    auto& page = r.make<Page>();
+    auto* list = add_verb(r, *transactions, "list", "transactions, newest first", [&](Context& c) {
+        Query q;
+        q.add("charger", charger).add("id_tag", id_tag).add("open", open ? OptText("1") : std::nullopt);
+        c.print_list(c.api().get("/api/v1/transactions" + page.add_to(q).str()),
+                     {field("ID", "transaction_id"), field("CHARGER", "charger_id"), field("CONN", "connector_id"),
+                      field("ID TAG", "id_tag"), field("START", "start_timestamp"), field("STOP", "stop_timestamp"),
+                      field("ENERGY WH", "energy_wh"), field("STOP REASON", "stop_reason")});
+    });
+    list->add_option("--charger", charger, "only this charger's");
+    list->add_option("--id-tag", id_tag, "only this id tag's");
+    list->add_flag("--open", open, "only transactions still running");
+    page.add_to(list);
+    auto& id = r.make<std::string>();
+    auto* show = add_verb(r, *transactions, "show", "one transaction with its meter values",
+                          [&](Context& c) { c.print_object(c.api().get("/api/v1/transactions/" + segment(id))); });
+    show->add_option("ID", id, "transaction id")->required();
+}
+
+void add_id_tag_views(CLI::App& app, Registry& r)
+{
+    auto* tags = add_noun(app, "id-tags", "the id tags chargers may authorize");
+    auto& page = r.make<Page>();
+    auto* list = add_verb(r, *tags, "list", "all id tags", [&](Context& c) {
+        Query q;
+        c.print_list(c.api().get("/api/v1/id-tags" + page.add_to(q).str()),
+                     {field("ID TAG", "id_tag"), field("STATUS", "status"), field("EXPIRY", "expiry"),
+                      field("PARENT", "parent_id_tag")});
+    });
+    page.add_to(list);
+
+    auto& tag = r.make<std::string>();
+    auto path = [&tag] { return "/api/v1/id-tags/" + segment(tag); };
+    auto* show =
+        add_verb(r, *tags, "show", "one id tag", [&, path](Context& c) { c.print_object(c.api().get(path())); });
+    show->add_option("TAG", tag, "the id tag")->required();
+
+    auto& expiry = r.make<OptText>();
+    auto& parent = r.make<OptText>();
+    auto& status = r.make<OptText>();
+    auto* add = add_verb(r, *tags, "add", "add an id tag", [&](Context& c) {
+        rapidjson::Document body(rapidjson::kObjectType);
+        auto& a = body.GetAllocator();
+        body.AddMember("id_tag", rapidjson::Value(tag, a), a);
+        for (auto [key, value] : {std::pair{"status", &status}, {"expiry", &expiry}, {"parent_id_tag", &parent}}) {
+            if (*value) {
+                body.AddMember(rapidjson::StringRef(key), rapidjson::Value(**value, a), a);
+            }
+        }
+        c.print_object(c.api().send("POST", "/api/v1/id-tags", body));
+    });
+    add->add_option("TAG", tag, "the id tag (up to 20 characters)")->required();
+    add->add_option("--expiry", expiry, "expiry time (ISO 8601)");
+    add->add_option("--parent", parent, "parent id tag (a group)");
+    add->add_option("--status", status, "Accepted (default), Blocked, Expired, Invalid");
+
+    auto* block = add_verb(r, *tags, "block", "block an id tag", [&, path](Context& c) {
+        c.print_object(c.api().send("PATCH", path(), patch_body("status", OptText("Blocked"))));
+    });
+    block->add_option("TAG", tag, "the id tag")->required();
+    auto* unblock = add_verb(r, *tags, "unblock", "accept an id tag again", [&, path](Context& c) {
+        c.print_object(c.api().send("PATCH", path(), patch_body("status", OptText("Accepted"))));
+    });
+    unblock->add_option("TAG", tag, "the id tag")->required();
+
+    auto& at = r.make<OptText>();
+    auto* expire = add_verb(r, *tags, "expire", "set an id tag's expiry (default now)", [&, path](Context& c) {
+        c.print_object(c.api().send("PATCH", path(), patch_body("expiry", at ? at : payloads::now())));
+    });
+    expire->add_option("TAG", tag, "the id tag")->required();
+    expire->add_option("--at", at, "expiry time (ISO 8601), default now");
+
+    auto& new_parent = r.make<OptText>();
+    auto& clear = r.make<bool>(false);
+    auto* parent_verb = add_verb(r, *tags, "parent", "set or clear an id tag's parent", [&, path](Context& c) {
+        if (new_parent.has_value() == clear) {
+            throw UsageError("id-tags parent needs either PARENT or --clear");
+        }
+        c.print_object(c.api().send("PATCH", path(), patch_body("parent_id_tag", new_parent)));
+    });
+    parent_verb->add_option("TAG", tag, "the id tag")->required();
+    parent_verb->add_option("PARENT", new_parent, "the new parent id tag");
+    parent_verb->add_flag("--clear", clear, "remove the parent");
+}
+
+} // namespace
+
+void add_view_commands(CLI::App& app, Registry& r)
+{
+    add_charger_views(app, r);
+    add_transaction_views(app, r);
+    add_id_tag_views(app, r);
+}
+
+} // namespace csms::ctl

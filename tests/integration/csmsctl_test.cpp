@@ -1,0 +1,297 @@
+// csmsctl end to end: the real csmsctl binary against a real csmsd with a
+// bootstrapped admin, and a test charger answering the commands it sends.
+#include "support/charger.hpp"
+#include "support/csmsd_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+using namespace csms::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A TempDir with an admin bootstrapped into <dir>/csms.db, its token in
+// <dir>/token, and csmsd serving that database.
+class CtlFixture {
+public:
+    CtlFixture()
+    {
+        auto boot = run_program(
+            {bin_path("csmsd"), "--db", db_path(), "--bootstrap-admin", "root", "--token-file", token_file()},
+            dir_.file("bootstrap.err"), 20s);
+        if (!boot.status.success()) {
+            throw std::runtime_error("bootstrap failed: " + boot.status.describe() + " " + boot.errors);
+        }
+        CsmsdOptions options;
+        options.db_path = db_path();
+        server_ = std::make_unique<CsmsdProcess>(dir_, options);
+    }
+
+    std::string db_path() const { return dir_.file("csms.db"); }
+    std::string token_file() const { return dir_.file("token"); }
+    std::string server_url() const { return "http://127.0.0.1:" + std::to_string(server_->admin_port()); }
+    const TempDir& dir() const { return dir_; }
+    CsmsdProcess& server() { return *server_; }
+
+    // argv after the global --server and --token-file options.
+    std::vector<std::string> argv(const std::vector<std::string>& args, const std::string& token_file = "") const
+    {
+        std::vector<std::string> v{bin_path("csmsctl"), "--server", server_url(), "--token-file",
+                                   token_file.empty() ? this->token_file() : token_file};
+        v.insert(v.end(), args.begin(), args.end());
+        return v;
+    }
+
+    ProcessResult ctl(const std::vector<std::string>& args, const std::string& token_file = "")
+    {
+        return run_program(argv(args, token_file), next_err_file(), 30s);
+    }
+
+    std::string next_err_file() { return dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"); }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<CsmsdProcess> server_;
+    int runs_ = 0;
+};
+
+rapidjson::Document parse(const std::string& text)
+{
+    rapidjson::Document d;
+    d.Parse(text.c_str(), text.size());
+    return d;
+}
+
+bool one_line(const std::string& text)
+{
+    return !text.empty() && text.find('\n') == text.size() - 1;
+}
+
+// Runs csmsctl while the test plays the charger: reads the server's CALL,
+// hands it to `check`, answers with `result_json`, then collects csmsctl.
+struct CommandRun {
+    ProcessResult result;
+    rapidjson::Document call; // [2, id, action, payload]
+};
+
+CommandRun run_command(CtlFixture& f, WsClient& charger, const std::vector<std::string>& args,
+                       const std::string& result_json)
+{
+    auto err_file = f.next_err_file();
+    ChildProcess child(f.argv(args), err_file);
+    CommandRun run;
+    auto frame = charger.read(20s);
+    if (frame.status != ReadStatus::message) {
+        throw std::runtime_error("the charger got no CALL: " + to_string(frame.status) +
+                                 "; csmsctl: " + read_text_file(err_file));
+    }
+    run.call.Parse(frame.text.c_str(), frame.text.size());
+    if (!run.call.IsArray() || run.call.Size() != 4 || !run.call[1].IsString()) {
+        throw std::runtime_error("not a CALL: " + frame.text);
+    }
+    charger.send_text("[3,\"" + std::string(run.call[1].GetString()) + "\"," + result_json + "]");
+    bool complete = false;
+    auto out = child.read_all(30s, &complete);
+    auto status = child.wait_exit(5s);
+    run.result = ProcessResult{status ? *status : child.kill9(), out, log_tail(err_file)};
+    return run;
+}
+
+} // namespace
+
+TEST_CASE("csmsctl whoami shows the bootstrapped admin as a table and as JSON", "[ctl][e2e]")
+{
+    CtlFixture f;
+    auto table = f.ctl({"whoami"});
+    INFO(table.errors);
+    CHECK(table.status.success());
+    CHECK(table.out == "name: root\nrole: admin\n");
+
+    auto json = f.ctl({"--json", "whoami"});
+    REQUIRE(json.status.success());
+    auto d = parse(json.out);
+    REQUIRE(d.IsObject());
+    CHECK(std::string(d["name"].GetString()) == "root");
+    CHECK(std::string(d["role"].GetString()) == "admin");
+    // Global options work after the verb too.
+    CHECK(f.ctl({"whoami", "--json"}).out == json.out);
+}
+
+TEST_CASE("csmsctl operators add issues a token whose role is then refused operators list", "[ctl][e2e]")
+{
+    CtlFixture f;
+    auto out_file = f.dir().file("alice.token");
+    auto add = f.ctl({"operators", "add", "alice", "--role", "customer_service", "--token-out", out_file});
+    INFO(add.errors);
+    REQUIRE(add.status.success());
+    CHECK_THAT(add.out, Catch::Contains("name: alice") && Catch::Contains("role: customer_service") &&
+                            Catch::Contains("written to " + out_file));
+    struct stat st {};
+    REQUIRE(::stat(out_file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+
+    auto whoami = f.ctl({"whoami"}, out_file);
+    CHECK(whoami.out == "name: alice\nrole: customer_service\n");
+
+    auto refused = f.ctl({"operators", "list"}, out_file);
+    CHECK(refused.status.exited);
+    CHECK(refused.status.code == 1);
+    CHECK(refused.out.empty());
+    CHECK(one_line(refused.errors));
+    CHECK_THAT(refused.errors, Catch::StartsWith("csmsctl: forbidden: "));
+
+    // Without --token-out the token is printed once, with a note saying so.
+    auto shown = f.ctl({"operators", "add", "bob", "--role", "auditor"});
+    REQUIRE(shown.status.success());
+    CHECK_THAT(shown.out, Catch::Contains("token: "));
+    CHECK_THAT(shown.errors, Catch::Contains("shown only now"));
+
+    auto list = f.ctl({"operators", "list"});
+    REQUIRE(list.status.success());
+    CHECK_THAT(list.out, Catch::StartsWith("NAME") && Catch::Contains("alice") && Catch::Contains("customer_service"));
+    CHECK_THAT(list.out, !Catch::Contains("token"));
+
+    auto audit = f.ctl({"--json", "audit", "list"});
+    REQUIRE(audit.status.success());
+    auto d = parse(audit.out);
+    REQUIRE(d.IsObject());
+    bool saw_add = false, saw_denied = false;
+    for (const auto& row : d["items"].GetArray()) {
+        std::string action = row["action"].GetString();
+        std::string who = row["operator"].IsString() ? row["operator"].GetString() : "";
+        if (action == "operators.add" && who == "root" && row["status"].GetInt() == 201) {
+            saw_add = true;
+        }
+        if (action == "operators.list" && who == "alice" && row["status"].GetInt() == 403) {
+            saw_denied = true;
+        }
+    }
+    CHECK(saw_add);
+    CHECK(saw_denied);
+
+    auto denied = f.ctl({"audit", "list", "--denied"});
+    REQUIRE(denied.status.success());
+    CHECK_THAT(denied.out, Catch::StartsWith("ID") && Catch::Contains("operators.list") && Catch::Contains("alice"));
+    CHECK_THAT(denied.out, !Catch::Contains("operators.add"));
+}
+
+TEST_CASE("csmsctl refuses a token file others can read", "[ctl][e2e]")
+{
+    CtlFixture f;
+    auto loose = f.dir().file("loose.token");
+    std::filesystem::copy_file(f.token_file(), loose);
+    ::chmod(loose.c_str(), 0644);
+    auto r = f.ctl({"whoami"}, loose);
+    CHECK(r.status.exited);
+    CHECK(r.status.code == 1);
+    CHECK(one_line(r.errors));
+    CHECK_THAT(r.errors, Catch::Contains(loose) && Catch::Contains("chmod 600"));
+}
+
+TEST_CASE("csmsctl exits 3 with one line when the server is down", "[ctl][e2e]")
+{
+    CtlFixture f;
+    auto url = f.server_url();
+    f.server().kill9();
+    auto r = f.ctl({"whoami"});
+    CHECK(r.status.exited);
+    CHECK(r.status.code == 3);
+    CHECK(one_line(r.errors));
+    CHECK_THAT(r.errors, Catch::StartsWith("csmsctl: cannot reach " + url + ": "));
+}
+
+TEST_CASE("csmsctl exits 2 for an unknown noun", "[ctl][e2e]")
+{
+    CtlFixture f;
+    auto r = f.ctl({"frobnicate", "list"});
+    CHECK(r.status.exited);
+    CHECK(r.status.code == 2);
+    CHECK(one_line(r.errors));
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("csmsctl charger remote-start sends RemoteStartTransaction and prints the answer", "[ctl][e2e][commands]")
+{
+    CtlFixture f;
+    auto charger = accepted_charger(f.server().ws_port(), "CTL-1");
+    auto run = run_command(f, *charger, {"charger", "remote-start", "CTL-1", "--id-tag", "TAG1", "--connector", "1"},
+                           R"({"status":"Accepted"})");
+    INFO(run.result.errors);
+    CHECK(std::string(run.call[2].GetString()) == "RemoteStartTransaction");
+    CHECK(to_json(run.call[3]) == R"({"connectorId":1,"idTag":"TAG1"})");
+    CHECK(run.result.status.success());
+    CHECK_THAT(run.result.out, Catch::StartsWith("status: Accepted\ncommand: "));
+
+    auto history = f.ctl({"commands", "history", "--charger", "CTL-1"});
+    CHECK_THAT(history.out, Catch::Contains("RemoteStartTransaction") && Catch::Contains("Accepted"));
+}
+
+TEST_CASE("csmsctl charger reset --hard sends a hard Reset", "[ctl][e2e][commands]")
+{
+    CtlFixture f;
+    auto charger = accepted_charger(f.server().ws_port(), "CTL-2");
+    auto run = run_command(f, *charger, {"--json", "charger", "reset", "CTL-2", "--hard"}, R"({"status":"Accepted"})");
+    INFO(run.result.errors);
+    CHECK(std::string(run.call[2].GetString()) == "Reset");
+    CHECK(to_json(run.call[3]) == R"({"type":"Hard"})");
+    REQUIRE(run.result.status.success());
+    auto d = parse(run.result.out);
+    REQUIRE(d.IsObject());
+    CHECK(std::string(d["action"].GetString()) == "Reset");
+    CHECK(std::string(d["status"].GetString()) == "Accepted");
+    CHECK(d["command_id"].IsInt64());
+}
+
+TEST_CASE("csmsctl charger unlock prints the charger's UnlockConnector status", "[ctl][e2e][commands]")
+{
+    CtlFixture f;
+    auto charger = accepted_charger(f.server().ws_port(), "CTL-3");
+    auto run = run_command(f, *charger, {"charger", "unlock", "CTL-3", "--connector", "2"}, R"({"status":"Unlocked"})");
+    INFO(run.result.errors);
+    CHECK(std::string(run.call[2].GetString()) == "UnlockConnector");
+    CHECK(to_json(run.call[3]) == R"({"connectorId":2})");
+    CHECK(run.result.status.success());
+    CHECK_THAT(run.result.out, Catch::StartsWith("status: Unlocked\ncommand: "));
+}
+
+TEST_CASE("csmsctl charger command to a charger that is not connected exits 1 with not_connected",
+          "[ctl][e2e][commands]")
+{
+    CtlFixture f;
+    auto r = f.ctl({"charger", "reset", "NOBODY"});
+    CHECK(r.status.exited);
+    CHECK(r.status.code == 1);
+    CHECK(one_line(r.errors));
+    CHECK_THAT(r.errors, Catch::StartsWith("csmsctl: not_connected: "));
+}
+
+TEST_CASE("csmsctl chargers add then registration and security change a registered charger", "[ctl][e2e]")
+{
+    CtlFixture f;
+    auto add = f.ctl({"chargers", "add", "REG-1", "--registration", "Pending"});
+    INFO(add.errors);
+    REQUIRE(add.status.success());
+    CHECK_THAT(add.out, Catch::Contains("registration: Pending"));
+
+    auto change = f.ctl({"chargers", "registration", "REG-1", "Rejected"});
+    INFO(change.errors);
+    CHECK(change.status.success());
+    auto list = f.ctl({"chargers", "list"});
+    CHECK_THAT(list.out, Catch::StartsWith("ID") && Catch::Contains("REG-1") && Catch::Contains("Rejected"));
+
+    auto security = f.ctl({"chargers", "security", "REG-1", "--profile", "0"});
+    INFO(security.errors);
+    CHECK(security.status.success());
+
+    auto again = f.ctl({"chargers", "add", "REG-1"});
+    CHECK(again.status.code == 1);
+    CHECK_THAT(again.errors, Catch::StartsWith("csmsctl: conflict: "));
+}

@@ -1,0 +1,100 @@
+#include "ctl/cli.hpp"
+#include "ctl/errors.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace csms::ctl;
+
+namespace {
+
+struct Run {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+Run run_ctl(std::vector<const char*> args)
+{
+    args.insert(args.begin(), "csmsctl");
+    std::ostringstream out, err;
+    int code = run(static_cast<int>(args.size()), args.data(), out, err);
+    return Run{code, out.str(), err.str()};
+}
+
+} // namespace
+
+TEST_CASE("csmsctl usage errors exit 2 with one line and never reach a server", "[ctl][cli]")
+{
+    for (const auto& args : std::vector<std::vector<const char*>>{
+             {"frobnicate", "list"},
+             {},
+             {"operators"},
+             {"operators", "add", "alice"},
+             {"charger", "remote-start", "CP1"},
+             {"charger", "availability", "CP1", "--connector", "1", "--type", "Sideways"},
+             {"charger", "unlock", "CP1", "--connector", "one"},
+             {"--server", "https://127.0.0.1:1", "whoami"},
+             {"commands", "send", "CP1", "Reset", "not json"},
+         }) {
+        auto r = run_ctl(args);
+        INFO(r.err);
+        CHECK(r.code == exit_usage);
+        CHECK(r.out.empty());
+        CHECK(r.err.rfind("csmsctl: ", 0) == 0);
+        CHECK(r.err.find('\n') == r.err.size() - 1);
+    }
+}
+
+TEST_CASE("csmsctl names an unknown noun", "[ctl][cli]")
+{
+    auto r = run_ctl({"frobnicate"});
+    CHECK(r.code == exit_usage);
+    CHECK_THAT(r.err, Catch::Contains("unknown command 'frobnicate'"));
+}
+
+TEST_CASE("csmsctl help lists the nouns and says https is not supported yet", "[ctl][cli]")
+{
+    auto r = run_ctl({"--help"});
+    CHECK(r.code == 0);
+    for (const char* noun : {"whoami", "operators", "audit", "chargers", "transactions", "id-tags", "commands",
+                             "charger", "watch", "https is not supported yet"}) {
+        CHECK_THAT(r.out, Catch::Contains(noun));
+    }
+    auto verbs = run_ctl({"charger", "--help"});
+    CHECK(verbs.code == 0);
+    for (const char* verb : {"remote-start", "signed-update-firmware", "composite-schedule", "get-log"}) {
+        CHECK_THAT(verbs.out, Catch::Contains(verb));
+    }
+}
+
+TEST_CASE("csmsctl refuses a token file others can read before any request", "[ctl][cli]")
+{
+    // The token file is checked before connecting: port 1 is never tried.
+    char path[] = "/tmp/csmsctl-token-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, "t\n", 2) == 2);
+    ::fchmod(fd, 0644);
+    ::close(fd);
+    auto r = run_ctl({"--server", "http://127.0.0.1:1", "--token-file", path, "whoami"});
+    ::unlink(path);
+    CHECK(r.code == exit_failed);
+    CHECK_THAT(r.err, Catch::Contains("accessible by others") && Catch::Contains("0644"));
+}
+
+TEST_CASE("csmsctl takes the last --server when one is given twice", "[ctl][cli]")
+{
+    // An alias may carry --server; a later one overrides it (here: refused https).
+    auto r = run_ctl({"--server", "http://127.0.0.1:1", "whoami", "--server", "https://127.0.0.1:1"});
+    CHECK(r.code == exit_usage);
+    CHECK_THAT(r.err, Catch::Contains("https is not supported yet"));
+}
