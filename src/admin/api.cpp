@@ -11,6 +11,9 @@ namespace csms::admin {
 namespace {
 
 constexpr std::string_view api_prefix = "/api/v1/";
+// A path longer than this is cut in its audit row: anyone can send one, and
+// the row is kept for good.
+constexpr std::size_t max_audited_path = 256;
 
 std::optional<std::string> bearer_token(const std::string& authorization)
 {
@@ -56,7 +59,10 @@ void Api::handle(HttpRequest request, Respond respond)
     record.remote = request.remote;
     record.method = request.method;
     auto target = parse_target(request.target);
-    record.path = target ? target->path : request.target.substr(0, request.target.find('?'));
+    record.path = target ? target->path : std::string("(malformed)");
+    if (record.path.size() > max_audited_path) {
+        record.path = record.path.substr(0, max_audited_path) + "...";
+    }
     record.action = "unrouted";
     auto refuse = [&](HttpResponse response) {
         record.status = static_cast<int>(response.status);
@@ -76,11 +82,17 @@ void Api::handle(HttpRequest request, Respond respond)
     // Authenticate before saying anything about routes: a caller without a
     // token learns nothing about what exists.
     std::optional<store::Operator> caller;
-    if (auto token = bearer_token(request.authorization)) {
-        caller = store::find_operator_by_token(context_.reader, base::api_token_hash(*token));
-    }
     if (match.route) {
         record.action = Router::action_name(*match.route, match.params);
+    }
+    if (auto token = bearer_token(request.authorization)) {
+        try {
+            caller = store::find_operator_by_token(context_.reader, base::api_token_hash(*token));
+        } catch (const std::exception& e) {
+            spdlog::error("admin: the token lookup failed: {}", e.what());
+            refuse(json_error(500, "internal", "internal error; see the server log"));
+            return;
+        }
     }
     if (!caller) {
         refuse(
@@ -93,7 +105,7 @@ void Api::handle(HttpRequest request, Respond respond)
     record.role = caller->role;
     if (!match.route) {
         refuse(match.path_known ? json_error(405, "method_not_allowed", request.method + " is not allowed here")
-                                : json_error(404, "not_found", "no such path: " + target->path));
+                                : json_error(404, "not_found", "no such path"));
         return;
     }
     const Route& route = *match.route;
@@ -124,7 +136,7 @@ void Api::handle(HttpRequest request, Respond respond)
         finish(ApiReply{json_error(400, "bad_request", e.what()), AuditNote{}});
     } catch (const std::exception& e) {
         // Audited like any answer; the detail goes to the log, not the caller.
-        spdlog::error("admin {} {} failed: {}", record.method, record.path, e.what());
+        spdlog::error("admin {} failed: {}", record.action, e.what()); // the path may name an id tag
         finish(ApiReply{json_error(500, "internal", "internal error; see the server log"), AuditNote{}});
     }
 }

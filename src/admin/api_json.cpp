@@ -75,10 +75,50 @@ void write_next(JsonWriter& w, const std::optional<std::string>& cursor)
     write_string(w, "next", cursor);
 }
 
+namespace {
+
+// Deeper than any OCPP payload (a charging profile is five levels): writing
+// or validating a deeper document would recurse once per level.
+constexpr int max_json_depth = 32;
+
+bool nesting_within_limit(const std::string& text)
+{
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max_json_depth) {
+                return false;
+            }
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 std::optional<rapidjson::Document> parse_object(const std::string& body)
 {
+    if (!nesting_within_limit(body)) {
+        return std::nullopt;
+    }
+    constexpr unsigned flags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
     rapidjson::Document doc;
-    if (doc.Parse(body.c_str(), body.size()).HasParseError() || !doc.IsObject()) {
+    if (doc.Parse<flags>(body.c_str(), body.size()).HasParseError() || !doc.IsObject()) {
         return std::nullopt;
     }
     return doc;

@@ -41,7 +41,8 @@ void write_raw_json(JsonWriter& w, std::string_view key, const std::optional<std
 // "next": the cursor for the page after this one, or null.
 void write_next(JsonWriter& w, const std::optional<std::string>& cursor);
 
-// Parses a request body that must be a JSON object.
+// Parses a request body that must be a JSON object in valid UTF-8, nested
+// at most 32 deep; nullopt otherwise.
 std::optional<rapidjson::Document> parse_object(const std::string& body);
 
 } // namespace csms::admin

@@ -7,7 +7,11 @@
 #include "admin/routes.hpp"
 #include "base/time_format.hpp"
 #include "csms/command_effects.hpp"
+#include "csms/command_redaction.hpp"
 #include "store/command_store.hpp"
+#include "store/transaction.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -169,13 +173,18 @@ void send_command(ApiContext& ctx, const std::string& action, const ApiCall& cal
     auto record = std::make_shared<store::CommandRecord>();
     record->charger_id = charger_id;
     record->action = action;
-    record->request = to_text(*body);
+    // The charger gets the payload as sent; history keeps it without secrets.
+    rapidjson::Document stored;
+    stored.CopyFrom(*body, stored.GetAllocator());
+    redact_command_request(action, stored, stored.GetAllocator());
+    record->request = to_text(stored);
     record->operator_name = call.caller.name;
     record->requested_at = ctx.clock.now_utc();
 
     // Runs on the charger's strand, or at once when it is not connected:
     // no reader connection here, and nothing that blocks.
     auto done = [&writer = ctx.writer, &clock = ctx.clock, record, finish](ocpp::CallOutcome outcome) {
+        redact_command_response(record->action, outcome.payload, outcome.payload.GetAllocator());
         auto verdict = std::make_shared<Verdict>(judge(record->charger_id, outcome));
         AuditNote note{record->charger_id, verdict->audit, false};
         if (verdict->http_status == 400) {
@@ -197,10 +206,19 @@ void send_command(ApiContext& ctx, const std::string& action, const ApiCall& cal
             [record, response, command_id](store::Database& db) {
                 *command_id = store::record_command(db, *record);
                 if (record->outcome == store::CommandOutcome::result) {
-                    rapidjson::Document request;
-                    request.Parse(record->request.c_str(), record->request.size());
-                    apply_command_effects(db, record->charger_id, record->action, request, response.get(),
-                                          record->finished_at);
+                    // In a savepoint of their own: an effect that cannot be
+                    // tracked must not take the history row with it.
+                    try {
+                        store::Savepoint effects(db, "command_effects");
+                        rapidjson::Document request;
+                        request.Parse(record->request.c_str(), record->request.size());
+                        apply_command_effects(db, record->charger_id, record->action, request, response.get(),
+                                              record->finished_at);
+                        effects.release();
+                    } catch (const std::exception& e) {
+                        spdlog::error("command {} to {}: its effects could not be tracked: {}", *command_id,
+                                      record->charger_id, e.what());
+                    }
                 }
             },
             [record, response, command_id, verdict, note, finish](bool ok) {

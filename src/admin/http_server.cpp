@@ -22,6 +22,12 @@ namespace {
 
 constexpr std::uint64_t max_body_bytes = 1024 * 1024;
 constexpr std::chrono::seconds request_timeout{30};
+// A handler must answer; this is the net under a bug that loses the answer,
+// so the operator gets a 500 instead of a connection that hangs forever.
+constexpr std::chrono::minutes answer_deadline{5};
+// Operators and scripts, not chargers: more connections than this at once
+// are closed on accept, so they cannot take the descriptors chargers need.
+constexpr int max_sessions = 128;
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
@@ -29,15 +35,26 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 // One connection: (TLS handshake,) then requests in turn on keep-alive.
 template <class Stream> class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 public:
-    HttpSession(tcp::socket&& socket, const HttpHandler& handler) requires std::same_as<Stream, PlainStream>
-        : stream_(std::move(socket)), handler_(handler)
+    HttpSession(tcp::socket&& socket, const HttpHandler& handler,
+                std::shared_ptr<std::atomic<int>> sessions) requires std::same_as<Stream, PlainStream>
+        : stream_(std::move(socket)),
+          deadline_(stream_.get_executor()),
+          handler_(handler),
+          sessions_(std::move(sessions))
     {
     }
-    HttpSession(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls,
-                const HttpHandler& handler) requires std::same_as<Stream, TlsStream>
-        : tls_(std::move(tls)), stream_(std::move(socket), *tls_), handler_(handler)
+    HttpSession(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, const HttpHandler& handler,
+                std::shared_ptr<std::atomic<int>> sessions) requires std::same_as<Stream, TlsStream>
+        : tls_(std::move(tls)),
+          stream_(std::move(socket), *tls_),
+          deadline_(stream_.get_executor()),
+          handler_(handler),
+          sessions_(std::move(sessions))
     {
     }
+    ~HttpSession() { sessions_->fetch_sub(1); }
+    HttpSession(const HttpSession&) = delete;
+    HttpSession& operator=(const HttpSession&) = delete;
 
     void run()
     {
@@ -68,6 +85,12 @@ private:
 
     void on_read(beast::error_code ec)
     {
+        if (ec == http::error::body_limit) {
+            keep_alive_ = false;
+            write(HttpResponse{413, "application/json",
+                               R"({"error":{"code":"bad_request","message":"the body is over 1 MiB"}})"});
+            return;
+        }
         if (ec) {
             close();
             return;
@@ -133,12 +156,14 @@ private:
     // a SIGHUP reload must not pull it away.
     std::shared_ptr<asio::ssl::context> tls_;
     Stream stream_;
+    asio::steady_timer deadline_; // armed while a handler owes an answer
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> response_;
     unsigned version_ = 11;
     bool keep_alive_ = false;
     HttpHandler handler_; // a copy: sessions may outlive the server object
+    std::shared_ptr<std::atomic<int>> sessions_;
 };
 
 } // namespace
@@ -166,10 +191,20 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
 
     void start_session(tcp::socket socket)
     {
+        if (sessions->fetch_add(1) >= max_sessions) {
+            sessions->fetch_sub(1);
+            beast::error_code ignored;
+            socket.close(ignored);
+            if (!warned_full.exchange(true)) {
+                spdlog::warn("admin: {} connections open; refusing more until some close", max_sessions);
+            }
+            return;
+        }
+        warned_full = false;
         if (tls) {
-            std::make_shared<HttpSession<TlsStream>>(std::move(socket), tls->current(), handler)->run();
+            std::make_shared<HttpSession<TlsStream>>(std::move(socket), tls->current(), handler, sessions)->run();
         } else {
-            std::make_shared<HttpSession<PlainStream>>(std::move(socket), handler)->run();
+            std::make_shared<HttpSession<PlainStream>>(std::move(socket), handler, sessions)->run();
         }
     }
 
@@ -177,6 +212,8 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
     tcp::acceptor acceptor;
     HttpHandler handler;
     std::shared_ptr<net::TlsContext> tls; // null: plain HTTP
+    std::shared_ptr<std::atomic<int>> sessions = std::make_shared<std::atomic<int>>(0);
+    std::atomic<bool> warned_full{false};
 };
 
 HttpServer::HttpServer(asio::io_context& ioc, const std::string& host, std::uint16_t port, HttpHandler handler,

@@ -120,18 +120,33 @@ void add_operator_routes(Router& router, ApiContext& ctx)
     router.add({"POST", "/api/v1/operators/{name}/disable", "operators.disable", Permission::operators_manage,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     const auto& name = call->param("name");
-                    if (store::find_operator(ctx.reader, name) == std::nullopt) {
-                        throw ApiError(404, "not_found", "no operator named '" + name + "'");
-                    }
-                    if (name == call->caller.name) {
-                        throw ApiError(409, "conflict", "an operator cannot disable their own account");
-                    }
                     auto at = ctx.clock.now_utc();
+                    // Decided inside the writer's batch, where no other
+                    // disable can interleave: nobody disables themselves,
+                    // and the last enabled admin stays (the bootstrap only
+                    // works on an empty database, so it could not be undone).
+                    auto refusal = std::make_shared<std::optional<HttpResponse>>();
                     ctx.writer.submit(
-                        [name, at](store::Database& db) { store::disable_operator(db, name, at); },
-                        [name, finish](bool ok) {
+                        [name, at, refusal, caller_id = call->caller.operator_id](store::Database& db) {
+                            auto target = store::find_operator(db, name);
+                            if (!target) {
+                                *refusal = json_error(404, "not_found", "no operator named '" + name + "'");
+                            } else if (target->operator_id == caller_id) {
+                                *refusal = json_error(409, "conflict", "an operator cannot disable their own account");
+                            } else if (target->role == "admin" && !target->disabled_at &&
+                                       store::count_enabled_admins(db) <= 1) {
+                                *refusal = json_error(409, "conflict", "the last enabled admin cannot be disabled");
+                            } else {
+                                store::disable_operator(db, name, at);
+                            }
+                        },
+                        [name, refusal, finish](bool ok) {
                             if (!ok) {
                                 finish(ApiReply{json_error(500, "internal", "could not disable"), AuditNote{name}});
+                                return;
+                            }
+                            if (*refusal) {
+                                finish(ApiReply{std::move(**refusal), AuditNote{name}});
                                 return;
                             }
                             rapidjson::StringBuffer buffer;

@@ -1,6 +1,7 @@
 #include "admin/router.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 namespace csms::admin {
 namespace {
@@ -34,6 +35,47 @@ int hex_digit(char c)
     return -1;
 }
 
+// Well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF): a
+// decoded path is stored in the append-only audit log and echoed in JSON, so
+// it must never hold bytes that make either invalid.
+bool valid_utf8(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        std::size_t extra = 0;
+        std::uint32_t min = 0;
+        std::uint32_t code = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            extra = 1, min = 0x80, code = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2, min = 0x800, code = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3, min = 0x10000, code = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + extra >= text.size()) {
+            return false;
+        }
+        for (std::size_t k = 1; k <= extra; ++k) {
+            auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) {
+                return false;
+            }
+            code = (code << 6) | (next & 0x3F);
+        }
+        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+            return false;
+        }
+        i += extra + 1;
+    }
+    return true;
+}
+
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space)
 {
     std::string out;
@@ -58,6 +100,9 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
             return std::nullopt;
         }
         out += c;
+    }
+    if (!valid_utf8(out)) {
+        return std::nullopt;
     }
     return out;
 }

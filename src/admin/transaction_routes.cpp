@@ -3,6 +3,7 @@
 #include "store/transaction_view.hpp"
 
 #include <charconv>
+#include <cmath>
 
 namespace csms::admin {
 namespace {
@@ -97,7 +98,7 @@ void add_transaction_routes(Router& router, ApiContext& ctx)
                         write_string(w, "unit", m.unit);
                         write_string(w, "context", m.context);
                         w.Key("normalized_value");
-                        if (m.normalized_value) {
+                        if (m.normalized_value && std::isfinite(*m.normalized_value)) {
                             w.Double(*m.normalized_value);
                         } else {
                             w.Null();

@@ -70,6 +70,11 @@ struct Server::Parts {
     Settings settings;
     base::SystemClock clock;
     base::Metrics metrics;
+    // The admin API has its own io_context and thread: an operator's query
+    // never takes a charger's I/O thread, and its reader connection is used
+    // on that thread only. Declared before ioc so it outlives it: a charger
+    // strand's pending handler may hold an admin session's answer.
+    boost::asio::io_context admin_ioc;
     boost::asio::io_context ioc;
     std::unique_ptr<ocpp::SchemaRegistry> schemas;
     std::unique_ptr<store::Writer> writer;
@@ -122,10 +127,6 @@ struct Server::Parts {
             watch_reload_signal();
         });
     }
-    // The admin API has its own io_context and thread: an operator's query
-    // never takes a charger's I/O thread, and the reader connection below
-    // is used on that thread only.
-    boost::asio::io_context admin_ioc;
     std::thread admin_thread;
     std::unique_ptr<store::Database> admin_reader;
     std::unique_ptr<CommandService> commands;
@@ -220,6 +221,11 @@ void Server::start()
         sources);
     if (!s.admin_cert_file.empty()) {
         p.admin_tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.admin_cert_file, s.admin_key_file, "", ""});
+    } else if (s.admin_listen.host != "127.0.0.1" && s.admin_listen.host != "::1" &&
+               s.admin_listen.host != "localhost") {
+        spdlog::warn("the admin API listens on {} in plain HTTP: bearer tokens cross the network in clear; set "
+                     "[admin] cert and key",
+                     s.admin_listen.to_string());
     }
     p.admin_server = std::make_unique<admin::HttpServer>(
         p.admin_ioc, s.admin_listen.host, s.admin_listen.port,

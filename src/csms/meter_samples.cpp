@@ -36,7 +36,9 @@ std::optional<double> parse_decimal(std::string_view text)
 
 } // namespace
 
-std::optional<double> to_base_unit(double value, std::string_view unit)
+namespace {
+
+std::optional<double> convert(double value, std::string_view unit)
 {
     if (unit == "kWh" || unit == "kW" || unit == "kvarh" || unit == "kvar" || unit == "kVA") return value * 1000.0;
     // "Celcius" is the OCPP 1.6 schema's own spelling, and many chargers send it.
@@ -48,6 +50,18 @@ std::optional<double> to_base_unit(double value, std::string_view unit)
         return value;
     }
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<double> to_base_unit(double value, std::string_view unit)
+{
+    // 1e306 kWh parses, but not in Wh: an infinity is no reading.
+    auto converted = convert(value, unit);
+    if (!converted || !std::isfinite(*converted)) {
+        return std::nullopt;
+    }
+    return converted;
 }
 
 void append_samples(const rapidjson::Value& meter_values, const SampleOrigin& origin,

@@ -37,6 +37,7 @@ EventCursor latest_event_cursor(Database& db)
 
 std::vector<EventView> events_after(Database& db, EventCursor& cursor, int limit)
 {
+    const EventCursor start = cursor;
     std::vector<EventView> out;
     {
         auto& s = db.cached(R"sql(
@@ -48,7 +49,7 @@ std::vector<EventView> events_after(Database& db, EventCursor& cursor, int limit
         while (s.step()) {
             cursor.status_id = s.column_int64(0);
             out.push_back(EventView{"status", s.column_text(1), s.column_text(2), s.column_int64(3), s.column_text(4),
-                                    s.column_text(5), std::nullopt});
+                                    s.column_text(5), std::nullopt, cursor.status_id});
         }
     }
     {
@@ -61,10 +62,20 @@ std::vector<EventView> events_after(Database& db, EventCursor& cursor, int limit
         while (s.step()) {
             cursor.alert_id = s.column_int64(0);
             out.push_back(EventView{"alert", s.column_text(1), s.column_optional_text(2), std::nullopt,
-                                    s.column_text(3), s.column_text(4), s.column_text(5)});
+                                    s.column_text(3), s.column_text(4), s.column_text(5), cursor.alert_id});
         }
     }
     std::stable_sort(out.begin(), out.end(), [](const EventView& a, const EventView& b) { return a.at < b.at; });
+    if (static_cast<int>(out.size()) > limit) {
+        // Keep the oldest `limit`, and move the cursor only past those.
+        out.resize(static_cast<std::size_t>(limit));
+        EventCursor kept = start;
+        for (const auto& e : out) {
+            auto& last = e.type == "status" ? kept.status_id : kept.alert_id;
+            last = std::max(last, e.id);
+        }
+        cursor = kept;
+    }
     return out;
 }
 

@@ -27,11 +27,12 @@ struct EventView {
     std::string what;                         // status: the status; alert: its kind
     std::string detail;                       // status: the error code; alert: its message
     std::optional<std::string> severity;      // alert only
+    std::int64_t id = 0;                      // its row in status_history or alerts
 };
 
 EventCursor latest_event_cursor(Database& db);
 
-// At most `limit` of each kind, merged in time order; `cursor` moves past
+// At most `limit` events, the oldest first; `cursor` moves past exactly
 // what is returned.
 std::vector<EventView> events_after(Database& db, EventCursor& cursor, int limit);
 

@@ -99,6 +99,14 @@ std::int64_t count_operators(Database& db)
     return statement.column_int64(0);
 }
 
+std::int64_t count_enabled_admins(Database& db)
+{
+    auto& statement = db.cached("SELECT count(*) FROM operators WHERE role = 'admin' AND disabled_at IS NULL");
+    ResetGuard guard(statement);
+    statement.step();
+    return statement.column_int64(0);
+}
+
 bool disable_operator(Database& db, std::string_view name, base::SysTime at)
 {
     auto found = find_operator(db, name);

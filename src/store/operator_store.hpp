@@ -45,6 +45,7 @@ std::optional<Operator> find_operator_by_token(Database& db, std::string_view to
 std::optional<Operator> find_operator(Database& db, std::string_view name);
 std::vector<Operator> list_operators(Database& db);
 std::int64_t count_operators(Database& db);
+std::int64_t count_enabled_admins(Database& db);
 
 // Disables the operator and revokes every token; false if no such operator.
 bool disable_operator(Database& db, std::string_view name, base::SysTime at);

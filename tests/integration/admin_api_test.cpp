@@ -384,3 +384,47 @@ TEST_CASE("Admin API: a charger registered and secured by an operator connects w
     REQUIRE(server.call("PATCH", "/api/v1/chargers/NEW-1", ops, R"({"registration":"Rejected"})").status == 200);
     CHECK(result_string(good.call("BootNotification", boot_payload()), "status") == "Rejected");
 }
+
+TEST_CASE("Admin API: hostile requests get an error and the server keeps serving", "[e2e][admin][robustness]")
+{
+    TempDir dir;
+    AdminServer server(dir);
+    // Nested a million deep: refused before anything recurses over it.
+    auto deep = server.call("POST", "/api/v1/id-tags", server.root_token, std::string(1'000'000, '['));
+    CHECK(deep.status == 400);
+    // Over the 1 MiB body limit.
+    auto huge = server.call("POST", "/api/v1/id-tags", server.root_token,
+                            R"({"id_tag":")" + std::string(2 * 1024 * 1024, 'x') + R"("})");
+    CHECK(huge.status == 413);
+    // Bytes that are not UTF-8, in the path and in the body.
+    CHECK(server.call("GET", "/api/v1/%FF%FE", "").status == 400);
+    CHECK(server.call("GET", "/api/v1/id-tags/%C0%AF", server.root_token).status == 400);
+    CHECK(server.call("POST", "/api/v1/id-tags", server.root_token, "{\"id_tag\":\"\xff\"}").status == 400);
+    // A long path is cut in its audit row.
+    CHECK(server.call("GET", "/api/v1/" + std::string(4000, 'a'), "").status == 401);
+
+    // Still serving, and the audit log still reads back as JSON.
+    auto audit = server.call("GET", "/api/v1/audit?limit=500", server.root_token);
+    REQUIRE(audit.status == 200);
+    auto doc = AdminServer::parse(audit.body);
+    CHECK(doc["items"].Size() >= 5);
+    TestDb db(server.csmsd->db_path());
+    CHECK(db.scalar("SELECT max(length(path)) FROM audit_log") < 300);
+}
+
+TEST_CASE("Admin API: nobody disables their own account or the last admin", "[e2e][admin]")
+{
+    TempDir dir;
+    AdminServer server(dir);
+    // Names are case-insensitive: "ROOT" is root.
+    CHECK(server.call("POST", "/api/v1/operators/ROOT/disable", server.root_token).status == 409);
+    auto second = server.add_operator("second-admin", "admin");
+    CHECK(server.call("POST", "/api/v1/operators/second-admin/disable", server.root_token).status == 200);
+    CHECK(server.call("GET", "/api/v1/whoami", second).status == 401);
+    auto third = server.add_operator("third-admin", "admin");
+    CHECK(server.call("POST", "/api/v1/operators/root/disable", third).status == 200);
+    // third is now the last enabled admin, and may not disable itself.
+    auto refused = server.call("POST", "/api/v1/operators/THIRD-ADMIN/disable", third);
+    CHECK(refused.status == 409);
+    CHECK(server.call("GET", "/api/v1/whoami", third).status == 200);
+}

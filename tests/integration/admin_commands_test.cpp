@@ -451,3 +451,37 @@ TEST_CASE("admin commands: accepted commands update reservations profiles local 
               std::vector<TestDb::Row>{{"HeartbeatInterval", "60"}, {"NumberOfConnectors", "2"}});
     }
 }
+
+TEST_CASE("admin commands: an AuthorizationKey and URL passwords reach the charger but never the history",
+          "[integration][admin][commands][secrets]")
+{
+    Csms csms;
+    auto charger = accepted_charger(csms.process->ws_port(), "CP-SECRET");
+    const std::string key = "SuperSecretKey-123456";
+    auto set = round_trip(csms, *charger, "CP-SECRET", "ChangeConfiguration",
+                          R"({"key":"AuthorizationKey","value":")" + key + R"("})", R"({"status":"Accepted"})");
+    CHECK(set.http.status == 200);
+    CHECK(std::string(set.call[3]["value"].GetString()) == key); // the charger got the real key
+    auto reported =
+        round_trip(csms, *charger, "CP-SECRET", "GetConfiguration", "{}",
+                   R"({"configurationKey":[{"key":"AuthorizationKey","readonly":false,"value":")" + key + R"("}]})");
+    CHECK(reported.http.status == 200);
+    CHECK(reported.http.body.find(key) == std::string::npos);
+    auto diagnostics =
+        round_trip(csms, *charger, "CP-SECRET", "GetDiagnostics",
+                   R"({"location":"ftp://upload:pa55word@files.example.com/diag"})", R"({"fileName":"d.log"})");
+    CHECK(std::string(diagnostics.call[3]["location"].GetString()) == "ftp://upload:pa55word@files.example.com/diag");
+
+    auto history = csms.request("GET", "/api/v1/commands?charger=CP-SECRET", "");
+    REQUIRE(history.status == 200);
+    CHECK(history.body.find(key) == std::string::npos);
+    CHECK(history.body.find("pa55word") == std::string::npos);
+    CHECK(history.body.find("ftp://********@files.example.com/diag") != std::string::npos);
+    auto shown = csms.request("GET", "/api/v1/chargers/CP-SECRET", "");
+    CHECK(shown.body.find(key) == std::string::npos);
+    TestDb db(csms.process->db_path());
+    CHECK(db.scalar("SELECT count(*) FROM commands WHERE request LIKE ? OR response LIKE ?",
+                    {"%" + key + "%", "%" + key + "%"}) == 0);
+    CHECK(db.scalar("SELECT count(*) FROM charger_configuration WHERE value LIKE ?", {"%" + key + "%"}) == 0);
+    CHECK(csms.process->log().find(key) == std::string::npos);
+}

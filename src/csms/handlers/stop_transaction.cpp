@@ -1,6 +1,7 @@
 #include "csms/authorization.hpp"
 #include "csms/handlers/handlers.hpp"
 #include "csms/meter_samples.hpp"
+#include "store/command_store.hpp"
 #include "store/transaction_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -45,8 +46,14 @@ void stop_transaction(ChargerSession& session, const ocpp::IncomingCall& call, c
         call,
         [self, answer, stop = std::move(stop), samples = std::move(samples)](store::Database& db) mutable {
             answer->outcome = store::stop_transaction(db, stop);
+            auto connector = store::find_transaction_connector(db, stop.charger_id, stop.transaction_id);
+            if (answer->outcome == store::StopOutcome::closed && connector) {
+                // A TxProfile lives as long as its transaction (OCPP 1.6
+                // 3.13.2); the charger has dropped it, so do we.
+                store::clear_charging_profiles(db, stop.charger_id, std::nullopt, *connector, "TxProfile",
+                                               std::nullopt);
+            }
             if (!samples.empty()) {
-                auto connector = store::find_transaction_connector(db, stop.charger_id, stop.transaction_id);
                 for (auto& sample : samples) {
                     sample.connector_id = connector.value_or(0);
                 }

@@ -145,3 +145,22 @@ TEST_CASE("StartTransaction: a reservationId marks that reservation used by the 
     CHECK(h.count("SELECT transaction_id FROM reservations WHERE charger_id = 'CP-1'") == transaction_id);
     CHECK(h.text("SELECT state FROM reservations WHERE charger_id = 'OTHER'") == "active");
 }
+
+TEST_CASE("StopTransaction: the connector's TxProfile ends with its transaction and other profiles stay",
+          "[csms][transaction][command_effects]")
+{
+    csms::test::ChargerHarness h;
+    h.boot();
+    auto started = h.result("StartTransaction", R"({"connectorId":1,"idTag":"TAG1","meterStart":0,)"
+                                                R"("timestamp":"2026-11-26T08:00:00Z"})");
+    auto transaction_id = started["transactionId"].GetInt64();
+    h.write([](csms::store::Database& db) {
+        csms::store::upsert_charging_profile(db, {"CP-1", 1, 1, 0, "TxProfile", "{}"}, at(0));
+        csms::store::upsert_charging_profile(db, {"CP-1", 2, 2, 0, "TxProfile", "{}"}, at(0));
+        csms::store::upsert_charging_profile(db, {"CP-1", 1, 3, 0, "TxDefaultProfile", "{}"}, at(0));
+    });
+    h.result("StopTransaction", R"({"meterStop":500,"timestamp":"2026-11-26T09:00:00Z","transactionId":)" +
+                                    std::to_string(transaction_id) + "}");
+    CHECK(h.count("SELECT count(*) FROM charging_profiles WHERE charger_id = 'CP-1' AND profile_id = 1") == 0);
+    CHECK(h.count("SELECT count(*) FROM charging_profiles WHERE charger_id = 'CP-1'") == 2);
+}
