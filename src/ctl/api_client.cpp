@@ -31,7 +31,10 @@ std::string member_string(const rapidjson::Value& object, const char* key)
 
 } // namespace
 
-ApiClient::ApiClient(ServerUrl server, std::string token) : server_(std::move(server)), token_(std::move(token)) {}
+ApiClient::ApiClient(ServerUrl server, std::string token, TlsOptions tls)
+    : server_(std::move(server)), token_(std::move(token)), tls_(std::move(tls))
+{
+}
 
 ApiAnswer ApiClient::get(const std::string& target, std::chrono::milliseconds limit)
 {
@@ -47,7 +50,8 @@ ApiAnswer ApiClient::send(const std::string& method, const std::string& target, 
 ApiAnswer ApiClient::exchange(const std::string& method, const std::string& target, const std::string& body,
                               std::chrono::milliseconds limit)
 {
-    auto answer = http_exchange(server_, method, target, body, token_, HttpTimeouts{std::chrono::seconds(5), limit});
+    auto answer =
+        http_exchange(server_, method, target, body, token_, HttpTimeouts{std::chrono::seconds(5), limit}, tls_);
     ApiAnswer result;
     result.body = std::move(answer.body);
     result.json.Parse(result.body.c_str(), result.body.size());

@@ -20,7 +20,7 @@ struct ApiAnswer {
 
 class ApiClient {
 public:
-    ApiClient(ServerUrl server, std::string token);
+    ApiClient(ServerUrl server, std::string token, TlsOptions tls = {});
 
     ApiAnswer get(const std::string& target, std::chrono::milliseconds limit = std::chrono::seconds(30));
     // POST/PATCH with a JSON body.
@@ -35,6 +35,7 @@ private:
 
     ServerUrl server_;
     std::string token_;
+    TlsOptions tls_;
 };
 
 // RFC 3986 percent-encoding of everything but unreserved characters, for

@@ -32,13 +32,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     app.fallthrough();
     app.require_subcommand(1);
     app.add_option("--server", context.options.server,
-                   "admin API URL, http://HOST:PORT (default: $CSMS_SERVER, else http://127.0.0.1:8181); "
-                   "https is not supported yet");
+                   "admin API URL, http[s]://HOST[:PORT] (default: $CSMS_SERVER, else http://127.0.0.1:8181)");
     app.add_option("--token-file", context.options.token_file,
                    "file holding the bearer token, mode 0600 (default: $CSMS_TOKEN, else $CSMS_TOKEN_FILE, "
                    "else ~/.config/csms/token)");
-    // The last --server or --token-file wins, so a shell alias can be overridden.
-    for (const char* name : {"--server", "--token-file"}) {
+    app.add_option("--ca-file", context.options.ca_file,
+                   "PEM file of the CA(s) to trust for an https:// server (default: $CSMS_CA_FILE, else the "
+                   "system's trust store)");
+    // The last --server, --token-file or --ca-file wins, so a shell alias can be overridden.
+    for (const char* name : {"--server", "--token-file", "--ca-file"}) {
         app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
     app.add_flag("--json", context.options.json, "print the server's JSON instead of tables");

@@ -1,5 +1,7 @@
 #include "ctl/commands.hpp"
 
+#include <optional>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -38,18 +40,28 @@ std::string next_cursor(const rapidjson::Value& answer)
 
 void add_watch_command(CLI::App& app, Registry& r)
 {
-    auto* watch = app.add_subcommand("watch", "print charger events as they happen, until interrupted");
-    watch->callback([&r] {
-        r.action = [](Context& c) {
+    auto& count = r.make<std::optional<long long>>();
+    auto* watch = app.add_subcommand("watch", "print charger events as they happen, until interrupted or --count");
+    watch->add_option("--count", count, "exit 0 after printing N events (default: run until interrupted)")
+        ->check(CLI::PositiveNumber);
+    watch->callback([&r, &count] {
+        r.action = [&count](Context& c) {
+            long long left = count.value_or(-1); // -1: no limit
             // Without a cursor the server answers at once with the cursor
             // for "now"; from there each call waits up to 25 s for events.
             auto cursor = next_cursor(c.api().get("/api/v1/events").json);
-            for (;;) {
+            while (left != 0) {
                 auto answer = c.api().get("/api/v1/events" + Query().add("cursor", cursor).add("wait", "25").str(),
                                           std::chrono::seconds(40));
                 if (const auto* items = member(answer.json, "items"); items != nullptr && items->IsArray()) {
                     for (const auto& event : items->GetArray()) {
+                        if (left == 0) {
+                            break;
+                        }
                         c.out() << (c.json() ? compact_json(event) : event_line(event)) << "\n";
+                        if (left > 0) {
+                            --left;
+                        }
                     }
                 }
                 c.out().flush();

@@ -15,8 +15,14 @@ ApiClient& Context::api()
             server = env != nullptr && *env != '\0' ? env : "http://127.0.0.1:8181";
         }
         auto url = parse_server_url(server);
+        TlsOptions tls;
+        tls.ca_file = options.ca_file;
+        if (tls.ca_file.empty()) {
+            const char* env = std::getenv("CSMS_CA_FILE");
+            tls.ca_file = env != nullptr ? env : "";
+        }
         auto token = load_token(token_sources_from_environment(options.token_file));
-        api_ = std::make_unique<ApiClient>(std::move(url), std::move(token));
+        api_ = std::make_unique<ApiClient>(std::move(url), std::move(token), std::move(tls));
     }
     return *api_;
 }

@@ -15,6 +15,7 @@ namespace csms::ctl {
 struct GlobalOptions {
     std::string server;     // "" until resolved: --server, $CSMS_SERVER, http://127.0.0.1:8181
     std::string token_file; // --token-file
+    std::string ca_file;    // --ca-file, else $CSMS_CA_FILE; "" = the system's trust store
     bool json = false;
 };
 

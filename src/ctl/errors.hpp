@@ -17,7 +17,8 @@ private:
     std::string code_;
 };
 
-// No answer from the server: connect failed or timed out (exit 3).
+// No answer from the server: resolve or connect failed or timed out, the TLS
+// handshake failed or the server's certificate was not trusted (exit 3).
 class UnreachableError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

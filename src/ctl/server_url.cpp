@@ -23,15 +23,19 @@ std::string ServerUrl::host_header() const
 ServerUrl parse_server_url(std::string_view text)
 {
     constexpr std::string_view http = "http://";
-    if (text.starts_with("https://")) {
-        bad(text, "https is not supported yet; use http:// (the admin API listens on 127.0.0.1 by default)");
-    }
-    if (!text.starts_with(http)) {
-        bad(text, "expected http://HOST[:PORT]");
-    }
+    constexpr std::string_view https = "https://";
     ServerUrl url;
     url.text = std::string(text);
-    std::string_view rest = text.substr(http.size());
+    std::string_view rest;
+    if (text.starts_with(https)) {
+        url.tls = true;
+        url.port = 443;
+        rest = text.substr(https.size());
+    } else if (text.starts_with(http)) {
+        rest = text.substr(http.size());
+    } else {
+        bad(text, "expected http://HOST[:PORT] or https://HOST[:PORT]");
+    }
     auto slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
     if (slash != std::string_view::npos) {

@@ -1,6 +1,7 @@
 #pragma once
-// --server URL: "http://host[:port][/prefix]". https is refused with a clear
-// message until the admin listener speaks TLS.
+// --server URL: "http[s]://host[:port][/prefix]". Without a port, the
+// scheme's own (80, 443), as curl and browsers do; csmsctl's default server
+// (http://127.0.0.1:8181, see context.cpp) names its port.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -8,6 +9,7 @@
 namespace csms::ctl {
 
 struct ServerUrl {
+    bool tls = false; // https://
     std::string host; // without brackets for IPv6 literals
     std::uint16_t port = 80;
     std::string prefix; // "" or "/something" without a trailing slash

@@ -3,6 +3,8 @@
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certs.hpp"
+#include "support/wait_until.hpp"
 
 #include <sys/stat.h>
 
@@ -10,6 +12,7 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,11 +21,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+enum class Admin { http, https };
+
 // A TempDir with an admin bootstrapped into <dir>/csms.db, its token in
-// <dir>/token, and csmsd serving that database.
+// <dir>/token, and csmsd serving that database; with Admin::https its admin
+// listener speaks HTTPS with the dev PKI's server certificate (localhost,
+// 127.0.0.1).
 class CtlFixture {
 public:
-    CtlFixture()
+    explicit CtlFixture(Admin admin = Admin::http) : https_(admin == Admin::https)
     {
         auto boot = run_program(
             {bin_path("csmsd"), "--db", db_path(), "--bootstrap-admin", "root", "--token-file", token_file()},
@@ -32,12 +39,24 @@ public:
         }
         CsmsdOptions options;
         options.db_path = db_path();
+        if (https_) {
+            const auto& certs = test_certs();
+            auto config = dir_.file("csmsd.toml");
+            std::ofstream(config) << "[admin]\ncert = \"" << certs.server_cert() << "\"\nkey = \"" << certs.server_key()
+                                  << "\"\n";
+            options.extra_args = {"--config", config};
+        }
         server_ = std::make_unique<CsmsdProcess>(dir_, options);
     }
 
     std::string db_path() const { return dir_.file("csms.db"); }
     std::string token_file() const { return dir_.file("token"); }
-    std::string server_url() const { return "http://127.0.0.1:" + std::to_string(server_->admin_port()); }
+    std::string admin_port() const { return std::to_string(server_->admin_port()); }
+    // https://localhost:PORT or http://127.0.0.1:PORT
+    std::string server_url() const
+    {
+        return https_ ? "https://localhost:" + admin_port() : "http://127.0.0.1:" + admin_port();
+    }
     const TempDir& dir() const { return dir_; }
     CsmsdProcess& server() { return *server_; }
 
@@ -58,6 +77,7 @@ public:
     std::string next_err_file() { return dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"); }
 
 private:
+    bool https_ = false;
     TempDir dir_;
     std::unique_ptr<CsmsdProcess> server_;
     int runs_ = 0;
@@ -294,4 +314,119 @@ TEST_CASE("csmsctl chargers add then registration and security change a register
     auto again = f.ctl({"chargers", "add", "REG-1"});
     CHECK(again.status.code == 1);
     CHECK_THAT(again.errors, Catch::StartsWith("csmsctl: conflict: "));
+}
+
+TEST_CASE("csmsctl over https trusts the admin listener with --ca-file and not without", "[ctl][e2e][tls]")
+{
+    CtlFixture f(Admin::https);
+    const auto& certs = test_certs();
+    auto trusted = f.ctl({"--ca-file", certs.ca(), "whoami"});
+    INFO(trusted.errors);
+    CHECK(trusted.status.success());
+    CHECK(trusted.out == "name: root\nrole: admin\n");
+
+    // The certificate names 127.0.0.1 too; an IP address is checked as one.
+    auto by_address = f.ctl({"--server", "https://127.0.0.1:" + f.admin_port(), "--ca-file", certs.ca(), "whoami"});
+    INFO(by_address.errors);
+    CHECK(by_address.status.success());
+
+    // Against the system's trust store the dev CA is unknown.
+    auto untrusted = f.ctl({"whoami"});
+    CHECK(untrusted.status.exited);
+    CHECK(untrusted.status.code == 3);
+    CHECK(untrusted.out.empty());
+    CHECK(one_line(untrusted.errors));
+    CHECK_THAT(untrusted.errors, Catch::StartsWith("csmsctl: cannot reach " + f.server_url() +
+                                                   ": the server's certificate is not trusted: ") &&
+                                     Catch::Contains("local issuer certificate") && Catch::Contains("--ca-file"));
+
+    // Plain http on the TLS port: the server hangs up, csmsctl says so at once.
+    auto started = std::chrono::steady_clock::now();
+    auto plain = f.ctl({"--server", "http://127.0.0.1:" + f.admin_port(), "whoami"});
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+    CHECK(plain.status.exited);
+    CHECK(plain.status.code == 3);
+    CHECK(plain.out.empty());
+    CHECK(one_line(plain.errors));
+    CHECK_THAT(plain.errors, Catch::Contains("use https://"));
+}
+
+TEST_CASE("csmsctl takes its CA file from CSMS_CA_FILE", "[ctl][e2e][tls]")
+{
+    CtlFixture f(Admin::https);
+    // Each TEST_CASE runs in a process of its own under ctest; the child inherits this.
+    REQUIRE(::setenv("CSMS_CA_FILE", test_certs().ca().c_str(), 1) == 0);
+    auto r = f.ctl({"whoami"});
+    ::unsetenv("CSMS_CA_FILE");
+    INFO(r.errors);
+    CHECK(r.status.success());
+    CHECK(r.out == "name: root\nrole: admin\n");
+}
+
+TEST_CASE("csmsctl over https to a plain http listener exits 3 with one line", "[ctl][e2e][tls]")
+{
+    CtlFixture f;
+    auto started = std::chrono::steady_clock::now();
+    auto r = f.ctl({"--server", "https://127.0.0.1:" + f.admin_port(), "--ca-file", test_certs().ca(), "whoami"});
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+    CHECK(r.status.exited);
+    CHECK(r.status.code == 3);
+    CHECK(one_line(r.errors));
+    CHECK_THAT(r.errors, Catch::StartsWith("csmsctl: cannot reach https://127.0.0.1:" + f.admin_port() +
+                                           ": TLS handshake failed: "));
+}
+
+TEST_CASE("csmsctl watch --count 1 prints the first status change and exits 0", "[ctl][e2e][watch]")
+{
+    CtlFixture f;
+    auto charger = accepted_charger(f.server().ws_port(), "WATCHED");
+    auto err_file = f.next_err_file();
+    ChildProcess watcher(f.argv({"watch", "--count", "1", "--json"}), err_file);
+    // The watcher first asks for the cursor of "now", then long-polls from
+    // it; a change made before that first answer falls behind its cursor and
+    // is never shown. The server writes the call's audit row after reading
+    // the cursor, so once the row is there every new change is after it.
+    bool watching = wait_until(
+        [&] {
+            if (!watcher.running()) {
+                return true; // fails below, with its stderr
+            }
+            auto audit = f.ctl({"--json", "audit", "list", "--action", "events.watch"});
+            auto d = parse(audit.out);
+            if (!d.IsObject() || !d.HasMember("items") || !d["items"].IsArray()) {
+                return false;
+            }
+            for (const auto& row : d["items"].GetArray()) {
+                if (row["status"].IsInt() && row["status"].GetInt() == 200) {
+                    return true;
+                }
+            }
+            return false;
+        },
+        20s, 50ms);
+    INFO("csmsctl watch stderr: " << read_text_file(err_file));
+    REQUIRE(watching);
+    REQUIRE(watcher.running());
+    charger->call("StatusNotification", R"({"connectorId":1,"errorCode":"GroundFailure","status":"Faulted"})");
+
+    auto line = watcher.read_line(30s);
+    if (!line) {
+        auto early = watcher.wait_exit(5s);
+        FAIL("no event from csmsctl watch (" << (early ? early->describe() : std::string("still running"))
+                                             << "); its stderr: " << read_text_file(err_file));
+    }
+    auto event = parse(*line);
+    REQUIRE(event.IsObject());
+    CHECK(std::string(event["type"].GetString()) == "status");
+    CHECK(std::string(event["charger_id"].GetString()) == "WATCHED");
+    CHECK(event["connector_id"].GetInt() == 1);
+    CHECK(std::string(event["status"].GetString()) == "Faulted");
+    CHECK(std::string(event["error_code"].GetString()) == "GroundFailure");
+
+    auto status = watcher.wait_exit(10s);
+    REQUIRE(status);
+    CHECK(status->success());
+    bool complete = false;
+    CHECK(watcher.read_all(5s, &complete).empty());
+    CHECK(complete);
 }

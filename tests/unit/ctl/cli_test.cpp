@@ -42,7 +42,9 @@ TEST_CASE("csmsctl usage errors exit 2 with one line and never reach a server", 
              {"charger", "remote-start", "CP1"},
              {"charger", "availability", "CP1", "--connector", "1", "--type", "Sideways"},
              {"charger", "unlock", "CP1", "--connector", "one"},
-             {"--server", "https://127.0.0.1:1", "whoami"},
+             {"--server", "ftp://127.0.0.1:1", "whoami"},
+             {"watch", "--count", "0"},
+             {"watch", "--count", "many"},
              {"commands", "send", "CP1", "Reset", "not json"},
          }) {
         auto r = run_ctl(args);
@@ -61,12 +63,12 @@ TEST_CASE("csmsctl names an unknown noun", "[ctl][cli]")
     CHECK_THAT(r.err, Catch::Contains("unknown command 'frobnicate'"));
 }
 
-TEST_CASE("csmsctl help lists the nouns and says https is not supported yet", "[ctl][cli]")
+TEST_CASE("csmsctl help lists the nouns and the https options", "[ctl][cli]")
 {
     auto r = run_ctl({"--help"});
     CHECK(r.code == 0);
     for (const char* noun : {"whoami", "operators", "audit", "chargers", "transactions", "id-tags", "commands",
-                             "charger", "watch", "https is not supported yet"}) {
+                             "charger", "watch", "http[s]://", "--ca-file", "CSMS_CA_FILE"}) {
         CHECK_THAT(r.out, Catch::Contains(noun));
     }
     auto verbs = run_ctl({"charger", "--help"});
@@ -93,8 +95,25 @@ TEST_CASE("csmsctl refuses a token file others can read before any request", "[c
 
 TEST_CASE("csmsctl takes the last --server when one is given twice", "[ctl][cli]")
 {
-    // An alias may carry --server; a later one overrides it (here: refused https).
-    auto r = run_ctl({"--server", "http://127.0.0.1:1", "whoami", "--server", "https://127.0.0.1:1"});
+    // An alias may carry --server; a later one overrides it (here: a refused scheme).
+    auto r = run_ctl({"--server", "http://127.0.0.1:1", "whoami", "--server", "ftp://127.0.0.1:1"});
     CHECK(r.code == exit_usage);
-    CHECK_THAT(r.err, Catch::Contains("https is not supported yet"));
+    CHECK_THAT(r.err, Catch::Contains("ftp://127.0.0.1:1") && Catch::Contains("expected http://"));
+}
+
+TEST_CASE("csmsctl refuses a CA file it cannot read before connecting", "[ctl][cli]")
+{
+    // Exit 1 (a local problem), not 3: port 1 is never tried.
+    char path[] = "/tmp/csmsctl-token-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, "t\n", 2) == 2);
+    ::close(fd);
+    auto r = run_ctl(
+        {"--server", "https://127.0.0.1:1", "--token-file", path, "--ca-file", "/nonexistent/ca.crt", "whoami"});
+    ::unlink(path);
+    INFO(r.err);
+    CHECK(r.code == exit_failed);
+    CHECK_THAT(r.err, Catch::StartsWith("csmsctl: cannot use the CA file /nonexistent/ca.crt"));
+    CHECK(r.err.find('\n') == r.err.size() - 1);
 }

@@ -26,11 +26,37 @@ TEST_CASE("server URLs give host port and prefix", "[ctl][url]")
     CHECK(v6.host == "::1");
     CHECK(v6.port == 8181);
     CHECK(v6.host_header() == "[::1]:8181");
+    CHECK_FALSE(u.tls);
 }
 
-TEST_CASE("https and malformed server URLs are refused with a reason", "[ctl][url]")
+TEST_CASE("https server URLs ask for TLS and default to port 443", "[ctl][url]")
 {
-    CHECK_THROWS_WITH(parse_server_url("https://127.0.0.1:8181"), Catch::Contains("https is not supported yet"));
+    auto s = parse_server_url("https://localhost:8181");
+    CHECK(s.tls);
+    CHECK(s.host == "localhost");
+    CHECK(s.port == 8181);
+    CHECK(s.prefix.empty());
+    CHECK(s.text == "https://localhost:8181");
+
+    auto d = parse_server_url("https://csms.example/admin/");
+    CHECK(d.tls);
+    CHECK(d.port == 443);
+    CHECK(d.prefix == "/admin");
+    CHECK(d.host_header() == "csms.example:443");
+
+    auto v6 = parse_server_url("https://[::1]:8443");
+    CHECK(v6.tls);
+    CHECK(v6.host == "::1");
+    CHECK(v6.port == 8443);
+}
+
+TEST_CASE("other schemes and malformed server URLs are refused with a reason", "[ctl][url]")
+{
+    CHECK_THROWS_WITH(parse_server_url("ftp://127.0.0.1:8181"), Catch::Contains("expected http://HOST[:PORT]"));
+    CHECK_THROWS_AS(parse_server_url("HTTPS//127.0.0.1:8181"), UsageError);
+    CHECK_THROWS_AS(parse_server_url("https://"), UsageError);
+    CHECK_THROWS_AS(parse_server_url("https://host:0"), UsageError);
+    CHECK_THROWS_AS(parse_server_url("https://[::1"), UsageError);
     CHECK_THROWS_AS(parse_server_url("127.0.0.1:8181"), UsageError);
     CHECK_THROWS_AS(parse_server_url("http://"), UsageError);
     CHECK_THROWS_AS(parse_server_url("http://host:0"), UsageError);
