@@ -1,6 +1,7 @@
 // The operators' API as an operator meets it: tokens, roles, the audit log,
 // and the views of chargers, sessions, id tags and live events, against a
 // real csmsd child and real chargers.
+#include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
@@ -18,26 +19,12 @@ using namespace csms::test;
 
 namespace {
 
-std::string without_newline(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
-    return text;
-}
-
 // csmsd with a bootstrapped admin "root" and its token.
 struct AdminServer {
     explicit AdminServer(const TempDir& dir, bool dev = true)
     {
         auto db = dir.file("csms.db");
-        auto bootstrap = run_program(
-            {bin_path("csmsd"), "--db", db, "--bootstrap-admin", "root", "--token-file", dir.file("root.token")},
-            dir.file("bootstrap.log"), std::chrono::seconds(20));
-        if (!bootstrap.status.success()) {
-            throw std::runtime_error("bootstrap failed: " + bootstrap.errors);
-        }
-        root_token = without_newline(read_text_file(dir.file("root.token")));
+        root_token = bootstrap_admin(dir, db, dir.file("root.token"));
         CsmsdOptions options;
         options.db_path = db;
         options.dev = dev;

@@ -1,6 +1,7 @@
 // Operators' commands to chargers end to end: a real csmsd, its admin API
 // over HTTP, and a charger played by a WebSocket client that answers (or
 // does not answer) the CALLs csmsd sends it.
+#include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
@@ -22,14 +23,6 @@ rapidjson::Document parse(const std::string& text)
     return doc;
 }
 
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-        text.pop_back();
-    }
-    return text;
-}
-
 // csmsd with a bootstrapped admin ("root") and its token.
 struct Csms {
     TempDir dir;
@@ -39,12 +32,7 @@ struct Csms {
     explicit Csms(std::vector<std::string> extra_args = {})
     {
         auto db = dir.file("csms.db");
-        auto bootstrap =
-            run_program({bin_path("csmsd"), "--db", db, "--bootstrap-admin", "root", "--token-file", dir.file("token")},
-                        dir.file("bootstrap.log"), std::chrono::seconds(20));
-        INFO(bootstrap.errors);
-        REQUIRE(bootstrap.status.success());
-        token = trimmed(read_text_file(dir.file("token")));
+        token = bootstrap_admin(dir, db, dir.file("token"));
         REQUIRE_FALSE(token.empty());
         CsmsdOptions options;
         options.db_path = db;

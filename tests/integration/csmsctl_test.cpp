@@ -1,5 +1,6 @@
 // csmsctl end to end: the real csmsctl binary against a real csmsd with a
 // bootstrapped admin, and a test charger answering the commands it sends.
+#include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/temp_dir.hpp"
@@ -31,12 +32,7 @@ class CtlFixture {
 public:
     explicit CtlFixture(Admin admin = Admin::http) : https_(admin == Admin::https)
     {
-        auto boot = run_program(
-            {bin_path("csmsd"), "--db", db_path(), "--bootstrap-admin", "root", "--token-file", token_file()},
-            dir_.file("bootstrap.err"), 20s);
-        if (!boot.status.success()) {
-            throw std::runtime_error("bootstrap failed: " + boot.status.describe() + " " + boot.errors);
-        }
+        bootstrap_admin(dir_, db_path(), token_file());
         CsmsdOptions options;
         options.db_path = db_path();
         if (https_) {

@@ -42,9 +42,9 @@ public:
     template <class... StreamArgs>
     WsCharger(std::shared_ptr<const Endpoints> endpoints, std::shared_ptr<TlsClient> tls, ChargerSettings settings,
               FrameLog& log, const base::Clock& clock, std::function<void()> on_done, StreamArgs&&... stream_args)
-        : ws_(std::forward<StreamArgs>(stream_args)...), timer_(ws_.get_executor()), endpoints_(std::move(endpoints)),
-          tls_(std::move(tls)), settings_(std::move(settings)), log_(log), scenario_(settings_.scenario, clock),
-          on_done_(std::move(on_done))
+        : ws_(std::forward<StreamArgs>(stream_args)...), timer_(ws_.get_executor()), hold_timer_(ws_.get_executor()),
+          endpoints_(std::move(endpoints)), tls_(std::move(tls)), settings_(std::move(settings)), log_(log),
+          scenario_(settings_.scenario, clock), on_done_(std::move(on_done))
     {
         stats_.charge_point_id = settings_.scenario.charge_point_id;
     }
@@ -90,6 +90,7 @@ private:
         state_ = State::done;
         finished_ = true;
         timer_.cancel();
+        hold_timer_.cancel();
         if (!stats_.connected) {
             // A refused upgrade or TLS handshake leaves the socket open: close
             // it, so neither the server nor io_context::run() waits on it.
@@ -126,6 +127,7 @@ private:
             state_ = State::closing; // what follows is the interruption, not the server's doing
         }
         timer_.cancel();
+        hold_timer_.cancel();
         error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
     }
@@ -373,12 +375,18 @@ private:
         if (state_ != State::open) {
             return; // no writes once the close has begun
         }
-        auto answer = answer_server_call(frame.action);
+        auto answer = scenario_.answer_call(frame.action, frame.payload());
         if (auto* payload = std::get_if<rapidjson::Document>(&answer)) {
             enqueue(ocpp::serialize_call_result(frame.unique_id, *payload));
         } else {
             enqueue(ocpp::serialize_call_error(frame.unique_id, std::get<ocpp::ErrorCode>(answer),
                                                "Action not supported by ocpp-sim"));
+        }
+        // An accepted remote start or stop (only ever during the hold) queued
+        // CALLs of the charger's own: start them unless one is in flight, in
+        // which case handle_reply sends them in turn. The answer goes first.
+        if (holding_ && !pending_ && !scenario_.done()) {
+            send_next_call();
         }
     }
 
@@ -408,6 +416,9 @@ private:
             return begin_close();
         }
         if (scenario_.done()) {
+            if (holding_) {
+                return; // a remote session's CALLs are through; the hold goes on
+            }
             if (settings_.hold.count() > 0) {
                 return start_hold();
             }
@@ -418,12 +429,14 @@ private:
     }
 
     // Script done: stay connected, answering the server's CALLs (the read
-    // loop does that), and count as completed only if the hold ends on our side.
+    // loop does that) and sending what a remote start or stop brings about,
+    // one CALL at a time; count as completed only if the hold ends on our side.
+    // The hold has its own timer: timer_ bounds each of those CALLs meanwhile.
     void start_hold()
     {
         holding_ = true;
-        timer_.expires_after(settings_.hold);
-        timer_.async_wait(beast::bind_front_handler(&WsCharger::on_hold_end, this->shared_from_this()));
+        hold_timer_.expires_after(settings_.hold);
+        hold_timer_.async_wait(beast::bind_front_handler(&WsCharger::on_hold_end, this->shared_from_this()));
     }
 
     void on_hold_end(error_code ec)
@@ -507,6 +520,7 @@ private:
         holding_ = false;
         pending_.reset();
         timer_.cancel();
+        hold_timer_.cancel();
         // Beast allows no close while a write is in flight; close after it.
         if (queue_.empty()) {
             do_close();
@@ -532,7 +546,8 @@ private:
     }
 
     websocket::stream<Stream> ws_;
-    net::steady_timer timer_; // start delay, then the call timeout, then the hold
+    net::steady_timer timer_;      // start delay, then each call's timeout
+    net::steady_timer hold_timer_; // the hold after the script
     std::shared_ptr<const Endpoints> endpoints_;
     std::shared_ptr<TlsClient> tls_; // null for ws://
     ChargerSettings settings_;

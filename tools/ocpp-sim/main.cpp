@@ -183,7 +183,8 @@ int main(int argc, char** argv)
                    "HTTP Basic auth on the upgrade: user = charger id, this password; {id} = charger id");
     app.add_option("--hold-seconds", options.hold_seconds,
                    "After the script (or, in storm mode, after converging), keep the connection open this long, "
-                   "answering the server's calls")
+                   "answering the server's calls; in script mode RemoteStartTransaction runs a session on connector "
+                   "1 (StartTransaction, one MeterValues) until RemoteStopTransaction")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 31'536'000.0));
     app.add_flag("--connect-only", options.connect_only,

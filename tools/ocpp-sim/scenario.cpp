@@ -98,6 +98,58 @@ Scenario::Scenario(ScenarioConfig config, const base::Clock& clock) : config_(st
         steps_.insert(steps_.end(), static_cast<std::size_t>(config_.meter_values), Kind::meter_values);
         steps_.insert(steps_.end(), {Kind::stop_transaction, Kind::status_available});
     }
+    script_steps_ = steps_.size();
+}
+
+std::optional<std::int64_t> Scenario::transaction_id() const
+{
+    return session_ ? session_->transaction_id : std::nullopt;
+}
+
+std::variant<rapidjson::Document, ocpp::ErrorCode> Scenario::answer_call(std::string_view action,
+                                                                         const rapidjson::Value& payload)
+{
+    bool accepted = false;
+    if (action == "RemoteStartTransaction") {
+        accepted = remote_start(payload);
+    } else if (action == "RemoteStopTransaction") {
+        accepted = remote_stop(payload);
+    } else {
+        return answer_server_call(action);
+    }
+    rapidjson::Document doc(rapidjson::kObjectType);
+    doc.AddMember("status", rapidjson::StringRef(accepted ? "Accepted" : "Rejected"), doc.GetAllocator());
+    return doc;
+}
+
+bool Scenario::remote_start(const rapidjson::Value& payload)
+{
+    // One connector; without connectorId the charger picks it.
+    const Value* connector = member(payload, "connectorId");
+    const bool ours = connector == nullptr || (connector->IsInt() && connector->GetInt() == 1);
+    // idTag is CiString20Type.
+    const Value* id_tag = member(payload, "idTag");
+    const bool tag_ok =
+        id_tag != nullptr && id_tag->IsString() && id_tag->GetStringLength() > 0 && id_tag->GetStringLength() <= 20;
+    if (!script_done() || session_ || !ours || !tag_ok) {
+        return false;
+    }
+    session_ = Session{string_or(id_tag, ""), "Remote", true, false, std::nullopt};
+    steps_.insert(steps_.end(),
+                  {Kind::status_preparing, Kind::start_transaction, Kind::status_charging, Kind::meter_values});
+    return true;
+}
+
+bool Scenario::remote_stop(const rapidjson::Value& payload)
+{
+    const Value* id = member(payload, "transactionId");
+    if (id == nullptr || !id->IsInt64() || !session_ || !session_->remote || session_->stopping ||
+        session_->transaction_id != id->GetInt64()) {
+        return false;
+    }
+    session_->stopping = true;
+    steps_.insert(steps_.end(), {Kind::stop_transaction, Kind::status_available});
+    return true;
 }
 
 Call Scenario::next_call()
@@ -109,6 +161,7 @@ Call Scenario::next_call()
         action = "BootNotification";
         break;
     case Kind::status_available:
+    case Kind::status_preparing:
     case Kind::status_charging:
         action = "StatusNotification";
         break;
@@ -158,22 +211,30 @@ rapidjson::Document Scenario::build(Kind kind)
         break;
     }
     case Kind::status_available:
-    case Kind::status_charging:
+    case Kind::status_preparing:
+    case Kind::status_charging: {
+        const char* status = kind == Kind::status_charging    ? "Charging"
+                             : kind == Kind::status_preparing ? "Preparing"
+                                                              : "Available";
         doc.AddMember("connectorId", 1, a);
         doc.AddMember("errorCode", "NoError", a);
-        doc.AddMember("status", rapidjson::StringRef(kind == Kind::status_charging ? "Charging" : "Available"), a);
+        doc.AddMember("status", rapidjson::StringRef(status), a);
         doc.AddMember("timestamp", str(now, a), a);
         break;
+    }
     case Kind::heartbeat:
         break;
     case Kind::authorize:
         doc.AddMember("idTag", str(config_.id_tag, a), a);
         break;
     case Kind::start_transaction:
+        if (!session_) {
+            session_ = Session{config_.id_tag, "Local", false, false, std::nullopt}; // a scripted session
+        }
         sample_ = 0;
         soc_percent_ = 20;
         doc.AddMember("connectorId", 1, a);
-        doc.AddMember("idTag", str(config_.id_tag, a), a);
+        doc.AddMember("idTag", str(session_->id_tag, a), a);
         doc.AddMember("meterStart", meter_wh_, a);
         doc.AddMember("timestamp", str(now, a), a);
         break;
@@ -196,7 +257,7 @@ rapidjson::Document Scenario::build(Kind kind)
         Value meter_values(rapidjson::kArrayType);
         meter_values.PushBack(meter_value, a);
         doc.AddMember("connectorId", 1, a);
-        doc.AddMember("transactionId", transaction_id_.value_or(0), a);
+        doc.AddMember("transactionId", transaction_id().value_or(0), a);
         doc.AddMember("meterValue", meter_values, a);
         break;
     }
@@ -212,11 +273,11 @@ rapidjson::Document Scenario::build(Kind kind)
         meter_value.AddMember("sampledValue", sampled, a);
         Value data(rapidjson::kArrayType);
         data.PushBack(meter_value, a);
-        doc.AddMember("transactionId", transaction_id_.value_or(0), a);
-        doc.AddMember("idTag", str(config_.id_tag, a), a);
+        doc.AddMember("transactionId", transaction_id().value_or(0), a);
+        doc.AddMember("idTag", str(session_ ? session_->id_tag : config_.id_tag, a), a);
         doc.AddMember("meterStop", meter_wh_, a);
         doc.AddMember("timestamp", str(now, a), a);
-        doc.AddMember("reason", "Local", a);
+        doc.AddMember("reason", str(session_ ? session_->stop_reason : "Local", a), a);
         doc.AddMember("transactionData", data, a);
         break;
     }
@@ -247,19 +308,34 @@ Verdict Scenario::check(Kind kind, const rapidjson::Value& payload)
         problem = id_tag_rejected("Authorize", payload);
         break;
     case Kind::start_transaction: {
-        problem = id_tag_rejected("StartTransaction", payload);
+        auto rejected = id_tag_rejected("StartTransaction", payload);
         const Value* id = member(payload, "transactionId");
-        if (!problem && (id == nullptr || !id->IsInt64())) {
+        const bool has_id = id != nullptr && id->IsInt64();
+        const bool remote = session_ && session_->remote;
+        if (rejected && !(remote && has_id)) {
+            problem = std::move(rejected); // the script expects its own tag to be accepted
+        } else if (!has_id) {
             problem = "StartTransaction transactionId missing or not an integer";
-        } else if (!problem) {
-            transaction_id_ = id->GetInt64();
+        } else if (session_) {
+            session_->transaction_id = id->GetInt64();
+            if (rejected) {
+                // A remote tag the server does not accept: end the session at
+                // once, as with StopTransactionOnInvalidId. Until the id was
+                // known no stop could be queued, so what follows this step is
+                // this session's Charging and MeterValues only.
+                session_->stopping = true;
+                session_->stop_reason = "DeAuthorized";
+                steps_.resize(next_);
+                steps_.insert(steps_.end(), {Kind::stop_transaction, Kind::status_available});
+            }
         }
         break;
     }
     case Kind::stop_transaction:
-        transaction_id_.reset();
+        session_.reset();
         break;
     case Kind::status_available:
+    case Kind::status_preparing:
     case Kind::status_charging:
     case Kind::meter_values:
         break; // empty confirmations

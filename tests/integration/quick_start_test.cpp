@@ -1,0 +1,229 @@
+// docs/operators.md "Quick start", followed literally with the real binaries:
+// bootstrap an admin, start csmsd, hold a simulated charger connected, and
+// run a session on it with csmsctl remote-start and remote-stop.
+#include "support/admin_bootstrap.hpp"
+#include "support/csmsd_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait_until.hpp"
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace csms::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* charger_id = "SIM-0001";
+constexpr const char* id_tag = "DEMO-TAG";
+
+class QuickStart {
+public:
+    // Steps 1 and 2: the first admin, then the server (dev mode) on that database.
+    QuickStart()
+    {
+        bootstrap_admin(dir_, db_path(), token_file());
+        CsmsdOptions options;
+        options.db_path = db_path();
+        server_ = std::make_unique<CsmsdProcess>(dir_, options);
+    }
+
+    std::string db_path() const { return dir_.file("csms.db"); }
+    std::string token_file() const { return dir_.file("token"); }
+    CsmsdProcess& server() { return *server_; }
+
+    // Step 3: the simulated charger, held connected for a minute.
+    void start_sim()
+    {
+        sim_ = std::make_unique<ChildProcess>(std::vector<std::string>{bin_path("ocpp-sim"), "--url", server_->ws_url(),
+                                                                       "--chargers", "1", "--connect-only",
+                                                                       "--hold-seconds", "60"},
+                                              dir_.file("ocpp-sim.err"));
+    }
+
+    // What ocpp-sim printed so far (one charger: every frame), read for
+    // 20 ms; called while waiting, so its stdout pipe never fills up.
+    const std::string& sim_output()
+    {
+        if (sim_) {
+            sim_out_ += sim_->read_all(20ms);
+        }
+        return sim_out_;
+    }
+
+    bool sim_running() { return sim_ && sim_->running(); }
+
+    ProcessResult ctl(const std::vector<std::string>& args)
+    {
+        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
+                                      "http://127.0.0.1:" + std::to_string(server_->admin_port()), "--token-file",
+                                      token_file()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
+    }
+
+    // The "items" of a csmsctl --json list; a Null document when it failed.
+    rapidjson::Document ctl_items(const std::vector<std::string>& args)
+    {
+        auto r = ctl(args);
+        rapidjson::Document d;
+        if (!r.status.success()) {
+            return d;
+        }
+        d.Parse(r.out.c_str(), r.out.size());
+        if (d.HasParseError() || !d.IsObject() || !d.HasMember("items") || !d["items"].IsArray()) {
+            d.SetNull();
+        }
+        return d;
+    }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<CsmsdProcess> server_;
+    std::unique_ptr<ChildProcess> sim_;
+    std::string sim_out_;
+    int runs_ = 0;
+};
+
+bool is(const rapidjson::Value& item, const char* key, std::string_view value)
+{
+    return item.HasMember(key) && item[key].IsString() && item[key].GetString() == value;
+}
+
+bool charger_connected(QuickStart& q)
+{
+    auto d = q.ctl_items({"chargers", "list", "--json"});
+    if (d.IsNull()) {
+        return false;
+    }
+    for (const auto& c : d["items"].GetArray()) {
+        if (is(c, "charger_id", charger_id) && c.HasMember("connected") && c["connected"].IsBool() &&
+            c["connected"].GetBool()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The open transaction for DEMO-TAG on SIM-0001, if any.
+std::optional<std::int64_t> open_transaction(QuickStart& q)
+{
+    auto d = q.ctl_items({"transactions", "list", "--open", "--json"});
+    if (d.IsNull()) {
+        return std::nullopt;
+    }
+    for (const auto& t : d["items"].GetArray()) {
+        if (is(t, "charger_id", charger_id) && is(t, "id_tag", id_tag) && t.HasMember("transaction_id") &&
+            t["transaction_id"].IsInt64()) {
+            return t["transaction_id"].GetInt64();
+        }
+    }
+    return std::nullopt;
+}
+
+struct Closed {
+    std::int64_t energy_wh = 0;
+    std::string stop_reason;
+};
+
+// The transaction once closed (not open, with its energy).
+std::optional<Closed> closed_transaction(QuickStart& q, std::int64_t id)
+{
+    auto d = q.ctl_items({"transactions", "list", "--charger", charger_id, "--json"});
+    if (d.IsNull()) {
+        return std::nullopt;
+    }
+    for (const auto& t : d["items"].GetArray()) {
+        if (!t.HasMember("transaction_id") || !t["transaction_id"].IsInt64() || t["transaction_id"].GetInt64() != id) {
+            continue;
+        }
+        if (!t.HasMember("open") || !t["open"].IsBool() || t["open"].GetBool() || !t.HasMember("energy_wh") ||
+            !t["energy_wh"].IsInt64()) {
+            return std::nullopt;
+        }
+        Closed c;
+        c.energy_wh = t["energy_wh"].GetInt64();
+        if (t.HasMember("stop_reason") && t["stop_reason"].IsString()) {
+            c.stop_reason = t["stop_reason"].GetString();
+        }
+        return c;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+TEST_CASE("quick start: csmsctl remote-starts and remote-stops a session on a simulated charger", "[e2e][quickstart]")
+{
+    QuickStart q;
+    q.start_sim();
+
+    // Step 4: the charger shows up connected.
+    const bool connected = wait_until(
+        [&] {
+            q.sim_output();
+            return charger_connected(q);
+        },
+        20s, 100ms);
+    INFO("ocpp-sim stdout:\n" << q.sim_output());
+    REQUIRE(connected);
+    REQUIRE(q.ctl({"whoami"}).status.success());
+
+    auto start = q.ctl({"charger", "remote-start", charger_id, "--id-tag", id_tag, "--connector", "1"});
+    INFO("remote-start: " << start.out << start.errors);
+    REQUIRE(start.status.success());
+    CHECK_THAT(start.out, Catch::StartsWith("status: Accepted\n"));
+
+    // The charger starts the transaction it accepted.
+    std::optional<std::int64_t> transaction;
+    const bool started = wait_until(
+        [&] {
+            q.sim_output();
+            transaction = open_transaction(q);
+            return transaction.has_value();
+        },
+        20s, 100ms);
+    INFO("ocpp-sim stdout:\n" << q.sim_output());
+    REQUIRE(started);
+
+    // A second remote start on the busy connector is refused by the charger.
+    auto busy = q.ctl({"charger", "remote-start", charger_id, "--id-tag", id_tag, "--connector", "1"});
+    INFO("second remote-start: " << busy.out << busy.errors);
+    CHECK_THAT(busy.out, Catch::StartsWith("status: Rejected\n"));
+
+    auto stop = q.ctl({"charger", "remote-stop", charger_id, "--transaction", std::to_string(*transaction)});
+    INFO("remote-stop: " << stop.out << stop.errors);
+    REQUIRE(stop.status.success());
+    CHECK_THAT(stop.out, Catch::StartsWith("status: Accepted\n"));
+
+    std::optional<Closed> closed;
+    const bool stopped = wait_until(
+        [&] {
+            q.sim_output();
+            closed = closed_transaction(q, *transaction);
+            return closed.has_value();
+        },
+        20s, 100ms);
+    INFO("ocpp-sim stdout:\n" << q.sim_output());
+    REQUIRE(stopped);
+    CHECK(closed->energy_wh > 0);
+    CHECK(closed->stop_reason == "Remote");
+
+    // Stopping it again: the charger runs no such transaction any more.
+    auto again = q.ctl({"charger", "remote-stop", charger_id, "--transaction", std::to_string(*transaction)});
+    CHECK_THAT(again.out, Catch::StartsWith("status: Rejected\n"));
+
+    // Commands and the charger's own frames as the quick start shows them.
+    auto history = q.ctl({"commands", "history", "--charger", charger_id});
+    CHECK_THAT(history.out, Catch::Contains("RemoteStartTransaction") && Catch::Contains("RemoteStopTransaction"));
+    CHECK(q.ctl({"audit", "list"}).status.success());
+    const std::string& frames = q.sim_output();
+    CHECK_THAT(frames, Catch::Contains(std::string(charger_id) + " > [2,") && Catch::Contains("\"StartTransaction\"") &&
+                           Catch::Contains("\"StopTransaction\""));
+    CHECK(q.sim_running()); // still holding
+}
