@@ -4,11 +4,13 @@
 #include "support/admin_bootstrap.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certs.hpp"
 #include "support/wait_until.hpp"
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -226,4 +228,81 @@ TEST_CASE("quick start: csmsctl remote-starts and remote-stops a session on a si
     CHECK_THAT(frames, Catch::Contains(std::string(charger_id) + " > [2,") && Catch::Contains("\"StartTransaction\"") &&
                            Catch::Contains("\"StopTransaction\""));
     CHECK(q.sim_running()); // still holding
+}
+
+TEST_CASE("quick start: every charger verb of csmsctl travels to the simulated charger and back", "[e2e][quickstart]")
+{
+    QuickStart q;
+    q.start_sim();
+    REQUIRE(wait_until(
+        [&] {
+            q.sim_output();
+            return charger_connected(q);
+        },
+        20s, 100ms));
+    const std::string pem = test_certs().ca(); // any certificate: the simulated charger takes what it gets
+    const std::string later = "2030-01-01T00:00:00Z";
+    const std::string profile = R"({"chargingProfileId":5,"stackLevel":1,"chargingProfilePurpose":"TxDefaultProfile",)"
+                                R"("chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A",)"
+                                R"("chargingSchedulePeriod":[{"startPeriod":0,"limit":16}]}})";
+    struct Verb {
+        std::vector<std::string> args;
+        std::string action;
+    };
+    const std::vector<Verb> verbs{
+        {{"reset", charger_id}, "Reset"},
+        {{"unlock", charger_id, "--connector", "1"}, "UnlockConnector"},
+        {{"availability", charger_id, "--connector", "0", "--type", "Inoperative"}, "ChangeAvailability"},
+        {{"set-config", charger_id, "HeartbeatInterval", "300"}, "ChangeConfiguration"},
+        {{"get-config", charger_id}, "GetConfiguration"},
+        {{"clear-cache", charger_id}, "ClearCache"},
+        {{"trigger", charger_id, "StatusNotification", "--connector", "1"}, "TriggerMessage"},
+        {{"get-diagnostics", charger_id, "--location", "ftp://logs.example/"}, "GetDiagnostics"},
+        {{"update-firmware", charger_id, "--location", "https://fw.example/1.2.bin"}, "UpdateFirmware"},
+        {{"send-local-list", charger_id, "--version", "3", "--full", "--tag", "TAG1", "--tag", "TAG2:Blocked"},
+         "SendLocalList"},
+        {{"local-list-version", charger_id}, "GetLocalListVersion"},
+        {{"reserve", charger_id, "--connector", "1", "--id-tag", "TAG1", "--expiry", later, "--reservation-id", "7"},
+         "ReserveNow"},
+        {{"cancel-reservation", charger_id, "7"}, "CancelReservation"},
+        {{"set-profile", charger_id, "--connector", "1", "--profile", profile}, "SetChargingProfile"},
+        {{"clear-profile", charger_id, "--id", "5"}, "ClearChargingProfile"},
+        {{"composite-schedule", charger_id, "--connector", "1", "--duration", "3600"}, "GetCompositeSchedule"},
+        {{"data-transfer", charger_id, "--vendor", "com.example", "--message-id", "ping"}, "DataTransfer"},
+        {{"remote-start", charger_id, "--id-tag", id_tag}, "RemoteStartTransaction"},
+        {{"remote-stop", charger_id, "--transaction", "999999"}, "RemoteStopTransaction"},
+        {{"extended-trigger", charger_id, "SignChargePointCertificate"}, "ExtendedTriggerMessage"},
+        {{"get-log", charger_id, "--type", "SecurityLog", "--location", "https://logs.example/", "--request-id", "5"},
+         "GetLog"},
+        {{"install-certificate", charger_id, "--type", "CentralSystemRootCertificate", "--file", pem},
+         "InstallCertificate"},
+        {{"delete-certificate", charger_id, "--hash-algorithm", "SHA256", "--issuer-name-hash", "aa",
+          "--issuer-key-hash", "bb", "--serial", "01"},
+         "DeleteCertificate"},
+        {{"installed-certificates", charger_id, "--type", "ManufacturerRootCertificate"}, "GetInstalledCertificateIds"},
+        {{"certificate-signed", charger_id, "--file", pem}, "CertificateSigned"},
+        {{"signed-update-firmware", charger_id, "--request-id", "9", "--location", "https://fw.example/2.0.bin",
+          "--signing-certificate-file", pem, "--signature", "c2ln", "--retrieve-date", later},
+         "SignedUpdateFirmware"},
+    };
+    for (const auto& verb : verbs) {
+        std::vector<std::string> args{"charger"};
+        args.insert(args.end(), verb.args.begin(), verb.args.end());
+        auto r = q.ctl(args);
+        INFO(verb.action << ": exit " << r.status.describe() << "\n" << r.out << r.errors);
+        CHECK(r.status.success());
+        CHECK_THAT(r.out, Catch::Contains("command: "));
+    }
+    // Each one is in the history with the charger's answer.
+    auto history = q.ctl_items({"commands", "history", "--charger", charger_id, "--limit", "100", "--json"});
+    REQUIRE_FALSE(history.IsNull());
+    std::vector<std::string> answered;
+    for (const auto& item : history["items"].GetArray()) {
+        if (is(item, "outcome", "result")) {
+            answered.push_back(item["action"].GetString());
+        }
+    }
+    for (const auto& verb : verbs) {
+        CHECK(std::count(answered.begin(), answered.end(), verb.action) == 1);
+    }
 }
