@@ -1,5 +1,7 @@
 #include "admin/api_json.hpp"
 
+#include "ocpp/frame.hpp"
+
 namespace csms::admin {
 
 HttpResponse json_error(unsigned status, std::string_view code, std::string_view message)
@@ -79,46 +81,18 @@ namespace {
 
 // Deeper than any OCPP payload (a charging profile is five levels): writing
 // or validating a deeper document would recurse once per level.
-constexpr int max_json_depth = 32;
-
-bool nesting_within_limit(const std::string& text)
-{
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_json_depth) {
-                return false;
-            }
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return true;
-}
+constexpr std::size_t max_json_depth = 32;
 
 } // namespace
 
 std::optional<rapidjson::Document> parse_object(const std::string& body)
 {
-    if (!nesting_within_limit(body)) {
-        return std::nullopt;
-    }
+    // Parsed iteratively, so the depth is checked before anything recurses.
     constexpr unsigned flags =
         rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
     rapidjson::Document doc;
-    if (doc.Parse<flags>(body.c_str(), body.size()).HasParseError() || !doc.IsObject()) {
+    if (doc.Parse<flags>(body.c_str(), body.size()).HasParseError() || !doc.IsObject() ||
+        ocpp::nests_deeper_than(doc, max_json_depth)) {
         return std::nullopt;
     }
     return doc;

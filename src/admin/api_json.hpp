@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace csms::admin {
 
@@ -40,6 +41,29 @@ void write_bool(JsonWriter& w, std::string_view key, bool value);
 void write_raw_json(JsonWriter& w, std::string_view key, const std::optional<std::string>& json_text);
 // "next": the cursor for the page after this one, or null.
 void write_next(JsonWriter& w, const std::optional<std::string>& cursor);
+
+// A list page: {"items": [...], "next": cursor_of(last row) | null}. A full
+// page (limit rows) may have a successor; a shorter one is the last.
+template <class Row, class WriteItem, class CursorOf>
+HttpResponse page_response(const std::vector<Row>& rows, int limit, WriteItem write_item, CursorOf cursor_of)
+{
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    w.Key("items");
+    w.StartArray();
+    for (const auto& row : rows) {
+        write_item(w, row);
+    }
+    w.EndArray();
+    std::optional<std::string> next;
+    if (!rows.empty() && static_cast<int>(rows.size()) >= limit) {
+        next = cursor_of(rows.back());
+    }
+    write_next(w, next);
+    w.EndObject();
+    return json_ok(buffer);
+}
 
 // Parses a request body that must be a JSON object in valid UTF-8, nested
 // at most 32 deep; nullopt otherwise.

@@ -3,6 +3,27 @@
 #include "store/audit_store.hpp"
 
 namespace csms::admin {
+namespace {
+
+void write_entry(JsonWriter& w, const store::AuditRecord& r)
+{
+    w.StartObject();
+    write_int(w, "audit_id", r.audit_id);
+    write_string(w, "at", r.at);
+    write_string(w, "operator", r.operator_name);
+    write_string(w, "role", r.role);
+    write_string(w, "remote", r.remote);
+    write_string(w, "method", r.method);
+    write_string(w, "path", r.path);
+    write_string(w, "action", r.action);
+    write_string(w, "object", r.object);
+    write_int(w, "status", r.status);
+    write_string(w, "outcome", r.outcome);
+    write_bool(w, "personal_data", r.personal_data);
+    w.EndObject();
+}
+
+} // namespace
 
 void add_audit_routes(Router& router, ApiContext& ctx)
 {
@@ -18,35 +39,10 @@ void add_audit_routes(Router& router, ApiContext& ctx)
                     filter.limit = call->page_limit();
                     filter.before_id = call->cursor_id();
                     auto rows = store::list_audit(ctx.reader, filter);
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("items");
-                    w.StartArray();
-                    for (const auto& r : rows) {
-                        w.StartObject();
-                        write_int(w, "audit_id", r.audit_id);
-                        write_string(w, "at", r.at);
-                        write_string(w, "operator", r.operator_name);
-                        write_string(w, "role", r.role);
-                        write_string(w, "remote", r.remote);
-                        write_string(w, "method", r.method);
-                        write_string(w, "path", r.path);
-                        write_string(w, "action", r.action);
-                        write_string(w, "object", r.object);
-                        write_int(w, "status", r.status);
-                        write_string(w, "outcome", r.outcome);
-                        write_bool(w, "personal_data", r.personal_data);
-                        w.EndObject();
-                    }
-                    w.EndArray();
-                    std::optional<std::string> next;
-                    if (static_cast<int>(rows.size()) == filter.limit) {
-                        next = std::to_string(rows.back().audit_id);
-                    }
-                    write_next(w, next);
-                    w.EndObject();
-                    finish(ApiReply{json_ok(buffer), AuditNote{}});
+                    finish(
+                        ApiReply{page_response(rows, filter.limit, write_entry,
+                                               [](const store::AuditRecord& r) { return std::to_string(r.audit_id); }),
+                                 AuditNote{}});
                 }});
 }
 

@@ -99,24 +99,13 @@ void add_charger_routes(Router& router, ApiContext& ctx)
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     int limit = call->page_limit();
                     auto rows = store::list_chargers(ctx.reader, call->cursor(), limit);
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("items");
-                    w.StartArray();
-                    for (const auto& c : rows) {
+                    auto write_item = [&ctx](JsonWriter& w, const store::ChargerSummary& c) {
                         w.StartObject();
                         write_summary(w, c, ctx.registry.find(c.charger_id) != nullptr);
                         w.EndObject();
-                    }
-                    w.EndArray();
-                    std::optional<std::string> next;
-                    if (static_cast<int>(rows.size()) == limit) {
-                        next = rows.back().charger_id;
-                    }
-                    write_next(w, next);
-                    w.EndObject();
-                    finish(ApiReply{json_ok(buffer), AuditNote{}});
+                    };
+                    auto cursor_of = [](const store::ChargerSummary& c) { return c.charger_id; };
+                    finish(ApiReply{page_response(rows, limit, write_item, cursor_of), AuditNote{}});
                 }});
     router.add({"GET", "/api/v1/chargers/{charger_id}", "chargers.show", Permission::chargers_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {

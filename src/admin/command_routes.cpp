@@ -293,23 +293,10 @@ void add_command_routes(Router& router, ApiContext& ctx)
                     filter.limit = call->page_limit();
                     filter.before_id = call->cursor_id();
                     auto rows = store::list_commands(ctx.reader, filter);
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("items");
-                    w.StartArray();
-                    for (const auto& r : rows) {
-                        write_command(w, r);
-                    }
-                    w.EndArray();
-                    std::optional<std::string> next;
-                    if (static_cast<int>(rows.size()) == filter.limit) {
-                        next = std::to_string(rows.back().command_id);
-                    }
-                    write_next(w, next);
-                    w.EndObject();
+                    auto cursor_of = [](const store::CommandRecord& r) { return std::to_string(r.command_id); };
                     bool personal = std::any_of(rows.begin(), rows.end(), names_id_tags);
-                    finish(ApiReply{json_ok(buffer), AuditNote{filter.charger_id, "ok", personal}});
+                    finish(ApiReply{page_response(rows, filter.limit, write_command, cursor_of),
+                                    AuditNote{filter.charger_id, "ok", personal}});
                 }});
 
     router.add({"GET", "/api/v1/commands/{command_id}", "commands.get", Permission::commands_read,

@@ -79,22 +79,9 @@ void add_id_tag_routes(Router& router, ApiContext& ctx)
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     int limit = call->page_limit();
                     auto rows = store::list_id_tags(ctx.reader, call->cursor(), limit);
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("items");
-                    w.StartArray();
-                    for (const auto& row : rows) {
-                        write_id_tag(w, row);
-                    }
-                    w.EndArray();
-                    std::optional<std::string> next;
-                    if (static_cast<int>(rows.size()) == limit) {
-                        next = rows.back().id_tag;
-                    }
-                    write_next(w, next);
-                    w.EndObject();
-                    finish(ApiReply{json_ok(buffer), AuditNote{std::nullopt, "ok", !rows.empty()}});
+                    auto cursor_of = [](const store::IdTagRow& row) { return row.id_tag; };
+                    finish(ApiReply{page_response(rows, limit, write_id_tag, cursor_of),
+                                    AuditNote{std::nullopt, "ok", !rows.empty()}});
                 }});
     router.add({"GET", "/api/v1/id-tags/{id_tag}", "id_tags.show", Permission::id_tags_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {

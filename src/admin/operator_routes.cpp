@@ -87,18 +87,11 @@ void add_operator_routes(Router& router, ApiContext& ctx)
                 }});
     router.add({"GET", "/api/v1/operators", "operators.list", Permission::operators_manage,
                 [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("items");
-                    w.StartArray();
-                    for (const auto& o : store::list_operators(ctx.reader)) {
-                        write_operator(w, o);
-                    }
-                    w.EndArray();
-                    write_next(w, std::nullopt);
-                    w.EndObject();
-                    finish(ApiReply{json_ok(buffer), AuditNote{}});
+                    // All of them on one page: operators are people, not thousands.
+                    auto rows = store::list_operators(ctx.reader);
+                    auto no_cursor = [](const store::Operator&) { return std::string(); };
+                    finish(ApiReply{page_response(rows, static_cast<int>(rows.size()) + 1, write_operator, no_cursor),
+                                    AuditNote{}});
                 }});
     router.add({"POST", "/api/v1/operators", "operators.add", Permission::operators_manage,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {

@@ -56,25 +56,14 @@ void add_transaction_routes(Router& router, ApiContext& ctx)
                     filter.limit = call->page_limit();
                     filter.before_id = call->cursor_id();
                     auto rows = store::list_transactions(ctx.reader, filter);
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("items");
-                    w.StartArray();
-                    for (const auto& t : rows) {
+                    auto write_item = [](JsonWriter& w, const store::TransactionView& t) {
                         w.StartObject();
                         write_transaction(w, t);
                         w.EndObject();
-                    }
-                    w.EndArray();
-                    std::optional<std::string> next;
-                    if (static_cast<int>(rows.size()) == filter.limit) {
-                        next = std::to_string(rows.back().transaction_id);
-                    }
-                    write_next(w, next);
-                    w.EndObject();
+                    };
+                    auto cursor_of = [](const store::TransactionView& t) { return std::to_string(t.transaction_id); };
                     AuditNote note{filter.id_tag ? filter.id_tag : filter.charger_id, "ok", !rows.empty()};
-                    finish(ApiReply{json_ok(buffer), std::move(note)});
+                    finish(ApiReply{page_response(rows, filter.limit, write_item, cursor_of), std::move(note)});
                 }});
     router.add({"GET", "/api/v1/transactions/{transaction_id}", "transactions.show", Permission::transactions_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {

@@ -54,28 +54,6 @@ bool is_plain(std::string_view text)
 }
 constexpr unsigned plain_parse_flags = rapidjson::kParseFullPrecisionFlag;
 
-bool nests_deeper_than(const rapidjson::Value& root, std::size_t limit)
-{
-    std::vector<std::pair<const rapidjson::Value*, std::size_t>> stack{{&root, 1}};
-    while (!stack.empty()) {
-        auto [value, depth] = stack.back();
-        stack.pop_back();
-        if (depth > limit) {
-            return true;
-        }
-        if (value->IsArray()) {
-            for (const auto& child : value->GetArray()) {
-                stack.emplace_back(&child, depth + 1);
-            }
-        } else if (value->IsObject()) {
-            for (const auto& member : value->GetObject()) {
-                stack.emplace_back(&member.value, depth + 1);
-            }
-        }
-    }
-    return false;
-}
-
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // OCPP-J limits ids to 36 characters, not bytes; the text is valid UTF-8
@@ -126,6 +104,28 @@ FrameError typed_error(MessageType type, ErrorCode code, std::string description
 }
 
 } // namespace
+
+bool nests_deeper_than(const rapidjson::Value& root, std::size_t limit)
+{
+    std::vector<std::pair<const rapidjson::Value*, std::size_t>> stack{{&root, 1}};
+    while (!stack.empty()) {
+        auto [value, depth] = stack.back();
+        stack.pop_back();
+        if (depth > limit) {
+            return true;
+        }
+        if (value->IsArray()) {
+            for (const auto& child : value->GetArray()) {
+                stack.emplace_back(&child, depth + 1);
+            }
+        } else if (value->IsObject()) {
+            for (const auto& member : value->GetObject()) {
+                stack.emplace_back(&member.value, depth + 1);
+            }
+        }
+    }
+    return false;
+}
 
 const rapidjson::Value& Frame::payload() const
 {

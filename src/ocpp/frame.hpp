@@ -13,6 +13,11 @@
 
 namespace csms::ocpp {
 
+// True when a value inside root sits more than `limit` levels deep (root is
+// level 1). Iterative: safe on any document, e.g. one parsed with
+// kParseIterativeFlag, before anything recursive (Accept, a schema) runs.
+bool nests_deeper_than(const rapidjson::Value& root, std::size_t limit);
+
 enum class MessageType { call = 2, call_result = 3, call_error = 4 };
 
 // A parsed inbound frame. It owns its document; payload() points into it.

@@ -63,8 +63,7 @@ void set_authorization_key(Database& db, std::string_view charger_id, std::strin
     set_authorization_key_hash(db, charger_id, base::hash_secret(key), at);
 }
 
-void set_authorization_key_hash(Database& db, std::string_view charger_id, std::string_view key_hash,
-                                base::SysTime at)
+void set_authorization_key_hash(Database& db, std::string_view charger_id, std::string_view key_hash, base::SysTime at)
 {
     require_charger(db, charger_id);
     auto& statement = db.cached(R"sql(

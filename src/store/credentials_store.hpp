@@ -42,8 +42,7 @@ void set_authorization_key(Database& db, std::string_view charger_id, std::strin
 
 // The same with the hash already made (base::hash_secret), so the slow hash
 // runs on the caller's thread rather than inside the writer's batch.
-void set_authorization_key_hash(Database& db, std::string_view charger_id, std::string_view key_hash,
-                                base::SysTime at);
+void set_authorization_key_hash(Database& db, std::string_view charger_id, std::string_view key_hash, base::SysTime at);
 
 struct SecurityEventRecord {
     std::string charger_id;
