@@ -21,16 +21,18 @@ struct RoleGrants {
 constexpr RoleGrants role_table[] = {
     {"admin",
      {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
-      commands_read, commands_operate, commands_technical, audit_read, operators_manage}},
+      commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack}},
     {"information_management",
-     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read}},
+     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read}},
     {"operations",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
-      commands_operate}},
+      commands_operate, alerts_read, alerts_ack}},
     {"technical",
-     {authenticated, chargers_read, chargers_security, commands_read, commands_operate, commands_technical}},
-    {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read}},
-    {"auditor", {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read}},
+     {authenticated, chargers_read, chargers_security, commands_read, commands_operate, commands_technical, alerts_read,
+      alerts_ack}},
+    {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read, alerts_read}},
+    {"auditor",
+     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read}},
 };
 
 } // namespace
@@ -62,6 +64,10 @@ std::string_view permission_name(Permission permission)
         return "audit.read";
     case operators_manage:
         return "operators.manage";
+    case alerts_read:
+        return "alerts.read";
+    case alerts_ack:
+        return "alerts.ack";
     }
     return "unknown";
 }

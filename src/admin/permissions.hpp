@@ -18,6 +18,8 @@ enum class Permission {
     commands_operate,   // day-to-day commands: remote start/stop, unlock, availability, reservations, triggers
     commands_technical, // reset, configuration, firmware, diagnostics, local lists, charging profiles, certificates
     audit_read,         // the audit log
+    alerts_read,        // alerts and their history
+    alerts_ack,         // acknowledge alerts
     operators_manage,   // accounts and tokens
 };
 

@@ -13,5 +13,6 @@ void add_transaction_routes(Router& router, ApiContext& context);          // se
 void add_id_tag_routes(Router& router, ApiContext& context);               // the id tag list
 void add_command_routes(Router& router, ApiContext& context);              // commands to chargers and their history
 void add_event_routes(Router& router, ApiContext& context);                // live status changes and alerts
+void add_alert_routes(Router& router, ApiContext& context);                // alerts: list, show, acknowledge
 
 } // namespace csms::admin

@@ -50,6 +50,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_charger_commands(app, registry);
     add_history_commands(app, registry);
     add_watch_command(app, registry);
+    add_alert_commands(app, registry);
 
     try {
         app.parse(argc, argv);

@@ -51,5 +51,6 @@ void add_charger_registration(CLI::App& chargers, Registry& registry);
 void add_charger_commands(CLI::App& app, Registry& registry); // charger <command> ID ...
 void add_history_commands(CLI::App& app, Registry& registry); // commands history|show|send
 void add_watch_command(CLI::App& app, Registry& registry);    // watch
+void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack
 
 } // namespace csms::ctl

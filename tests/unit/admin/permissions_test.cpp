@@ -42,3 +42,14 @@ TEST_CASE("Permissions: an unknown role may do nothing", "[admin][roles]")
         CHECK(role_allows(role, Permission::authenticated));
     }
 }
+
+TEST_CASE("Permissions: everyone sees alerts and those who act on chargers acknowledge them", "[admin][roles]")
+{
+    for (const auto& role : csms::store::operator_roles()) {
+        CHECK(role_allows(role, Permission::alerts_read));
+    }
+    CHECK(role_allows("operations", Permission::alerts_ack));
+    CHECK(role_allows("technical", Permission::alerts_ack));
+    CHECK_FALSE(role_allows("customer_service", Permission::alerts_ack));
+    CHECK_FALSE(role_allows("auditor", Permission::alerts_ack));
+}
