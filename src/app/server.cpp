@@ -12,6 +12,8 @@
 #include "csms/last_seen.hpp"
 #include "net/ws_listener.hpp"
 #include "ocpp/schema_registry.hpp"
+#include "rules/engine.hpp"
+#include "rules/rule_file.hpp"
 #include "store/credentials_store.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
@@ -78,7 +80,8 @@ struct Server::Parts {
     boost::asio::io_context ioc;
     std::unique_ptr<ocpp::SchemaRegistry> schemas;
     std::unique_ptr<store::Writer> writer;
-    std::unique_ptr<LastSeen> last_seen; // the writer's tick: destroyed before it
+    std::unique_ptr<LastSeen> last_seen;        // the writer's tick: destroyed before it
+    std::unique_ptr<rules::Engine> rule_engine; // null without [rules] file; submits to the writer
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -158,6 +161,13 @@ void Server::start()
     }
     p.writer = std::make_unique<store::Writer>(s.db_path, store::Writer::Options{.max_batch = s.max_batch}, p.metrics);
     p.last_seen = std::make_unique<LastSeen>(*p.writer);
+    if (!s.rules_file.empty()) {
+        // A bad rules file stops csmsd here with its file:line reason.
+        auto rule_set = rules::load_rule_file(s.rules_file);
+        spdlog::info("rule engine: {} rules from {}", rule_set.rules.size(), s.rules_file);
+        p.rule_engine = std::make_unique<rules::Engine>(s.db_path, std::move(rule_set), *p.writer, p.clock,
+                                                        rules::Engine::Options{});
+    }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
         p.signer = std::make_unique<CertificateSigner>(s.signing_ca_cert, s.signing_ca_key,
@@ -246,6 +256,9 @@ void Server::start()
         listener->start();
     }
     p.admin_server->start();
+    if (p.rule_engine) {
+        p.rule_engine->start();
+    }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
         for (;;) {
@@ -322,6 +335,9 @@ void Server::shutdown()
     // when their sessions closed; their audit rows went through the writer.
     p.admin_ioc.stop();
     p.admin_thread.join();
+    if (p.rule_engine) {
+        p.rule_engine->stop(); // before the writer it submits to
+    }
     p.writer->stop();
     p.ioc.stop();
     for (auto& t : p.threads) {

@@ -52,6 +52,9 @@ struct Settings {
     std::string unknown_chargers = "reject"; // reject | pending | accept
     bool accept_unknown_id_tags = false;
 
+    // [rules] file: alert rules (docs/rules.md); "" = no rule engine
+    std::string rules_file;
+
     // [store]
     std::size_t max_batch = 1024;
 
