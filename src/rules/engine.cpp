@@ -70,20 +70,24 @@ void Engine::run()
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();
+        bool behind = false;
         try {
-            poll_once();
+            behind = poll_once();
         } catch (const std::exception& e) {
             spdlog::error("rule engine: {}", e.what()); // the next poll tries again
         }
         lock.lock();
-        wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+        if (!behind) { // behind: catch up at once, a burst must not leave it lagging
+            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+        }
     }
 }
 
-void Engine::poll_once()
+bool Engine::poll_once()
 {
-    follow_samples();
-    follow_statuses();
+    bool more_samples = follow_samples();
+    bool more_statuses = follow_statuses();
+    return more_samples || more_statuses;
 }
 
 ConditionTracker& Engine::tracker(const Rule& rule, const std::string& charger_id, int connector_id)
@@ -115,7 +119,7 @@ void Engine::apply(const Rule& rule, const std::string& charger_id, int connecto
     }
 }
 
-void Engine::follow_samples()
+bool Engine::follow_samples()
 {
     auto& s = db_.cached(R"sql(
         SELECT v.id, v.charger_id, v.connector_id, v.timestamp, v.measurand, v.phase, v.normalized_value, c.model
@@ -124,7 +128,9 @@ void Engine::follow_samples()
     store::ResetGuard guard(s);
     s.bind(1, sample_cursor_);
     s.bind(2, options_.max_rows_per_poll);
+    int rows = 0;
     while (s.step()) {
+        ++rows;
         sample_cursor_ = s.column_int64(0);
         if (s.column_is_null(6)) {
             continue; // a reading that is not a number says nothing to a threshold
@@ -147,9 +153,10 @@ void Engine::follow_samples()
             }
         }
     }
+    return rows == options_.max_rows_per_poll;
 }
 
-void Engine::follow_statuses()
+bool Engine::follow_statuses()
 {
     auto& s = db_.cached(R"sql(
         SELECT h.id, h.charger_id, h.connector_id, h.timestamp, h.received_at, h.status, h.error_code, c.model
@@ -158,7 +165,9 @@ void Engine::follow_statuses()
     store::ResetGuard guard(s);
     s.bind(1, status_cursor_);
     s.bind(2, options_.max_rows_per_poll);
+    int rows = 0;
     while (s.step()) {
+        ++rows;
         status_cursor_ = s.column_int64(0);
         auto charger_id = s.column_text(1);
         int connector_id = s.column_int(2);
@@ -176,6 +185,7 @@ void Engine::follow_statuses()
             }
         }
     }
+    return rows == options_.max_rows_per_poll;
 }
 
 void Engine::restore_active_alerts()

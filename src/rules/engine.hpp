@@ -47,8 +47,9 @@ public:
     void stop();
 
     // One pass over the rows committed since the last one; what the thread
-    // does every poll_interval. For tests, before start() or without it.
-    void poll_once();
+    // does every poll_interval. Returns true when it stopped at
+    // max_rows_per_poll with more waiting. For tests, or without start().
+    bool poll_once();
 
 private:
     using TrackerKey = std::tuple<std::string, std::string, int>; // rule, charger, connector
@@ -56,8 +57,9 @@ private:
     ConditionTracker& tracker(const Rule& rule, const std::string& charger_id, int connector_id);
     void apply(const Rule& rule, const std::string& charger_id, int connector_id, bool condition, base::SysTime at,
                const std::string& detail);
-    void follow_samples();
-    void follow_statuses();
+    // Each returns true when it read max_rows_per_poll rows.
+    bool follow_samples();
+    bool follow_statuses();
     void restore_active_alerts();
     void run();
 
