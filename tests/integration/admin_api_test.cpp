@@ -1,7 +1,7 @@
 // The operators' API as an operator meets it: tokens, roles, the audit log,
 // and the views of chargers, sessions, id tags and live events, against a
 // real csmsd child and real chargers.
-#include "support/admin_bootstrap.hpp"
+#include "support/admin_server.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
@@ -16,59 +16,6 @@
 #include <fstream>
 
 using namespace csms::test;
-
-namespace {
-
-// csmsd with a bootstrapped admin "root" and its token.
-struct AdminServer {
-    explicit AdminServer(const TempDir& dir, bool dev = true)
-    {
-        auto db = dir.file("csms.db");
-        root_token = bootstrap_admin(dir, db, dir.file("root.token"));
-        CsmsdOptions options;
-        options.db_path = db;
-        options.dev = dev;
-        csmsd = std::make_unique<CsmsdProcess>(dir, options);
-    }
-
-    HttpResult call(const std::string& method, const std::string& target, const std::string& token,
-                    const std::string& body = "")
-    {
-        return http_request(csmsd->admin_port(), method, target, body, token);
-    }
-
-    // Adds an operator with this role and returns its token.
-    std::string add_operator(const std::string& name, const std::string& role)
-    {
-        auto answer =
-            call("POST", "/api/v1/operators", root_token, R"({"name":")" + name + R"(","role":")" + role + R"("})");
-        if (answer.status != 201) {
-            throw std::runtime_error("adding " + name + " failed: " + answer.body);
-        }
-        return parse(answer.body)["token"].GetString();
-    }
-
-    static rapidjson::Document parse(const std::string& body)
-    {
-        rapidjson::Document doc;
-        doc.Parse(body.c_str());
-        if (doc.HasParseError()) {
-            throw std::runtime_error("not JSON: " + body);
-        }
-        return doc;
-    }
-
-    std::string root_token;
-    std::unique_ptr<CsmsdProcess> csmsd;
-};
-
-std::string error_code_of(const HttpResult& r)
-{
-    auto doc = AdminServer::parse(r.body);
-    return doc["error"]["code"].GetString();
-}
-
-} // namespace
 
 TEST_CASE("Admin API: the bootstrap token file is private and a second bootstrap is refused", "[e2e][admin]")
 {

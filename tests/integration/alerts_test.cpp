@@ -1,7 +1,7 @@
 // The alert lifecycle as operators meet it: a charger's critical security
 // event raises an alert, operators list and acknowledge it over the admin
 // API and with csmsctl, and the roles decide who may.
-#include "support/admin_bootstrap.hpp"
+#include "support/admin_server.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
@@ -19,33 +19,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// csmsd (dev mode) with a bootstrapped admin "root".
-struct AlertServer {
-    AlertServer()
-    {
-        root_token = bootstrap_admin(dir, dir.file("csms.db"), root_token_file());
-        CsmsdOptions options;
-        options.db_path = dir.file("csms.db");
-        csmsd = std::make_unique<CsmsdProcess>(dir, options);
-    }
+// The dir the server lives in, made before the server (a base constructed first).
+struct OwnDir {
+    TempDir dir;
+};
 
-    std::string root_token_file() const { return dir.file("root.token"); }
-
-    HttpResult call(const std::string& method, const std::string& target, const std::string& token,
-                    const std::string& body = "")
-    {
-        return http_request(csmsd->admin_port(), method, target, body, token);
-    }
-
-    std::string add_operator(const std::string& name, const std::string& role)
-    {
-        auto answer =
-            call("POST", "/api/v1/operators", root_token, R"({"name":")" + name + R"(","role":")" + role + R"("})");
-        if (answer.status != 201) {
-            throw std::runtime_error("adding " + name + " failed: " + answer.body);
-        }
-        return parse(answer.body)["token"].GetString();
-    }
+// csmsd (dev mode) with a bootstrapped admin "root", plus csmsctl and a
+// tampering charger.
+struct AlertServer : OwnDir, AdminServer {
+    AlertServer() : AdminServer(dir) {}
 
     // A connected, accepted charger reports a critical security event.
     void report_tamper(const std::string& charger_id)
@@ -58,35 +40,17 @@ struct AlertServer {
         }
     }
 
-    ProcessResult ctl(const std::vector<std::string>& args, const std::string& token_file)
+    ProcessResult ctl(const std::vector<std::string>& args, const std::string& token_file_path)
     {
         std::vector<std::string> argv{bin_path("csmsctl"), "--server",
                                       "http://127.0.0.1:" + std::to_string(csmsd->admin_port()), "--token-file",
-                                      token_file};
+                                      token_file_path};
         argv.insert(argv.end(), args.begin(), args.end());
         return run_program(argv, dir.file("csmsctl-" + std::to_string(runs++) + ".err"), 30s);
     }
 
-    static rapidjson::Document parse(const std::string& body)
-    {
-        rapidjson::Document doc;
-        doc.Parse(body.c_str());
-        if (doc.HasParseError()) {
-            throw std::runtime_error("not JSON: " + body);
-        }
-        return doc;
-    }
-
-    TempDir dir;
-    std::string root_token;
-    std::unique_ptr<CsmsdProcess> csmsd;
     int runs = 0;
 };
-
-std::string error_code_of(const HttpResult& r)
-{
-    return AlertServer::parse(r.body)["error"]["code"].GetString();
-}
 
 } // namespace
 
