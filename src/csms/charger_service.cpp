@@ -1,5 +1,7 @@
 #include "csms/charger_service.hpp"
 
+#include "csms/connection_log.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace csms {
@@ -26,6 +28,7 @@ net::SinkFactory ChargerService::sink_factory()
             previous->endpoint().close(1000, "replaced by a newer connection of the same charge point");
         }
         spdlog::info("[{}] connected from {}", peer.charger_id, peer.remote_address);
+        log_connection(services_, peer.charger_id, store::ConnectionEvent::connected, peer.remote_address);
         return endpoint;
     };
 }

@@ -1,5 +1,6 @@
 #include "csms/charger_session.hpp"
 
+#include "csms/connection_log.hpp"
 #include "csms/handlers/handlers.hpp"
 #include "store/charger_store.hpp"
 
@@ -98,6 +99,7 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
 void ChargerSession::on_closed()
 {
     services_.registry.remove(id_, this);
+    log_connection(services_, id_, store::ConnectionEvent::disconnected);
     spdlog::info("[{}] disconnected", id_);
 }
 

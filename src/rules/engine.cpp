@@ -1,12 +1,13 @@
 #include "rules/engine.hpp"
 
-#include "rules/conditions.hpp"
 #include "store/alert_store.hpp"
+#include "store/connection_store.hpp"
 #include "store/time_column.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <sstream>
+#include <algorithm>
+#include <set>
 
 namespace csms::rules {
 namespace {
@@ -32,14 +33,24 @@ std::int64_t newest_id(store::Database& db, const char* table)
     return s.column_int64(0);
 }
 
+const Rule* find_rule(const RuleSet& set, const std::string& name)
+{
+    auto it = std::find_if(set.rules.begin(), set.rules.end(), [&](const Rule& r) { return r.name == name; });
+    return it == set.rules.end() ? nullptr : &*it;
+}
+
 } // namespace
 
 Engine::Engine(const std::string& db_path, RuleSet rules, store::Writer& writer, const base::Clock& clock,
                Options options)
-    : db_(db_path, true), rules_(std::move(rules)), writer_(writer), clock_(clock), options_(options)
+    : db_(db_path, true), rules_(std::make_shared<const RuleSet>(std::move(rules))), writer_(writer), clock_(clock),
+      options_(options), started_at_(clock.now_utc()), published_rules_(rules_)
 {
-    sample_cursor_ = newest_id(db_, "meter_values");
-    status_cursor_ = newest_id(db_, "status_history");
+    for (Cursor* cursor : {&samples_, &statuses_, &connections_, &security_events_}) {
+        // First start on this database: what came before is history, not news.
+        cursor->last_id = store::load_cursor(db_, cursor->table).value_or(newest_id(db_, cursor->table));
+        cursor->saved_id = cursor->last_id;
+    }
     restore_active_alerts();
 }
 
@@ -65,6 +76,23 @@ void Engine::stop()
     }
 }
 
+void Engine::replace_rules(RuleSet rules)
+{
+    auto set = std::make_shared<const RuleSet>(std::move(rules));
+    {
+        std::lock_guard lock(mutex_);
+        pending_rules_ = set;
+        published_rules_ = set;
+    }
+    wake_.notify_all();
+}
+
+std::shared_ptr<const RuleSet> Engine::rules() const
+{
+    std::lock_guard lock(mutex_);
+    return published_rules_;
+}
+
 void Engine::run()
 {
     std::unique_lock lock(mutex_);
@@ -78,16 +106,104 @@ void Engine::run()
         }
         lock.lock();
         if (!behind) { // behind: catch up at once, a burst must not leave it lagging
-            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || pending_rules_; });
         }
     }
 }
 
 bool Engine::poll_once()
 {
-    bool more_samples = follow_samples();
-    bool more_statuses = follow_statuses();
-    return more_samples || more_statuses;
+    take_new_rules();
+    forget_failed_writes();
+    bool behind = follow_samples();
+    behind = follow_statuses() || behind;
+    behind = follow_connections() || behind;
+    behind = follow_security_events() || behind;
+    auto now = clock_.now_utc();
+    if (!last_scan_ || now - *last_scan_ >= options_.scan_interval) {
+        last_scan_ = now;
+        scan(now);
+    }
+    save_cursors();
+    return behind;
+}
+
+void Engine::take_new_rules()
+{
+    std::shared_ptr<const RuleSet> incoming;
+    {
+        std::lock_guard lock(mutex_);
+        incoming.swap(pending_rules_);
+    }
+    if (!incoming) {
+        return;
+    }
+    auto now = clock_.now_utc();
+    std::map<TrackerKey, ConditionTracker> kept;
+    for (auto& [key, old] : trackers_) {
+        if (!old.active()) {
+            continue; // a condition on its way to an alert starts over under the new definition
+        }
+        const auto& [name, charger_id, connector_id] = key;
+        if (const Rule* rule = find_rule(*incoming, name)) {
+            ConditionTracker renewed(rule->for_duration, rule->clear_after);
+            renewed.restore_active(now);
+            kept.emplace(key, renewed);
+        } else {
+            spdlog::info("rule {}: removed, clearing its alert for {} connector {}", name, charger_id, connector_id);
+            writer_.submit([key = store::AlertKey{name, charger_id, connector_id},
+                            now](store::Database& db) { store::clear_alert(db, key, now); },
+                           [](bool) {});
+        }
+    }
+    trackers_ = std::move(kept);
+    rules_ = std::move(incoming);
+    last_scan_.reset(); // evaluate the clock rules of the new set at once
+    spdlog::info("rule engine: {} rules in force from {}", rules_->rules.size(), rules_->source);
+}
+
+void Engine::forget_failed_writes()
+{
+    std::vector<std::pair<TrackerKey, bool>> failed;
+    {
+        std::lock_guard lock(failed_writes_->mutex);
+        failed.swap(failed_writes_->keys);
+    }
+    auto now = clock_.now_utc();
+    for (const auto& [key, was_open] : failed) {
+        if (was_open) {
+            trackers_.erase(key); // not open in the store: the next observation raises it again
+        } else if (auto it = trackers_.find(key); it != trackers_.end()) {
+            it->second.restore_active(now); // still open in the store: clear it again later
+        }
+    }
+}
+
+void Engine::save_cursors()
+{
+    std::vector<std::pair<const char*, std::int64_t>> moved;
+    for (Cursor* cursor : {&samples_, &statuses_, &connections_, &security_events_}) {
+        if (cursor->last_id != cursor->saved_id) {
+            moved.emplace_back(cursor->table, cursor->last_id);
+            cursor->saved_id = cursor->last_id;
+        }
+    }
+    if (moved.empty()) {
+        return;
+    }
+    // Submitted after the alert writes of the rows it covers, so it never
+    // commits ahead of them.
+    writer_.submit(
+        [moved](store::Database& db) {
+            for (const auto& [table, id] : moved) {
+                store::save_cursor(db, table, id);
+            }
+        },
+        [](bool ok) {
+            if (!ok) {
+                spdlog::warn("rule engine: could not store its cursors; a restart re-reads those rows");
+            }
+        });
 }
 
 ConditionTracker& Engine::tracker(const Rule& rule, const std::string& charger_id, int connector_id)
@@ -107,85 +223,31 @@ void Engine::apply(const Rule& rule, const std::string& charger_id, int connecto
     if (change == ConditionTracker::Change::none) {
         return;
     }
+    TrackerKey tracker_key{rule.name, charger_id, connector_id};
+    bool opening = change == ConditionTracker::Change::open;
+    auto on_done = [failed = failed_writes_, tracker_key, opening](bool ok) {
+        if (!ok) {
+            spdlog::error("rule {}: could not {} the alert for {}; will retry", std::get<0>(tracker_key),
+                          opening ? "open" : "clear", std::get<1>(tracker_key));
+            std::lock_guard lock(failed->mutex);
+            failed->keys.emplace_back(tracker_key, opening);
+        }
+    };
     store::AlertKey key{rule.name, charger_id, connector_id};
-    if (change == ConditionTracker::Change::open) {
+    if (opening) {
         spdlog::info("rule {}: alert for {} connector {}: {}", rule.name, charger_id, connector_id, detail);
         writer_.submit([key, kind = std::string(to_string(rule.kind)), severity = to_store(rule.severity), detail,
                         at](store::Database& db) { store::raise_alert(db, key, kind, severity, detail, at); },
-                       [](bool) {});
+                       on_done);
     } else {
         spdlog::info("rule {}: cleared for {} connector {}", rule.name, charger_id, connector_id);
-        writer_.submit([key, at](store::Database& db) { store::clear_alert(db, key, at); }, [](bool) {});
+        writer_.submit([key, at](store::Database& db) { store::clear_alert(db, key, at); }, on_done);
     }
 }
 
-bool Engine::follow_samples()
+bool Engine::has_rule(RuleKind kind) const
 {
-    auto& s = db_.cached(R"sql(
-        SELECT v.id, v.charger_id, v.connector_id, v.timestamp, v.measurand, v.phase, v.normalized_value, c.model
-        FROM meter_values v LEFT JOIN chargers c USING (charger_id)
-        WHERE v.id > ?1 ORDER BY v.id LIMIT ?2)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, sample_cursor_);
-    s.bind(2, options_.max_rows_per_poll);
-    int rows = 0;
-    while (s.step()) {
-        ++rows;
-        sample_cursor_ = s.column_int64(0);
-        if (s.column_is_null(6)) {
-            continue; // a reading that is not a number says nothing to a threshold
-        }
-        auto charger_id = s.column_text(1);
-        int connector_id = s.column_int(2);
-        auto at = store::optional_time_from_column(s.column_optional_text(3)).value_or(clock_.now_utc());
-        auto measurand = s.column_text(4);
-        auto phase = s.column_text(5);
-        double value = s.column_double(6);
-        auto model = s.column_optional_text(7);
-        for (const auto& rule : rules_.rules) {
-            if (!in_scope(rule, charger_id, model)) {
-                continue;
-            }
-            if (auto condition = sample_condition(rule, measurand, phase, value)) {
-                std::ostringstream detail;
-                detail << measurand << (phase.empty() ? "" : " " + phase) << " = " << value;
-                apply(rule, charger_id, connector_id, *condition, at, detail.str());
-            }
-        }
-    }
-    return rows == options_.max_rows_per_poll;
-}
-
-bool Engine::follow_statuses()
-{
-    auto& s = db_.cached(R"sql(
-        SELECT h.id, h.charger_id, h.connector_id, h.timestamp, h.received_at, h.status, h.error_code, c.model
-        FROM status_history h LEFT JOIN chargers c USING (charger_id)
-        WHERE h.id > ?1 ORDER BY h.id LIMIT ?2)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, status_cursor_);
-    s.bind(2, options_.max_rows_per_poll);
-    int rows = 0;
-    while (s.step()) {
-        ++rows;
-        status_cursor_ = s.column_int64(0);
-        auto charger_id = s.column_text(1);
-        int connector_id = s.column_int(2);
-        auto when = s.column_optional_text(3) ? s.column_optional_text(3) : s.column_optional_text(4);
-        auto at = store::optional_time_from_column(when).value_or(clock_.now_utc());
-        auto status = s.column_text(5);
-        auto error_code = s.column_text(6);
-        auto model = s.column_optional_text(7);
-        for (const auto& rule : rules_.rules) {
-            if (!in_scope(rule, charger_id, model)) {
-                continue;
-            }
-            if (auto condition = status_condition(rule, status, error_code)) {
-                apply(rule, charger_id, connector_id, *condition, at, status + " " + error_code);
-            }
-        }
-    }
-    return rows == options_.max_rows_per_poll;
+    return std::any_of(rules_->rules.begin(), rules_->rules.end(), [kind](const Rule& r) { return r.kind == kind; });
 }
 
 void Engine::restore_active_alerts()
@@ -195,12 +257,9 @@ void Engine::restore_active_alerts()
         WHERE rule IS NOT NULL AND state != 'cleared' AND charger_id IS NOT NULL AND connector_id IS NOT NULL)sql");
     store::ResetGuard guard(s);
     while (s.step()) {
-        auto name = s.column_text(0);
-        for (const auto& rule : rules_.rules) {
-            if (rule.name == name) {
-                auto at = store::optional_time_from_column(s.column_optional_text(3)).value_or(clock_.now_utc());
-                tracker(rule, s.column_text(1), s.column_int(2)).restore_active(at);
-            }
+        if (const Rule* rule = find_rule(*rules_, s.column_text(0))) {
+            auto at = store::optional_time_from_column(s.column_optional_text(3)).value_or(clock_.now_utc());
+            tracker(*rule, s.column_text(1), s.column_int(2)).restore_active(at);
         }
     }
 }
