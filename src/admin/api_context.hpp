@@ -6,11 +6,13 @@
 #include "csms/charger_registry.hpp"
 #include "csms/command_service.hpp"
 #include "ocpp/schema_registry.hpp"
+#include "rules/rule.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace csms::admin {
 
@@ -24,6 +26,11 @@ struct ApiContext {
     std::function<void(std::function<void()>)> run_on_admin_thread;
     // Runs work on the admin thread once the delay has passed (long polls).
     std::function<void(std::chrono::milliseconds, std::function<void()>)> run_after;
+    // The rules in force, and a reload of the rules file (and what reloads
+    // with it) into the running engine; a bad file throws with its file:line
+    // reason and changes nothing. Both empty when csmsd runs no rule engine.
+    std::function<std::shared_ptr<const rules::RuleSet>()> current_rules;
+    std::function<std::shared_ptr<const rules::RuleSet>()> reload_rules;
 };
 
 } // namespace csms::admin

@@ -55,6 +55,16 @@ void write_int(JsonWriter& w, std::string_view key, const std::optional<std::int
     }
 }
 
+void write_number(JsonWriter& w, std::string_view key, const std::optional<double>& value)
+{
+    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    if (value) {
+        w.Double(*value);
+    } else {
+        w.Null();
+    }
+}
+
 void write_bool(JsonWriter& w, std::string_view key, bool value)
 {
     w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));

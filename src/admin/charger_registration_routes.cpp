@@ -49,6 +49,79 @@ void write_registration(JsonWriter& w, const std::string& charger_id, store::Reg
 
 enum class Verdict { stored, exists, missing };
 
+struct ChargerChange {
+    std::optional<store::Registration> registration;
+    store::ChargerFactsChange facts;
+};
+
+struct ChangeJob {
+    std::optional<store::ChargerFactsView> charger; // nullopt: no such charger
+};
+
+// Generous bounds that still catch a unit mistake (kW given as W is fine, W
+// given as mW is not).
+constexpr double max_rated_power_w = 10'000'000;
+constexpr double max_rated_current_a = 10'000;
+
+std::optional<std::optional<double>> rating_from_body(const rapidjson::Value& body, const char* name, double max)
+{
+    auto it = body.FindMember(name);
+    if (it == body.MemberEnd()) {
+        return std::nullopt;
+    }
+    if (it->value.IsNull()) {
+        return std::optional<double>();
+    }
+    if (!it->value.IsNumber() || !(it->value.GetDouble() > 0) || it->value.GetDouble() > max) {
+        throw ApiError(400, "bad_request",
+                       std::string(name) + " must be a number above 0 and at most " +
+                           std::to_string(static_cast<long long>(max)) + ", or null to erase it");
+    }
+    return std::optional<double>(it->value.GetDouble());
+}
+
+ChargerChange charger_change_from_body(const rapidjson::Value& body)
+{
+    for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+        std::string_view key(it->name.GetString(), it->name.GetStringLength());
+        if (key != "registration" && key != "region" && key != "rated_power_w" && key != "rated_current_a") {
+            throw ApiError(400, "bad_request",
+                           "unknown field '" + std::string(key) +
+                               "'; a charger takes registration, region, rated_power_w and rated_current_a");
+        }
+    }
+    if (body.ObjectEmpty()) {
+        throw ApiError(400, "bad_request", "give at least one of registration, region, rated_power_w, rated_current_a");
+    }
+    ChargerChange change;
+    if (body.HasMember("registration")) {
+        change.registration = registration_from_body(body, true);
+    }
+    if (auto it = body.FindMember("region"); it != body.MemberEnd()) {
+        if (it->value.IsNull()) {
+            change.facts.region = std::optional<std::string>();
+        } else if (it->value.IsString() && it->value.GetStringLength() >= 1 && it->value.GetStringLength() <= 64) {
+            change.facts.region = std::optional<std::string>(it->value.GetString());
+        } else {
+            throw ApiError(400, "bad_request", "region must be a string of 1 to 64 characters, or null to erase it");
+        }
+    }
+    change.facts.rated_power_w = rating_from_body(body, "rated_power_w", max_rated_power_w);
+    change.facts.rated_current_a = rating_from_body(body, "rated_current_a", max_rated_current_a);
+    return change;
+}
+
+void write_charger_facts(JsonWriter& w, const std::string& charger_id, const store::ChargerFactsView& facts)
+{
+    w.StartObject();
+    write_string(w, "charger_id", charger_id);
+    write_string(w, "registration", facts.registration);
+    write_string(w, "region", facts.region);
+    write_number(w, "rated_power_w", facts.rated_power_w);
+    write_number(w, "rated_current_a", facts.rated_current_a);
+    w.EndObject();
+}
+
 } // namespace
 
 void add_charger_registration_routes(Router& router, ApiContext& ctx)
@@ -87,25 +160,33 @@ void add_charger_registration_routes(Router& router, ApiContext& ctx)
                             }
                         });
                 }});
+    // PATCH /api/v1/chargers/{id} {"registration", "region", "rated_power_w", "rated_current_a"}: any of
+    // them; null erases a fact. The facts are what relative, degraded and
+    // region-scoped rules compare against.
     router.add({"PATCH", "/api/v1/chargers/{charger_id}", "chargers.change", Permission::chargers_write,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     auto body = parse_object(call->request.body);
                     if (!body) {
-                        throw ApiError(400, "bad_request", "the body must be a JSON object {\"registration\"}");
+                        throw ApiError(400, "bad_request",
+                                       "the body must be a JSON object with registration, region, rated_power_w "
+                                       "or rated_current_a");
                     }
-                    auto registration = registration_from_body(*body, true);
+                    auto change = charger_change_from_body(*body);
                     const auto& id = call->param("charger_id");
-                    auto verdict = std::make_shared<Verdict>(Verdict::stored);
+                    auto job = std::make_shared<ChangeJob>();
                     ctx.writer.submit(
-                        [id, registration, verdict](store::Database& db) {
+                        [id, change, job](store::Database& db) {
                             if (!store::find_registration(db, id)) {
-                                *verdict = Verdict::missing;
                                 return;
                             }
-                            store::set_registration(db, id, registration);
+                            if (change.registration) {
+                                store::set_registration(db, id, *change.registration);
+                            }
+                            store::update_charger_facts(db, id, change.facts);
+                            job->charger = store::find_charger_facts(db, id);
                         },
-                        [id, registration, verdict, finish](bool ok) {
-                            if (!ok || *verdict == Verdict::missing) {
+                        [id, job, finish](bool ok) {
+                            if (!ok || !job->charger) {
                                 finish(ApiReply{ok ? json_error(404, "not_found", "no charger '" + id + "'")
                                                    : json_error(500, "internal", "the charger could not be stored"),
                                                 AuditNote{id}});
@@ -113,7 +194,7 @@ void add_charger_registration_routes(Router& router, ApiContext& ctx)
                             }
                             rapidjson::StringBuffer buffer;
                             JsonWriter w(buffer);
-                            write_registration(w, id, registration);
+                            write_charger_facts(w, id, *job->charger);
                             finish(ApiReply{json_ok(buffer), AuditNote{id}});
                         });
                 }});

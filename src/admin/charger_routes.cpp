@@ -16,6 +16,9 @@ void write_summary(JsonWriter& w, const store::ChargerSummary& c, bool connected
     write_bool(w, "connected", connected);
     write_string(w, "last_boot", c.last_boot);
     write_string(w, "last_heartbeat", c.last_heartbeat);
+    write_string(w, "region", c.region);
+    write_number(w, "rated_power_w", c.rated_power_w);
+    write_number(w, "rated_current_a", c.rated_current_a);
     w.Key("connectors");
     w.StartArray();
     for (const auto& k : c.connectors) {

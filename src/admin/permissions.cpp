@@ -21,9 +21,11 @@ struct RoleGrants {
 constexpr RoleGrants role_table[] = {
     {"admin",
      {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
-      commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack}},
+      commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack,
+      rules_manage}},
     {"information_management",
-     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read}},
+     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read,
+      rules_manage}},
     {"operations",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
       commands_operate, alerts_read, alerts_ack}},
@@ -68,6 +70,8 @@ std::string_view permission_name(Permission permission)
         return "alerts.read";
     case alerts_ack:
         return "alerts.ack";
+    case rules_manage:
+        return "rules.manage";
     }
     return "unknown";
 }

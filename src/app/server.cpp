@@ -218,6 +218,17 @@ void Server::start()
                                  p.started};
     p.admin_reader = std::make_unique<store::Database>(s.db_path, true);
     p.commands = std::make_unique<CommandService>(p.registry);
+    using RulesSource = std::function<std::shared_ptr<const rules::RuleSet>()>;
+    RulesSource current_rules, reload_rules;
+    if (p.rule_engine) {
+        current_rules = [&p] { return p.rule_engine->rules(); };
+        reload_rules = [&p, file = s.rules_file] {
+            auto set = rules::load_rule_file(file); // throws on a bad file, before anything changes
+            spdlog::info("rule engine: reloading {} rules from {}", set.rules.size(), file);
+            p.rule_engine->replace_rules(std::move(set));
+            return p.rule_engine->rules();
+        };
+    }
     p.api = std::make_unique<admin::Api>(
         admin::ApiContext{*p.writer, *p.admin_reader, p.clock, p.registry, *p.commands, *p.schemas,
                           [&p](std::function<void()> work) { boost::asio::post(p.admin_ioc, std::move(work)); },
@@ -228,7 +239,8 @@ void Server::start()
                                       work();
                                   }
                               });
-                          }},
+                          },
+                          std::move(current_rules), std::move(reload_rules)},
         sources);
     if (!s.admin_cert_file.empty()) {
         p.admin_tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.admin_cert_file, s.admin_key_file, "", ""});

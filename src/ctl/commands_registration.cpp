@@ -32,6 +32,32 @@ void add_charger_registration(CLI::App& chargers, Registry& r)
     change->add_option("ID", id, "charge point id")->required();
     change->add_option("STATUS", registration, "Accepted, Pending or Rejected")->required()->check(statuses);
 
+    auto& region = r.make<std::optional<std::string>>();
+    auto& rated_kw = r.make<std::optional<double>>();
+    auto& rated_a = r.make<std::optional<double>>();
+    auto* set = add_verb(r, chargers, "set", "record a charger's region and ratings (what rules compare against)",
+                         [&](Context& c) {
+                             rapidjson::Document body(rapidjson::kObjectType);
+                             auto& a = body.GetAllocator();
+                             if (region) {
+                                 body.AddMember("region", rapidjson::Value(*region, a), a);
+                             }
+                             if (rated_kw) {
+                                 body.AddMember("rated_power_w", *rated_kw * 1000.0, a);
+                             }
+                             if (rated_a) {
+                                 body.AddMember("rated_current_a", *rated_a, a);
+                             }
+                             if (body.ObjectEmpty()) {
+                                 throw UsageError("give at least one of --region, --rated-power-kw, --rated-current-a");
+                             }
+                             c.print_object(c.api().send("PATCH", "/api/v1/chargers/" + segment(id), body));
+                         });
+    set->add_option("ID", id, "charge point id")->required();
+    set->add_option("--region", region, "the charger's region, as rules scope it (e.g. Shenzhen)");
+    set->add_option("--rated-power-kw", rated_kw, "rated power in kW")->check(CLI::PositiveNumber);
+    set->add_option("--rated-current-a", rated_a, "rated current in A")->check(CLI::PositiveNumber);
+
     auto& profile = r.make<int>(0);
     auto& key_file = r.make<std::string>();
     auto* security =

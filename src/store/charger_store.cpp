@@ -76,6 +76,41 @@ void set_registration(Database& db, std::string_view charger_id, Registration re
     statement.execute();
 }
 
+bool update_charger_facts(Database& db, std::string_view charger_id, const ChargerFactsChange& change)
+{
+    // One statement for every combination: ?N IS NULL (not given) keeps the
+    // column, ?N+1 is the value to store (NULL erases).
+    auto& s = db.cached(R"sql(
+        UPDATE chargers SET
+            region = CASE WHEN ?2 THEN ?3 ELSE region END,
+            rated_power_w = CASE WHEN ?4 THEN ?5 ELSE rated_power_w END,
+            rated_current_a = CASE WHEN ?6 THEN ?7 ELSE rated_current_a END
+        WHERE charger_id = ?1)sql");
+    s.bind(1, charger_id);
+    s.bind(2, change.region ? 1 : 0);
+    s.bind(3, change.region.value_or(std::nullopt));
+    s.bind(4, change.rated_power_w ? 1 : 0);
+    s.bind(5, change.rated_power_w.value_or(std::nullopt));
+    s.bind(6, change.rated_current_a ? 1 : 0);
+    s.bind(7, change.rated_current_a.value_or(std::nullopt));
+    s.execute();
+    return db.changes() > 0;
+}
+
+std::optional<ChargerFactsView> find_charger_facts(Database& db, std::string_view charger_id)
+{
+    auto& s = db.cached("SELECT registration, region, rated_power_w, rated_current_a FROM chargers WHERE charger_id = ?1");
+    ResetGuard guard(s);
+    s.bind(1, charger_id);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    auto optional_double = [&s](int column) {
+        return s.column_is_null(column) ? std::nullopt : std::optional<double>(s.column_double(column));
+    };
+    return ChargerFactsView{s.column_text(0), s.column_optional_text(1), optional_double(2), optional_double(3)};
+}
+
 void record_heartbeat(Database& db, std::string_view charger_id, base::SysTime at)
 {
     // Latest wins: a coalesced write (see csms/last_seen.hpp) and a direct

@@ -21,6 +21,24 @@ std::optional<Registration> find_registration(Database& db, std::string_view cha
 // Inserts the charger row if missing (operator pre-registration).
 void set_registration(Database& db, std::string_view charger_id, Registration registration);
 
+// What an operator records about a charger for rules and reports. An outer
+// nullopt leaves the field as it is; an inner nullopt erases it.
+struct ChargerFactsChange {
+    std::optional<std::optional<std::string>> region;
+    std::optional<std::optional<double>> rated_power_w, rated_current_a;
+};
+
+// False when the charger has no row.
+bool update_charger_facts(Database& db, std::string_view charger_id, const ChargerFactsChange& change);
+
+struct ChargerFactsView {
+    std::string registration;
+    std::optional<std::string> region;
+    std::optional<double> rated_power_w, rated_current_a;
+};
+
+std::optional<ChargerFactsView> find_charger_facts(Database& db, std::string_view charger_id);
+
 // A heartbeat from a charger without a row changes nothing, nor does one
 // older than the stored last_heartbeat.
 void record_heartbeat(Database& db, std::string_view charger_id, base::SysTime at);

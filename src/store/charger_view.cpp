@@ -28,11 +28,19 @@ ChargerSummary read_summary(const Statement& s)
     c.firmware_version = s.column_optional_text(4);
     c.last_boot = s.column_optional_text(5);
     c.last_heartbeat = s.column_optional_text(6);
+    c.region = s.column_optional_text(11);
+    if (!s.column_is_null(12)) {
+        c.rated_power_w = s.column_double(12);
+    }
+    if (!s.column_is_null(13)) {
+        c.rated_current_a = s.column_double(13);
+    }
     return c;
 }
 
 constexpr const char* summary_columns = "charger_id, registration, vendor, model, firmware_version, last_boot, "
-                                        "last_heartbeat, charge_point_serial, charge_box_serial, meter_serial, iccid";
+                                        "last_heartbeat, charge_point_serial, charge_box_serial, meter_serial, iccid, region, "
+                                        "rated_power_w, rated_current_a";
 
 } // namespace
 

@@ -21,6 +21,8 @@ struct ConnectorView {
 struct ChargerSummary {
     std::string charger_id, registration;
     std::optional<std::string> vendor, model, firmware_version, last_boot, last_heartbeat;
+    std::optional<std::string> region;
+    std::optional<double> rated_power_w, rated_current_a;
     std::vector<ConnectorView> connectors;
 };
 

@@ -53,3 +53,12 @@ TEST_CASE("Permissions: everyone sees alerts and those who act on chargers ackno
     CHECK_FALSE(role_allows("customer_service", Permission::alerts_ack));
     CHECK_FALSE(role_allows("auditor", Permission::alerts_ack));
 }
+
+TEST_CASE("Permissions: information management owns the alert rules", "[admin][roles]")
+{
+    CHECK(role_allows("admin", Permission::rules_manage));
+    CHECK(role_allows("information_management", Permission::rules_manage));
+    for (auto role : {"operations", "technical", "customer_service", "auditor"}) {
+        CHECK_FALSE(role_allows(role, Permission::rules_manage));
+    }
+}
