@@ -24,8 +24,8 @@ void print_rules(std::ostream& out, const rapidjson::Value& answer)
     static const rapidjson::Value none(rapidjson::kArrayType);
     const auto* rules = member(answer, "rules");
     print_items(out, rules != nullptr ? *rules : none,
-                {field("NAME", "name"), field("KIND", "kind"), field("SEVERITY", "severity"),
-                 Column{"SCOPE", scope_of}, field("LINE", "line")});
+                {field("NAME", "name"), field("KIND", "kind"), field("SEVERITY", "severity"), Column{"SCOPE", scope_of},
+                 field("LINE", "line")});
 }
 
 } // namespace
@@ -36,11 +36,10 @@ void add_rule_commands(CLI::App& app, Registry& r)
     add_verb(r, *rules, "list", "the rules in force", [](Context& c) {
         c.print(c.api().get("/api/v1/rules"), [&c](const rapidjson::Value& json) { print_rules(c.out(), json); });
     });
-    add_verb(r, *rules, "reload", "re-read the rules file; a bad file changes nothing and says why",
-             [](Context& c) {
-                 c.print(c.api().send("POST", "/api/v1/rules/reload", rapidjson::Document(rapidjson::kObjectType)),
-                         [&c](const rapidjson::Value& json) { print_rules(c.out(), json); });
-             });
+    add_verb(r, *rules, "reload", "re-read the rules file; a bad file changes nothing and says why", [](Context& c) {
+        c.print(c.api().send("POST", "/api/v1/rules/reload", rapidjson::Document(rapidjson::kObjectType)),
+                [&c](const rapidjson::Value& json) { print_rules(c.out(), json); });
+    });
 }
 
 } // namespace csms::ctl

@@ -41,7 +41,7 @@ public:
         std::chrono::milliseconds poll_interval{250};
         int max_rows_per_poll = 5000;
         // How often the clock-driven rules are evaluated.
-        std::chrono::seconds scan_interval{5};
+        std::chrono::seconds scan_interval{2};
         // What csmsd tells chargers in BootNotification (offline rules).
         std::chrono::seconds heartbeat_interval{300};
         // Where a charger has not reported MeterValueSampleInterval (stuck_transaction rules).

@@ -99,7 +99,8 @@ bool update_charger_facts(Database& db, std::string_view charger_id, const Charg
 
 std::optional<ChargerFactsView> find_charger_facts(Database& db, std::string_view charger_id)
 {
-    auto& s = db.cached("SELECT registration, region, rated_power_w, rated_current_a FROM chargers WHERE charger_id = ?1");
+    auto& s =
+        db.cached("SELECT registration, region, rated_power_w, rated_current_a FROM chargers WHERE charger_id = ?1");
     ResetGuard guard(s);
     s.bind(1, charger_id);
     if (!s.step()) {

@@ -38,9 +38,10 @@ ChargerSummary read_summary(const Statement& s)
     return c;
 }
 
-constexpr const char* summary_columns = "charger_id, registration, vendor, model, firmware_version, last_boot, "
-                                        "last_heartbeat, charge_point_serial, charge_box_serial, meter_serial, iccid, region, "
-                                        "rated_power_w, rated_current_a";
+constexpr const char* summary_columns =
+    "charger_id, registration, vendor, model, firmware_version, last_boot, "
+    "last_heartbeat, charge_point_serial, charge_box_serial, meter_serial, iccid, region, "
+    "rated_power_w, rated_current_a";
 
 } // namespace
 
