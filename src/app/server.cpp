@@ -11,6 +11,8 @@
 #include "csms/command_service.hpp"
 #include "csms/last_seen.hpp"
 #include "net/ws_listener.hpp"
+#include "notify/config_file.hpp"
+#include "notify/dispatcher.hpp"
 #include "ocpp/schema_registry.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_file.hpp"
@@ -80,8 +82,9 @@ struct Server::Parts {
     boost::asio::io_context ioc;
     std::unique_ptr<ocpp::SchemaRegistry> schemas;
     std::unique_ptr<store::Writer> writer;
-    std::unique_ptr<LastSeen> last_seen;        // the writer's tick: destroyed before it
-    std::unique_ptr<rules::Engine> rule_engine; // null without [rules] file; submits to the writer
+    std::unique_ptr<LastSeen> last_seen;          // the writer's tick: destroyed before it
+    std::unique_ptr<rules::Engine> rule_engine;   // null without [rules] file; submits to the writer
+    std::unique_ptr<notify::Dispatcher> notifier; // null without [notifications] file; submits to the writer
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -167,6 +170,15 @@ void Server::start()
         spdlog::info("rule engine: {} rules from {}", rule_set.rules.size(), s.rules_file);
         p.rule_engine = std::make_unique<rules::Engine>(s.db_path, std::move(rule_set), *p.writer, p.clock,
                                                         rules::Engine::Options{});
+    }
+    if (!s.notifications_file.empty()) {
+        // A bad notifications file stops csmsd here with its file:line reason.
+        auto config =
+            std::make_shared<const notify::NotificationConfig>(notify::load_notification_file(s.notifications_file));
+        spdlog::info("notifications: {} channels, {} routes from {}", config->channels.size(), config->routes.size(),
+                     s.notifications_file);
+        p.notifier = std::make_unique<notify::Dispatcher>(s.db_path, std::move(config), *p.writer, p.clock,
+                                                          notify::Dispatcher::Options{});
     }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
@@ -259,6 +271,9 @@ void Server::start()
     if (p.rule_engine) {
         p.rule_engine->start();
     }
+    if (p.notifier) {
+        p.notifier->start();
+    }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
         for (;;) {
@@ -337,6 +352,9 @@ void Server::shutdown()
     p.admin_thread.join();
     if (p.rule_engine) {
         p.rule_engine->stop(); // before the writer it submits to
+    }
+    if (p.notifier) {
+        p.notifier->stop(); // likewise; a send in progress ends within its timeout
     }
     p.writer->stop();
     p.ioc.stop();
