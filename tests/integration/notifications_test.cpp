@@ -85,9 +85,9 @@ rules = ["hot-connector"]
 to_roles = ["technical"]
 channels = ["ops-hook", "mail", "sms", "inbox"]
 )";
-    std::ofstream(dir.file("csmsd.toml")) << "[rules]\nfile = \"" << dir.file("rules.toml")
-                                          << "\"\n[notifications]\nfile = \"" << dir.file("notifications.toml")
-                                          << "\"\n";
+    std::ofstream(dir.file("csmsd.toml"))
+        << "[rules]\nfile = \"" << dir.file("rules.toml") << "\"\n[notifications]\nfile = \""
+        << dir.file("notifications.toml") << "\"\n";
     return {"--config", dir.file("csmsd.toml")};
 }
 
@@ -223,8 +223,8 @@ TEST_CASE("Notifications: an over-temperature alert reaches the webhook e-mail S
     // csmsctl shows the same.
     auto ctl = [&](std::vector<std::string> args) {
         std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(s.admin.csmsd->admin_port()),
-                                      "--token-file", s.admin.root_token_file()};
+                                      "http://127.0.0.1:" + std::to_string(s.admin.csmsd->admin_port()), "--token-file",
+                                      s.admin.root_token_file()};
         argv.insert(argv.end(), args.begin(), args.end());
         return run_program(argv, s.dir.file("csmsctl.err"), 30s);
     };
@@ -235,6 +235,16 @@ TEST_CASE("Notifications: an over-temperature alert reaches the webhook e-mail S
     auto root_inbox = ctl({"--json", "inbox", "--unread"});
     REQUIRE(root_inbox.status.success());
     CHECK(AdminServer::parse(root_inbox.out)["items"].Size() == 0); // root is an admin: not routed
+
+    auto bad = ctl({"operators", "contact", "tess", "--email", "not-an-address"});
+    CHECK_FALSE(bad.status.success());
+    CHECK_THAT(bad.errors, Catch::Contains("bad_request") && Catch::Contains("is not an e-mail address"));
+    auto cleared = ctl({"--json", "operators", "contact", "tess", "--clear-mobile"});
+    REQUIRE(cleared.status.success());
+    auto tess = AdminServer::parse(cleared.out);
+    CHECK(std::string(tess["email"].GetString()) == "tess@example.com");
+    CHECK(tess["mobile"].IsNull());
+    CHECK(db.scalar("SELECT count(*) FROM audit_log WHERE action = 'operators.contact' AND personal_data = 1") == 2);
 }
 
 TEST_CASE("Notifications: receivers that are down get the delivery when they come up", "[e2e][notifications]")
@@ -259,10 +269,8 @@ TEST_CASE("Notifications: pending deliveries survive a csmsd restart and arrive 
     REQUIRE(wait_until([&] { return s.least_attempts() >= 1; }, 20s));
     s.admin.csmsd->signal(SIGTERM);
     REQUIRE(s.admin.csmsd->wait_exit(20s));
-    CHECK(s.deliveries() == std::vector<TestDb::Row>{{"ops-hook", "pending"},
-                                                     {"mail", "pending"},
-                                                     {"sms", "pending"},
-                                                     {"inbox", "sent"}});
+    CHECK(s.deliveries() == std::vector<TestDb::Row>{
+                                {"ops-hook", "pending"}, {"mail", "pending"}, {"sms", "pending"}, {"inbox", "sent"}});
 
     HttpReceiver hook(s.ports.hook);
     HttpReceiver sms(s.ports.sms);
