@@ -33,7 +33,17 @@ Dispatcher::Dispatcher(const std::string& db_path, std::shared_ptr<const Notific
     : router_db_(db_path, true), sender_db_(db_path, true), writer_(writer), clock_(clock), options_(options),
       config_(std::move(config))
 {
-    cursor_ = store::notification_cursor(router_db_, cursor_name);
+    if (auto stored = store::notification_cursor(router_db_, cursor_name)) {
+        cursor_ = *stored;
+        return;
+    }
+    // The first start: events from before notifications were configured
+    // are history, not news. The starting point is stored at once, so what
+    // happens from here on is delivered even if csmsd stops before routing it.
+    cursor_ = store::newest_alert_event(router_db_);
+    if (!commit([start = cursor_](store::Database& db) { store::set_notification_cursor(db, cursor_name, start); })) {
+        throw std::runtime_error("notifications: could not store the dispatcher's starting point");
+    }
 }
 
 Dispatcher::~Dispatcher()

@@ -38,7 +38,9 @@ public:
         int batch = 200;
     };
 
-    // Opens db_path read-only twice; the writer must have migrated it.
+    // Opens db_path read-only twice; the writer must have migrated it. The
+    // first time (no stored cursor) it starts after the newest alert event:
+    // older events are not notified.
     Dispatcher(const std::string& db_path, std::shared_ptr<const NotificationConfig> config, store::Writer& writer,
                const base::Clock& clock, Options options);
     ~Dispatcher();

@@ -61,12 +61,23 @@ std::optional<AlertEvent> find_alert_event(Database& db, std::int64_t event_id)
     return e;
 }
 
-std::int64_t notification_cursor(Database& db, std::string_view name)
+std::optional<std::int64_t> notification_cursor(Database& db, std::string_view name)
 {
     auto& s = db.cached("SELECT last_id FROM notification_cursors WHERE name = ?1");
     ResetGuard guard(s);
     s.bind(1, name);
-    return s.step() ? s.column_int64(0) : 0;
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    return s.column_int64(0);
+}
+
+std::int64_t newest_alert_event(Database& db)
+{
+    auto& s = db.cached("SELECT ifnull(max(id), 0) FROM alert_events");
+    ResetGuard guard(s);
+    s.step();
+    return s.column_int64(0);
 }
 
 void set_notification_cursor(Database& db, std::string_view name, std::int64_t last_id)

@@ -30,8 +30,10 @@ struct AlertEvent {
 std::vector<AlertEvent> alert_events_after(Database& db, std::int64_t after, int limit);
 std::optional<AlertEvent> find_alert_event(Database& db, std::int64_t event_id);
 
-// 0 when the follower has never stored one.
-std::int64_t notification_cursor(Database& db, std::string_view name);
+// nullopt when the follower has never stored one.
+std::optional<std::int64_t> notification_cursor(Database& db, std::string_view name);
+// The newest alert event's id, 0 when there is none.
+std::int64_t newest_alert_event(Database& db);
 void set_notification_cursor(Database& db, std::string_view name, std::int64_t last_id);
 
 enum class DeliveryStatus { pending, sent, failed, suppressed };

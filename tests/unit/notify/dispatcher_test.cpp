@@ -271,16 +271,29 @@ TEST_CASE("Dispatcher: an alert left open escalates once to the escalation recip
 TEST_CASE("Dispatcher: a restart resumes at its stored cursor and pending deliveries", "[notify][dispatcher]")
 {
     DispatcherFixture f;
+    auto first = f.dispatcher();
     auto id = f.raise();
-    {
-        auto first = f.dispatcher();
-        first->route_once();
-    }
+    first->route_once();
+    first.reset();
     auto second = f.dispatcher();
     CHECK_FALSE(second->route_once()); // routed before: nothing doubles
     CHECK(f.deliveries(id).size() == 7);
     CHECK(second->send_once() == 2);
     CHECK(f.hook.count() == 1);
+}
+
+TEST_CASE("Dispatcher: the first start leaves alert events from before it alone", "[notify][dispatcher]")
+{
+    DispatcherFixture f;
+    auto old = f.raise();
+    auto d = f.dispatcher();
+    CHECK_FALSE(d->route_once());
+    CHECK(f.deliveries(old).empty());
+    f.write([&](store::Database& db) {
+        store::clear_alert(db, store::AlertKey{"hot-connector", "CP-1", 1}, f.clock.now_utc());
+    });
+    d->route_once();
+    CHECK(f.summary(old).front() == "cleared hook hook pending 0"); // news from here on
 }
 
 TEST_CASE("Dispatcher: a swapped config routes later events and fails deliveries of a removed channel",

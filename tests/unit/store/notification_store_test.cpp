@@ -59,7 +59,7 @@ TEST_CASE("Notification store: the cursor is stored and an inbox message is read
           "[store][notifications]")
 {
     MigratedDb t;
-    CHECK(notification_cursor(t.db, "dispatcher") == 0);
+    CHECK_FALSE(notification_cursor(t.db, "dispatcher"));
     set_notification_cursor(t.db, "dispatcher", 7);
     set_notification_cursor(t.db, "dispatcher", 9);
     CHECK(notification_cursor(t.db, "dispatcher") == 9);
