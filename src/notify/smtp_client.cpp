@@ -98,8 +98,11 @@ std::string format_mail(const MailMessage& m)
     return out;
 }
 
-void send_mail(const std::string& host, const std::string& port, const MailMessage& message,
-               std::chrono::milliseconds timeout)
+namespace {
+
+// The dialogue itself; throws SmtpError for a refusal, NetworkError for the wire.
+void converse(const std::string& host, const std::string& port, const MailMessage& message,
+              std::chrono::milliseconds timeout)
 {
     TcpConnection c(host, port, std::chrono::steady_clock::now() + timeout);
     read_reply(c, 2, "greeting");
@@ -118,6 +121,25 @@ void send_mail(const std::string& host, const std::string& port, const MailMessa
         read_reply(c, 2, "QUIT");
     } catch (const std::exception&) {
         // The message is accepted; how the relay says goodbye does not matter.
+    }
+}
+
+} // namespace
+
+void send_mail(const std::string& host, const std::string& port, const MailMessage& message,
+               std::chrono::milliseconds timeout)
+{
+    try {
+        converse(host, port, message, timeout);
+    } catch (const SmtpError& e) {
+        // Relays quote the address back ("550 <tess@example.com> unknown"); the
+        // text goes to the log and last_error, where personal data does not.
+        std::string text = e.what();
+        for (auto at = text.find(message.to); !message.to.empty() && at != std::string::npos;
+             at = text.find(message.to, at)) {
+            text.replace(at, message.to.size(), "(recipient)");
+        }
+        throw SmtpError(e.code(), text);
     }
 }
 

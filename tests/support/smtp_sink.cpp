@@ -87,7 +87,9 @@ void SmtpSink::serve(ServedConnection& c)
             if (code == 250) {
                 mail.to.push_back(address_of(*line));
             }
-            c.write(std::to_string(code) + (code == 250 ? " OK\r\n" : " no such mailbox\r\n"));
+            // Refusals quote the address back, as real relays do.
+            c.write(std::to_string(code) +
+                    (code == 250 ? " OK\r\n" : " <" + address_of(*line) + "> no such mailbox\r\n"));
         } else if (command == "DATA") {
             c.write("354 end with <CRLF>.<CRLF>\r\n");
             while (auto data_line = c.read_until("\r\n")) {
