@@ -82,9 +82,11 @@ struct Server::Parts {
     boost::asio::io_context ioc;
     std::unique_ptr<ocpp::SchemaRegistry> schemas;
     std::unique_ptr<store::Writer> writer;
-    std::unique_ptr<LastSeen> last_seen;          // the writer's tick: destroyed before it
-    std::unique_ptr<rules::Engine> rule_engine;   // null without [rules] file; submits to the writer
-    std::unique_ptr<notify::Dispatcher> notifier; // null without [notifications] file; submits to the writer
+    std::unique_ptr<LastSeen> last_seen;        // the writer's tick: destroyed before it
+    std::unique_ptr<rules::Engine> rule_engine; // null without [rules] file; submits to the writer
+
+    // Null without a [notifications] file; submits to the writer.
+    std::unique_ptr<notify::Dispatcher> notifier;
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
