@@ -3,6 +3,8 @@
 #include "base/api_token.hpp"
 #include "csms/json.hpp"
 
+#include <algorithm>
+
 namespace csms::admin {
 namespace {
 
@@ -14,12 +16,41 @@ void write_operator(JsonWriter& w, const store::Operator& o)
     write_string(w, "created_at", o.created_at);
     write_string(w, "created_by", o.created_by);
     write_string(w, "disabled_at", o.disabled_at);
+    write_string(w, "email", o.email);
+    write_string(w, "mobile", o.mobile);
     w.EndObject();
+}
+
+// {"email": "...", "mobile": "..."}: a string sets, null clears, absent keeps.
+store::OperatorContact read_contact(const rapidjson::Document& body)
+{
+    store::OperatorContact contact;
+    auto field = [&body](const char* key, std::optional<std::string>& value, bool& clear) {
+        auto it = body.FindMember(key);
+        if (it == body.MemberEnd()) {
+            return;
+        }
+        if (it->value.IsNull()) {
+            clear = true;
+        } else if (it->value.IsString()) {
+            value = std::string(it->value.GetString(), it->value.GetStringLength());
+        } else {
+            throw ApiError(400, "bad_request", std::string(key) + " must be a string or null");
+        }
+    };
+    field("email", contact.email, contact.clear_email);
+    field("mobile", contact.mobile, contact.clear_mobile);
+    return contact;
+}
+
+bool has_contact(const store::OperatorContact& c)
+{
+    return c.email || c.mobile || c.clear_email || c.clear_mobile;
 }
 
 // Issues a token for the operator; the answer is the only place it appears.
 void issue_token(ApiContext& ctx, const std::string& name, std::optional<std::string> role, const std::string& by,
-                 Finish finish)
+                 Finish finish, store::OperatorContact contact = {})
 {
     auto token = base::generate_api_token();
     auto hash = base::api_token_hash(token);
@@ -27,11 +58,14 @@ void issue_token(ApiContext& ctx, const std::string& name, std::optional<std::st
     auto error = std::make_shared<std::string>();
     auto found = std::make_shared<bool>(true);
     ctx.writer.submit(
-        [name, role, by, hash, at, error, found](store::Database& db) {
+        [name, role, by, hash, at, error, found, contact](store::Database& db) {
             std::int64_t id = 0;
             if (role) {
                 try {
                     id = store::create_operator(db, name, *role, by, at);
+                    if (has_contact(contact)) {
+                        store::set_operator_contact(db, name, contact);
+                    }
                 } catch (const store::OperatorError& e) {
                     *error = e.what();
                     throw;
@@ -46,15 +80,16 @@ void issue_token(ApiContext& ctx, const std::string& name, std::optional<std::st
             }
             store::add_api_token(db, id, hash, at);
         },
-        [name, role, token, error, found, finish](bool ok) {
+        [name, role, token, error, found, finish, personal = has_contact(contact)](bool ok) {
+            AuditNote audit{name};
+            audit.personal_data = personal;
             if (!ok) {
                 if (!*found) {
-                    finish(ApiReply{json_error(404, "not_found", "no enabled operator named '" + name + "'"),
-                                    AuditNote{name}});
+                    finish(ApiReply{json_error(404, "not_found", "no enabled operator named '" + name + "'"), audit});
                 } else if (!error->empty()) {
-                    finish(ApiReply{json_error(400, "bad_request", *error), AuditNote{name}});
+                    finish(ApiReply{json_error(400, "bad_request", *error), audit});
                 } else {
-                    finish(ApiReply{json_error(500, "internal", "the operator could not be stored"), AuditNote{name}});
+                    finish(ApiReply{json_error(500, "internal", "the operator could not be stored"), audit});
                 }
                 return;
             }
@@ -67,7 +102,7 @@ void issue_token(ApiContext& ctx, const std::string& name, std::optional<std::st
             }
             write_string(w, "token", token);
             w.EndObject();
-            finish(ApiReply{json_ok(buffer, role ? 201 : 200), AuditNote{name}});
+            finish(ApiReply{json_ok(buffer, role ? 201 : 200), audit});
         });
 }
 
@@ -85,14 +120,17 @@ void add_operator_routes(Router& router, ApiContext& ctx)
                     w.EndObject();
                     finish(ApiReply{json_ok(buffer), AuditNote{call->caller.name}});
                 }});
-    router.add({"GET", "/api/v1/operators", "operators.list", Permission::operators_manage,
-                [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
-                    // All of them on one page: operators are people, not thousands.
-                    auto rows = store::list_operators(ctx.reader);
-                    auto no_cursor = [](const store::Operator&) { return std::string(); };
-                    finish(ApiReply{page_response(rows, static_cast<int>(rows.size()) + 1, write_operator, no_cursor),
-                                    AuditNote{}});
-                }});
+    router.add(
+        {"GET", "/api/v1/operators", "operators.list", Permission::operators_manage,
+         [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
+             // All of them on one page: operators are people, not thousands.
+             auto rows = store::list_operators(ctx.reader);
+             auto no_cursor = [](const store::Operator&) { return std::string(); };
+             AuditNote audit;
+             audit.personal_data =
+                 std::any_of(rows.begin(), rows.end(), [](const store::Operator& o) { return o.email || o.mobile; });
+             finish(ApiReply{page_response(rows, static_cast<int>(rows.size()) + 1, write_operator, no_cursor), audit});
+         }});
     router.add({"POST", "/api/v1/operators", "operators.add", Permission::operators_manage,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     auto body = parse_object(call->request.body);
@@ -104,11 +142,52 @@ void add_operator_routes(Router& router, ApiContext& ctx)
                     if (!name || !role) {
                         throw ApiError(400, "bad_request", "name and role are required strings");
                     }
-                    issue_token(ctx, *name, *role, call->caller.name, std::move(finish));
+                    issue_token(ctx, *name, *role, call->caller.name, std::move(finish), read_contact(*body));
                 }});
     router.add({"POST", "/api/v1/operators/{name}/tokens", "operators.token", Permission::operators_manage,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     issue_token(ctx, call->param("name"), std::nullopt, call->caller.name, std::move(finish));
+                }});
+    // {"email": ..., "mobile": ...}: where notifications reach the operator.
+    router.add({"POST", "/api/v1/operators/{name}/contact", "operators.contact", Permission::operators_manage,
+                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+                    const auto& name = call->param("name");
+                    auto body = parse_object(call->request.body);
+                    if (!body) {
+                        throw ApiError(400, "bad_request", "the body must be a JSON object {\"email\", \"mobile\"}");
+                    }
+                    auto contact = read_contact(*body);
+                    auto refusal = std::make_shared<std::optional<HttpResponse>>();
+                    auto updated = std::make_shared<std::optional<store::Operator>>();
+                    ctx.writer.submit(
+                        [name, contact, refusal, updated](store::Database& db) {
+                            try {
+                                if (!store::set_operator_contact(db, name, contact)) {
+                                    *refusal = json_error(404, "not_found", "no operator named '" + name + "'");
+                                    return;
+                                }
+                            } catch (const store::OperatorError& e) {
+                                *refusal = json_error(400, "bad_request", e.what());
+                                return;
+                            }
+                            *updated = store::find_operator(db, name);
+                        },
+                        [name, refusal, updated, finish](bool ok) {
+                            AuditNote audit{name};
+                            audit.personal_data = true;
+                            if (!ok || (!*refusal && !*updated)) {
+                                finish(ApiReply{json_error(500, "internal", "could not store the contact"), audit});
+                                return;
+                            }
+                            if (*refusal) {
+                                finish(ApiReply{std::move(**refusal), audit});
+                                return;
+                            }
+                            rapidjson::StringBuffer buffer;
+                            JsonWriter w(buffer);
+                            write_operator(w, **updated);
+                            finish(ApiReply{json_ok(buffer), audit});
+                        });
                 }});
     router.add({"POST", "/api/v1/operators/{name}/disable", "operators.disable", Permission::operators_manage,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {

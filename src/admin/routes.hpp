@@ -3,6 +3,9 @@
 #include "admin/api_context.hpp"
 #include "admin/router.hpp"
 
+#include <string>
+#include <string_view>
+
 namespace csms::admin {
 
 void add_operator_routes(Router& router, ApiContext& context);             // operators, tokens, whoami
@@ -15,5 +18,10 @@ void add_command_routes(Router& router, ApiContext& context);              // co
 void add_event_routes(Router& router, ApiContext& context);                // live status changes and alerts
 void add_alert_routes(Router& router, ApiContext& context);                // alerts: list, show, acknowledge
 void add_rule_routes(Router& router, ApiContext& context);                 // the alert rules in force, and reload
+void add_notification_routes(Router& router, ApiContext& context);         // inbox, deliveries per alert
+
+// "o***@example.com", "+86*******1234": enough to recognise, not to use.
+// Inbox and webhook recipients (names) are returned as they are.
+std::string mask_recipient(std::string_view channel_type, const std::string& recipient);
 
 } // namespace csms::admin

@@ -11,6 +11,8 @@
 #include "csms/command_service.hpp"
 #include "csms/last_seen.hpp"
 #include "net/ws_listener.hpp"
+#include "notify/config_file.hpp"
+#include "notify/dispatcher.hpp"
 #include "ocpp/schema_registry.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_file.hpp"
@@ -82,6 +84,9 @@ struct Server::Parts {
     std::unique_ptr<store::Writer> writer;
     std::unique_ptr<LastSeen> last_seen;        // the writer's tick: destroyed before it
     std::unique_ptr<rules::Engine> rule_engine; // null without [rules] file; submits to the writer
+
+    // Null without a [notifications] file; submits to the writer.
+    std::unique_ptr<notify::Dispatcher> notifier;
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -169,6 +174,15 @@ void Server::start()
             std::make_unique<rules::Engine>(s.db_path, std::move(rule_set), *p.writer, p.clock,
                                             rules::Engine::Options{.heartbeat_interval = s.heartbeat_interval});
     }
+    if (!s.notifications_file.empty()) {
+        // A bad notifications file stops csmsd here with its file:line reason.
+        auto config =
+            std::make_shared<const notify::NotificationConfig>(notify::load_notification_file(s.notifications_file));
+        spdlog::info("notifications: {} channels, {} routes from {}", config->channels.size(), config->routes.size(),
+                     s.notifications_file);
+        p.notifier = std::make_unique<notify::Dispatcher>(s.db_path, std::move(config), *p.writer, p.clock,
+                                                          notify::Dispatcher::Options{});
+    }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
         p.signer = std::make_unique<CertificateSigner>(s.signing_ca_cert, s.signing_ca_key,
@@ -222,10 +236,22 @@ void Server::start()
     RulesSource current_rules, reload_rules;
     if (p.rule_engine) {
         current_rules = [&p] { return p.rule_engine->rules(); };
-        reload_rules = [&p, file = s.rules_file] {
+        // The notifications file (who hears of which alert) reloads with the
+        // rules: both are checked before either changes.
+        reload_rules = [&p, file = s.rules_file, notifications_file = s.notifications_file] {
             auto set = rules::load_rule_file(file); // throws on a bad file, before anything changes
+            std::shared_ptr<const notify::NotificationConfig> routes;
+            if (p.notifier) {
+                routes = std::make_shared<const notify::NotificationConfig>(
+                    notify::load_notification_file(notifications_file));
+            }
             spdlog::info("rule engine: reloading {} rules from {}", set.rules.size(), file);
             p.rule_engine->replace_rules(std::move(set));
+            if (routes) {
+                spdlog::info("notifications: reloading {} channels, {} routes from {}", routes->channels.size(),
+                             routes->routes.size(), notifications_file);
+                p.notifier->set_config(std::move(routes));
+            }
             return p.rule_engine->rules();
         };
     }
@@ -271,6 +297,9 @@ void Server::start()
     p.admin_server->start();
     if (p.rule_engine) {
         p.rule_engine->start();
+    }
+    if (p.notifier) {
+        p.notifier->start();
     }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
@@ -350,6 +379,9 @@ void Server::shutdown()
     p.admin_thread.join();
     if (p.rule_engine) {
         p.rule_engine->stop(); // before the writer it submits to
+    }
+    if (p.notifier) {
+        p.notifier->stop(); // likewise; a send in progress ends within its timeout
     }
     p.writer->stop();
     p.ioc.stop();

@@ -55,6 +55,9 @@ struct Settings {
     // [rules] file: alert rules (docs/rules.md); "" = no rule engine
     std::string rules_file;
 
+    // [notifications] file: channels and routes (docs/notifications.md); "" = none sent
+    std::string notifications_file;
+
     // [store]
     std::size_t max_batch = 1024;
 

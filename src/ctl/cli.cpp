@@ -52,6 +52,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_watch_command(app, registry);
     add_alert_commands(app, registry);
     add_rule_commands(app, registry);
+    add_notification_commands(app, registry);
 
     try {
         app.parse(argc, argv);

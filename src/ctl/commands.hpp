@@ -53,5 +53,7 @@ void add_history_commands(CLI::App& app, Registry& registry); // commands histor
 void add_watch_command(CLI::App& app, Registry& registry);    // watch
 void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack
 void add_rule_commands(CLI::App& app, Registry& registry);    // rules list|reload
+// inbox [list]|read, alerts deliveries; after add_alert_commands.
+void add_notification_commands(CLI::App& app, Registry& registry);
 
 } // namespace csms::ctl

@@ -37,23 +37,61 @@ void add_operator_commands(CLI::App& app, Registry& r)
     auto* operators = add_noun(app, "operators", "operator accounts and their tokens");
     add_verb(r, *operators, "list", "all operators", [](Context& c) {
         c.print_list(c.api().get("/api/v1/operators"),
-                     {field("NAME", "name"), field("ROLE", "role"), field("CREATED AT", "created_at"),
-                      field("CREATED BY", "created_by"), field("DISABLED AT", "disabled_at")});
+                     {field("NAME", "name"), field("ROLE", "role"), field("E-MAIL", "email"), field("MOBILE", "mobile"),
+                      field("CREATED AT", "created_at"), field("CREATED BY", "created_by"),
+                      field("DISABLED AT", "disabled_at")});
     });
 
     auto& name = r.make<std::string>();
     auto& role = r.make<std::string>();
     auto& token_out = r.make<std::string>();
-    auto* add = add_verb(r, *operators, "add", "create an operator and issue its first token", [&](Context& c) {
-        rapidjson::Document body(rapidjson::kObjectType);
-        body.AddMember("name", rapidjson::Value(name, body.GetAllocator()), body.GetAllocator());
-        body.AddMember("role", rapidjson::Value(role, body.GetAllocator()), body.GetAllocator());
-        print_new_token(c, c.api().send("POST", "/api/v1/operators", body), token_out);
-    });
+    auto& email = r.make<std::optional<std::string>>();
+    auto& mobile = r.make<std::optional<std::string>>();
+    // Copied into the verbs' actions, which run after this function returns.
+    auto add_contact = [email_p = &email, mobile_p = &mobile](rapidjson::Document& body) {
+        for (auto [key, value] : {std::pair{"email", email_p}, std::pair{"mobile", mobile_p}}) {
+            if (*value) {
+                body.AddMember(rapidjson::StringRef(key), rapidjson::Value(**value, body.GetAllocator()),
+                               body.GetAllocator());
+            }
+        }
+    };
+    auto* add =
+        add_verb(r, *operators, "add", "create an operator and issue its first token", [&, add_contact](Context& c) {
+            rapidjson::Document body(rapidjson::kObjectType);
+            body.AddMember("name", rapidjson::Value(name, body.GetAllocator()), body.GetAllocator());
+            body.AddMember("role", rapidjson::Value(role, body.GetAllocator()), body.GetAllocator());
+            add_contact(body);
+            print_new_token(c, c.api().send("POST", "/api/v1/operators", body), token_out);
+        });
     add->add_option("NAME", name, "the operator's name")->required();
     add->add_option("--role", role, "admin|information_management|operations|technical|customer_service|auditor")
         ->required();
     add->add_option("--token-out", token_out, "write the token to this file (mode 0600) instead of printing it");
+    add->add_option("--email", email, "where e-mail notifications reach them");
+    add->add_option("--mobile", mobile, "where SMS notifications reach them, e.g. +8613800000000");
+
+    auto& clear_email = r.make<bool>(false);
+    auto& clear_mobile = r.make<bool>(false);
+    auto* contact = add_verb(
+        r, *operators, "contact", "set or clear an operator's e-mail and mobile", [&, add_contact](Context& c) {
+            rapidjson::Document body(rapidjson::kObjectType);
+            add_contact(body);
+            for (auto [key, clear] : {std::pair{"email", &clear_email}, std::pair{"mobile", &clear_mobile}}) {
+                if (*clear) {
+                    body.AddMember(rapidjson::StringRef(key), rapidjson::Value(), body.GetAllocator());
+                }
+            }
+            if (body.MemberCount() == 0) {
+                throw UsageError("give --email, --mobile, --clear-email or --clear-mobile");
+            }
+            c.print_object(c.api().send("POST", "/api/v1/operators/" + segment(name) + "/contact", body));
+        });
+    contact->add_option("NAME", name, "the operator's name")->required();
+    contact->add_option("--email", email, "their e-mail address");
+    contact->add_option("--mobile", mobile, "their mobile number, + and digits");
+    contact->add_flag("--clear-email", clear_email, "remove the e-mail address");
+    contact->add_flag("--clear-mobile", clear_mobile, "remove the mobile number");
 
     auto* token = add_verb(r, *operators, "token", "issue another token for an operator", [&](Context& c) {
         rapidjson::Document body(rapidjson::kObjectType);

@@ -7,12 +7,39 @@
 namespace csms::store {
 namespace {
 
-constexpr std::string_view operator_columns = "operator_id, name, role, created_at, created_by, disabled_at";
+constexpr std::string_view operator_columns =
+    "operator_id, name, role, created_at, created_by, disabled_at, email, mobile";
 
 Operator read_operator(const Statement& s)
 {
-    return Operator{s.column_int64(0), s.column_text(1),          s.column_text(2),
-                    s.column_text(3),  s.column_optional_text(4), s.column_optional_text(5)};
+    return Operator{s.column_int64(0),         s.column_text(1),          s.column_text(2),
+                    s.column_text(3),          s.column_optional_text(4), s.column_optional_text(5),
+                    s.column_optional_text(6), s.column_optional_text(7)};
+}
+
+// An address must not carry blanks or line breaks: it ends up in an SMTP
+// RCPT TO line.
+void check_email(std::string_view email)
+{
+    auto at = email.find('@');
+    bool plain = std::none_of(email.begin(), email.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == 0x7f;
+    });
+    if (email.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
+        email.find('@', at + 1) != std::string_view::npos || !plain) {
+        throw OperatorError("'" + std::string(email) + "' is not an e-mail address such as name@example.com");
+    }
+}
+
+void check_mobile(std::string_view mobile)
+{
+    bool digits = mobile.size() >= 7 && mobile.size() <= 21 && mobile.front() == '+' &&
+                  std::all_of(mobile.begin() + 1, mobile.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+        throw OperatorError("'" + std::string(mobile) +
+                            "' is not a mobile number: + and 6 to 20 digits, e.g. "
+                            "+8613800000000");
+    }
 }
 
 } // namespace
@@ -58,7 +85,7 @@ void add_api_token(Database& db, std::int64_t operator_id, std::string_view toke
 std::optional<Operator> find_operator_by_token(Database& db, std::string_view token_hash)
 {
     auto& statement = db.cached(R"sql(
-        SELECT o.operator_id, o.name, o.role, o.created_at, o.created_by, o.disabled_at
+        SELECT o.operator_id, o.name, o.role, o.created_at, o.created_by, o.disabled_at, o.email, o.mobile
         FROM api_tokens t JOIN operators o USING (operator_id)
         WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND o.disabled_at IS NULL)sql");
     ResetGuard guard(statement);
@@ -105,6 +132,28 @@ std::int64_t count_enabled_admins(Database& db)
     ResetGuard guard(statement);
     statement.step();
     return statement.column_int64(0);
+}
+
+bool set_operator_contact(Database& db, std::string_view name, const OperatorContact& contact)
+{
+    if (contact.email) {
+        check_email(*contact.email);
+    }
+    if (contact.mobile) {
+        check_mobile(*contact.mobile);
+    }
+    auto found = find_operator(db, name);
+    if (!found) {
+        return false;
+    }
+    auto email = contact.clear_email ? std::nullopt : contact.email ? contact.email : found->email;
+    auto mobile = contact.clear_mobile ? std::nullopt : contact.mobile ? contact.mobile : found->mobile;
+    auto& update = db.cached("UPDATE operators SET email = ?2, mobile = ?3 WHERE operator_id = ?1");
+    update.bind(1, found->operator_id);
+    update.bind(2, email);
+    update.bind(3, mobile);
+    update.execute();
+    return true;
 }
 
 bool disable_operator(Database& db, std::string_view name, base::SysTime at)

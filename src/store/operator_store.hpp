@@ -21,6 +21,16 @@ struct Operator {
     std::string created_at;
     std::optional<std::string> created_by;
     std::optional<std::string> disabled_at;
+    std::optional<std::string> email;  // personal data: where notifications by e-mail go
+    std::optional<std::string> mobile; // personal data: where notifications by SMS go
+};
+
+// How an operator can be reached; a nullopt field is left as it is.
+struct OperatorContact {
+    std::optional<std::string> email;
+    std::optional<std::string> mobile;
+    bool clear_email = false;
+    bool clear_mobile = false;
 };
 
 // A name taken already, an unknown role, ...: the caller's mistake.
@@ -46,6 +56,11 @@ std::optional<Operator> find_operator(Database& db, std::string_view name);
 std::vector<Operator> list_operators(Database& db);
 std::int64_t count_operators(Database& db);
 std::int64_t count_enabled_admins(Database& db);
+
+// Checks the forms (an e-mail address with one '@' and no blanks, a mobile
+// number as + and 6 to 20 digits) and stores them; throws OperatorError for a
+// bad form. False if no such operator.
+bool set_operator_contact(Database& db, std::string_view name, const OperatorContact& contact);
 
 // Disables the operator and revokes every token; false if no such operator.
 bool disable_operator(Database& db, std::string_view name, base::SysTime at);

@@ -9,17 +9,21 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace csms::test {
 
 struct AdminServer {
-    explicit AdminServer(const TempDir& dir, bool dev = true) : token_file(dir.file("root.token"))
+    // extra_args go to csmsd, e.g. {"--config", path}.
+    explicit AdminServer(const TempDir& dir, bool dev = true, std::vector<std::string> extra_args = {})
+        : token_file(dir.file("root.token"))
     {
         auto db = dir.file("csms.db");
         root_token = bootstrap_admin(dir, db, token_file);
         CsmsdOptions options;
         options.db_path = db;
         options.dev = dev;
+        options.extra_args = std::move(extra_args);
         csmsd = std::make_unique<CsmsdProcess>(dir, options);
     }
 

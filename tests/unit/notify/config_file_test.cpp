@@ -1,0 +1,153 @@
+#include "notify/config_file.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace csms::notify;
+
+namespace {
+
+constexpr const char* good = R"(
+[delivery]
+retry_min_s = 0.5
+retry_max_s = 60
+max_attempts = 4
+
+[[channel]]
+name = "ops-hook"
+type = "webhook"
+url = "http://127.0.0.1:9000/alerts"
+secret = "0123456789abcdef-secret"
+timeout_s = 2
+
+[[channel]]
+name = "mail"
+type = "email"
+smtp = "127.0.0.1:2525"
+from = "csms@example.com"
+
+[[channel]]
+name = "sms"
+type = "sms"
+url = "http://127.0.0.1:9001/send"
+body = '{"to":"{to}","text":"{text}"}'
+api_key_header = "X-Api-Key"
+api_key = "k"
+
+[[channel]]
+name = "inbox"
+type = "inbox"
+
+[[route]]
+name = "hot"
+min_severity = "warning"
+rules = ["hot-connector"]
+to_roles = ["technical"]
+to_operators = ["olga"]
+channels = ["mail", "sms", "inbox", "ops-hook"]
+quiet_hours = { from = "22:00", to = "07:00", time_zone = "+08:00" }
+escalate_after_s = 900
+escalate_to_roles = ["admin"]
+escalate_channels = ["mail"]
+
+[[route]]
+name = "everything-to-the-hook"
+channels = ["ops-hook"]
+)";
+
+std::string error_of(const std::string& text)
+{
+    try {
+        parse_notifications(text, "n.toml");
+    } catch (const NotificationFileError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+// The good file with one line replaced.
+std::string with(const std::string& from, const std::string& to)
+{
+    std::string text = good;
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+} // namespace
+
+TEST_CASE("Notifications file: a complete file is read with every field", "[notify][config]")
+{
+    auto config = parse_notifications(good, "n.toml");
+    CHECK(config.delivery.retry_min == std::chrono::milliseconds(500));
+    CHECK(config.delivery.retry_max == std::chrono::seconds(60));
+    CHECK(config.delivery.max_attempts == 4);
+    REQUIRE(config.channels.size() == 4);
+    const auto* hook = config.channel("ops-hook");
+    REQUIRE(hook != nullptr);
+    CHECK(hook->type == ChannelType::webhook);
+    CHECK(hook->target.host == "127.0.0.1");
+    CHECK(hook->target.port == "9000");
+    CHECK(hook->target.path == "/alerts");
+    CHECK(hook->timeout == std::chrono::seconds(2));
+    CHECK(config.channel("mail")->smtp_port == "2525");
+    CHECK(config.channel("sms")->api_key_header == "X-Api-Key");
+    REQUIRE(config.routes.size() == 2);
+    const auto& hot = config.routes[0];
+    CHECK(hot.min_severity == Severity::warning);
+    CHECK(hot.to.roles == std::vector<std::string>{"technical"});
+    CHECK(hot.to.channels.size() == 4);
+    REQUIRE(hot.quiet_hours);
+    CHECK(hot.quiet_hours->start_minute == 22 * 60);
+    CHECK(hot.quiet_hours->end_minute == 7 * 60);
+    CHECK(hot.quiet_hours->utc_offset == std::chrono::hours(8));
+    CHECK(hot.escalate_after == std::chrono::seconds(900));
+    CHECK(hot.escalate_to.channels == std::vector<std::string>{"mail"});
+    CHECK(config.routes[1].events.size() == 3);
+}
+
+TEST_CASE("Notifications file: each mistake names the file line and field", "[notify][config]")
+{
+    CHECK(error_of(with("timeout_s = 2", "timeout = 2")) ==
+          "n.toml:12: channel 'ops-hook': unknown key 'timeout' (known: name, type, url, secret or timeout_s)");
+    CHECK_THAT(error_of(with("http://127.0.0.1:9000/alerts", "https://example.com/x")),
+               Catch::StartsWith("n.toml:10: channel 'ops-hook': url https is not spoken yet"));
+    CHECK_THAT(error_of(with("0123456789abcdef-secret", "short")),
+               Catch::StartsWith("n.toml:11: channel 'ops-hook': secret must have at least 16 characters"));
+    CHECK_THAT(error_of(with("smtp = \"127.0.0.1:2525\"", "smtp = \"relay\"")),
+               Catch::StartsWith("n.toml:17: channel 'mail': smtp must be HOST:PORT"));
+    CHECK_THAT(error_of(with("'{\"to\":\"{to}\",\"text\":\"{text}\"}'", "'{text}'")),
+               Catch::StartsWith("n.toml:24: channel 'sms': body must contain both {to} and {text}"));
+    CHECK_THAT(
+        error_of(with("type = \"inbox\"", "type = \"pager\"")),
+        Catch::StartsWith("n.toml:30: channel 'inbox': type 'pager' is not one of webhook, email, sms or inbox"));
+    CHECK_THAT(error_of(with("min_severity = \"warning\"", "min_severity = \"loud\"")),
+               Catch::StartsWith("n.toml:34: route 'hot': min_severity 'loud' is not"));
+    CHECK_THAT(error_of(with("to_roles = [\"technical\"]", "to_roles = [\"janitor\"]")),
+               Catch::StartsWith("n.toml:36: route 'hot': to_roles[0] 'janitor' is not a role"));
+    CHECK_THAT(error_of(with("channels = [\"mail\", \"sms\", \"inbox\", \"ops-hook\"]", "channels = [\"fax\"]")),
+               Catch::StartsWith("n.toml:38: route 'hot': channels[0] 'fax' is not a [[channel]] of this file"));
+    CHECK_THAT(error_of(with("to = \"07:00\"", "to = \"7am\"")),
+               Catch::StartsWith("n.toml:39: route 'hot': quiet_hours.to must be a local time \"HH:MM\""));
+    CHECK_THAT(error_of(with("time_zone = \"+08:00\"", "time_zone = \"Asia/Shanghai\"")),
+               Catch::StartsWith("n.toml:39: route 'hot': quiet_hours.time_zone must be \"UTC\" or an offset"));
+    CHECK_THAT(error_of(with("escalate_channels = [\"mail\"]", "")),
+               Catch::StartsWith("n.toml:41: route 'hot': people without channels get nothing: give "
+                                 "escalate_channels"));
+    CHECK_THAT(error_of(with("escalate_to_roles = [\"admin\"]\nescalate_channels = [\"mail\"]", "")),
+               Catch::StartsWith("n.toml:40: route 'hot': escalate_after_s needs escalate_channels"));
+    CHECK_THAT(error_of(with("channels = [\"ops-hook\"]", "channels = [\"mail\"]")),
+               Catch::StartsWith("n.toml:46: route 'everything-to-the-hook': channels 'mail' addresses people"));
+    CHECK_THAT(error_of(with("name = \"everything-to-the-hook\"", "name = \"hot\"")),
+               Catch::StartsWith("n.toml:44: route 'hot': name is already used by the route at line 32"));
+    CHECK_THAT(error_of(with("max_attempts = 4", "max_attempts = 0")),
+               Catch::StartsWith("n.toml:5: delivery: max_attempts must be a whole number from 1 to 1000"));
+    CHECK_THAT(error_of("[route]\nname = \"x\"\n"), Catch::StartsWith("n.toml:1: route must be written [[route]]"));
+    CHECK_THAT(error_of("[[rule]]\n"), Catch::StartsWith("n.toml:1: unknown top-level key 'rule'"));
+    CHECK_THAT(error_of("[[channel]\n"), Catch::StartsWith("n.toml:1: invalid TOML"));
+}
+
+TEST_CASE("Notifications file: an unreadable file says so", "[notify][config]")
+{
+    CHECK_THROWS_WITH(load_notification_file("/nonexistent/n.toml"),
+                      Catch::StartsWith("/nonexistent/n.toml: cannot read the notifications file"));
+}
