@@ -48,6 +48,7 @@ Api::Api(ApiContext context, StatusSources status) : context_(std::move(context)
     add_command_routes(router_, context_);
     add_event_routes(router_, context_);
     add_alert_routes(router_, context_);
+    add_stats_routes(router_, context_);
 }
 
 void Api::handle(HttpRequest request, Respond respond)

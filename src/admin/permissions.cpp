@@ -21,18 +21,21 @@ struct RoleGrants {
 constexpr RoleGrants role_table[] = {
     {"admin",
      {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
-      commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack}},
+      commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack,
+      stats_read}},
     {"information_management",
-     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read}},
+     {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read,
+      stats_read}},
     {"operations",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
-      commands_operate, alerts_read, alerts_ack}},
+      commands_operate, alerts_read, alerts_ack, stats_read}},
     {"technical",
      {authenticated, chargers_read, chargers_security, commands_read, commands_operate, commands_technical, alerts_read,
-      alerts_ack}},
+      alerts_ack, stats_read}},
     {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read, alerts_read}},
     {"auditor",
-     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read}},
+     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read,
+      stats_read}},
 };
 
 } // namespace
@@ -68,6 +71,8 @@ std::string_view permission_name(Permission permission)
         return "alerts.read";
     case alerts_ack:
         return "alerts.ack";
+    case stats_read:
+        return "stats.read";
     }
     return "unknown";
 }

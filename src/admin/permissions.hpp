@@ -20,6 +20,7 @@ enum class Permission {
     audit_read,         // the audit log
     alerts_read,        // alerts and their history
     alerts_ack,         // acknowledge alerts
+    stats_read,         // 15-minute and daily statistics
     operators_manage,   // accounts and tokens
 };
 

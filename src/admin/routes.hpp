@@ -14,5 +14,6 @@ void add_id_tag_routes(Router& router, ApiContext& context);               // th
 void add_command_routes(Router& router, ApiContext& context);              // commands to chargers and their history
 void add_event_routes(Router& router, ApiContext& context);                // live status changes and alerts
 void add_alert_routes(Router& router, ApiContext& context);                // alerts: list, show, acknowledge
+void add_stats_routes(Router& router, ApiContext& context);                // 15-minute statistics
 
 } // namespace csms::admin

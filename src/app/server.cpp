@@ -14,6 +14,7 @@
 #include "ocpp/schema_registry.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_file.hpp"
+#include "stats/engine.hpp"
 #include "store/credentials_store.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
@@ -28,6 +29,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #ifndef CSMS_DEFAULT_SCHEMA_DIR
@@ -82,6 +84,8 @@ struct Server::Parts {
     std::unique_ptr<store::Writer> writer;
     std::unique_ptr<LastSeen> last_seen;        // the writer's tick: destroyed before it
     std::unique_ptr<rules::Engine> rule_engine; // null without [rules] file; submits to the writer
+    std::optional<base::TimeZone> site_zone;    // [statistics] time_zone, for every charger until sites exist
+    std::unique_ptr<stats::Engine> statistics;  // null with [statistics] enabled = false; submits to the writer
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -167,6 +171,12 @@ void Server::start()
         spdlog::info("rule engine: {} rules from {}", rule_set.rules.size(), s.rules_file);
         p.rule_engine = std::make_unique<rules::Engine>(s.db_path, std::move(rule_set), *p.writer, p.clock,
                                                         rules::Engine::Options{});
+    }
+    if (s.statistics) {
+        p.site_zone = base::TimeZone::load(s.statistics_time_zone); // an unknown zone stops csmsd here
+        p.statistics = std::make_unique<stats::Engine>(
+            s.db_path, [&p](const std::string&) -> const base::TimeZone& { return *p.site_zone; }, *p.writer, p.clock,
+            stats::Engine::Options{});
     }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
@@ -259,6 +269,9 @@ void Server::start()
     if (p.rule_engine) {
         p.rule_engine->start();
     }
+    if (p.statistics) {
+        p.statistics->start();
+    }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
         for (;;) {
@@ -337,6 +350,9 @@ void Server::shutdown()
     p.admin_thread.join();
     if (p.rule_engine) {
         p.rule_engine->stop(); // before the writer it submits to
+    }
+    if (p.statistics) {
+        p.statistics->stop(); // likewise
     }
     p.writer->stop();
     p.ioc.stop();

@@ -53,3 +53,12 @@ TEST_CASE("Permissions: everyone sees alerts and those who act on chargers ackno
     CHECK_FALSE(role_allows("customer_service", Permission::alerts_ack));
     CHECK_FALSE(role_allows("auditor", Permission::alerts_ack));
 }
+
+TEST_CASE("Permissions: statistics are read by every role but customer service", "[admin][roles]")
+{
+    for (const auto* role : {"admin", "information_management", "operations", "technical", "auditor"}) {
+        CHECK(role_allows(role, Permission::stats_read));
+    }
+    CHECK_FALSE(role_allows("customer_service", Permission::stats_read));
+    CHECK(permission_name(Permission::stats_read) == "stats.read");
+}
