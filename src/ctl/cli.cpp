@@ -51,6 +51,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_history_commands(app, registry);
     add_watch_command(app, registry);
     add_alert_commands(app, registry);
+    add_stats_command(app, registry);
 
     try {
         app.parse(argc, argv);

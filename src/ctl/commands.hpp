@@ -52,5 +52,6 @@ void add_charger_commands(CLI::App& app, Registry& registry); // charger <comman
 void add_history_commands(CLI::App& app, Registry& registry); // commands history|show|send
 void add_watch_command(CLI::App& app, Registry& registry);    // watch
 void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack
+void add_stats_command(CLI::App& app, Registry& registry);    // stats
 
 } // namespace csms::ctl

@@ -1,0 +1,164 @@
+// The 15-minute statistics as an operator meets them: a charger's whole day
+// sent in a few seconds (chargers stamp their own messages), the quarters
+// and the day computed by csmsd in the site's time zone, read back with
+// csmsctl, and a late sample correcting its old quarter.
+#include "support/admin_bootstrap.hpp"
+#include "support/charger.hpp"
+#include "support/csmsd_process.hpp"
+#include "support/test_db.hpp"
+#include "support/wait_until.hpp"
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+using namespace csms::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// 2026-03-10 hh:mm in Asia/Shanghai (+08:00, no daylight saving), in UTC.
+std::string shanghai(int hh, int mm)
+{
+    char out[40];
+    std::snprintf(out, sizeof out, "2026-03-%02dT%02d:%02d:00.000Z", hh >= 8 ? 10 : 9, (hh + 16) % 24, mm);
+    return out;
+}
+
+std::int64_t start(WsClient& cp, int meter_wh, const std::string& at)
+{
+    auto reply = cp.call("StartTransaction", start_payload(1, "DAYTAG", meter_wh, at));
+    return std::stoll(result_string(reply, "transactionId"));
+}
+
+struct Expected {
+    double energy_wh;
+    int charging_s;
+};
+
+// Worked by hand from the day below: 1500 Wh per 30 min (50 Wh a minute)
+// from 08:05 to 09:05, then 600 Wh from 23:40 to 23:55 (40 Wh a minute).
+const std::map<std::string, Expected> busy_quarters{
+    {"08:00", {500, 600}}, {"08:15", {750, 900}}, {"08:30", {750, 900}}, {"08:45", {750, 900}},
+    {"09:00", {250, 300}}, {"23:30", {200, 300}}, {"23:45", {400, 600}},
+};
+
+class DayFixture {
+public:
+    DayFixture()
+    {
+        bootstrap_admin(dir_, dir_.file("csms.db"), dir_.file("token"));
+        std::ofstream(dir_.file("csmsd.toml")) << "[statistics]\ntime_zone = \"Asia/Shanghai\"\n";
+        CsmsdOptions options;
+        options.extra_args = {"--config", dir_.file("csmsd.toml")};
+        csmsd_ = std::make_unique<CsmsdProcess>(dir_, options);
+    }
+
+    CsmsdProcess& csmsd() { return *csmsd_; }
+
+    TestDb::Row day_row()
+    {
+        TestDb db(csmsd_->db_path());
+        auto rows = db.rows("SELECT quarters, round(energy_wh, 3), charging_s, sessions_started, sessions_finished "
+                            "FROM stats_days WHERE charger_id = 'DAY-1' AND connector_id = 1 "
+                            "AND local_date = '2026-03-10'");
+        return rows.empty() ? TestDb::Row{} : rows.front();
+    }
+
+    rapidjson::Document ctl_json(const std::vector<std::string>& args)
+    {
+        std::vector<std::string> argv{
+            bin_path("csmsctl"), "--server",         "http://127.0.0.1:" + std::to_string(csmsd_->admin_port()),
+            "--token-file",      dir_.file("token"), "--json"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto r = run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
+        INFO(r.errors);
+        REQUIRE(r.status.success());
+        rapidjson::Document doc;
+        doc.Parse(r.out.c_str());
+        REQUIRE(doc.IsObject());
+        return doc;
+    }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<CsmsdProcess> csmsd_;
+    int runs_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("Statistics: a simulated day matches the energy and charging time worked out by hand", "[e2e][stats]")
+{
+    DayFixture f;
+    auto cp = accepted_charger(f.csmsd().ws_port(), "DAY-1");
+    cp->call("StatusNotification", status_payload(1, "Available", shanghai(0, 0)));
+
+    cp->call("StatusNotification", status_payload(1, "Charging", shanghai(8, 5)));
+    auto morning = start(*cp, 10000, shanghai(8, 5));
+    cp->call("MeterValues", meter_values_payload(1, shanghai(8, 5), "10000"));
+    cp->call("MeterValues", meter_values_payload(1, shanghai(8, 35), "11500"));
+    cp->call("MeterValues", meter_values_payload(1, shanghai(9, 5), "13000"));
+    cp->call("StopTransaction", stop_payload(morning, 13000, shanghai(9, 5)));
+    cp->call("StatusNotification", status_payload(1, "Finishing", shanghai(9, 5)));
+    cp->call("StatusNotification", status_payload(1, "Available", shanghai(9, 6)));
+
+    cp->call("StatusNotification", status_payload(1, "Charging", shanghai(23, 40)));
+    auto evening = start(*cp, 13000, shanghai(23, 40));
+    cp->call("MeterValues", meter_values_payload(1, shanghai(23, 40), "13000"));
+    cp->call("MeterValues", meter_values_payload(1, shanghai(23, 55), "13600"));
+    cp->call("StopTransaction", stop_payload(evening, 13600, shanghai(23, 55)));
+    cp->call("StatusNotification", status_payload(1, "Available", shanghai(23, 55)));
+
+    const TestDb::Row day{"96", "3600.0", "4500", "2", "2"};
+    REQUIRE(wait_until([&] { return f.day_row() == day; }, 20s));
+
+    auto quarters = f.ctl_json({"stats", "DAY-1", "--connector", "1", "--day", "2026-03-10", "--limit", "500"});
+    const auto& items = quarters["items"];
+    REQUIRE(items.Size() == 96);
+    CHECK(items[0]["local_time"].GetString() == std::string("00:00"));
+    CHECK(items[0]["quarter_start"].GetString() == std::string("2026-03-09T16:00:00.000Z"));
+    CHECK(items[0]["time_zone"].GetString() == std::string("Asia/Shanghai"));
+    for (const auto& item : items.GetArray()) {
+        std::string local_time = item["local_time"].GetString();
+        auto busy = busy_quarters.find(local_time);
+        auto expected = busy == busy_quarters.end() ? Expected{0, 0} : busy->second;
+        INFO(local_time);
+        CHECK(item["energy_wh"].GetDouble() == Approx(expected.energy_wh));
+        CHECK(item["charging_s"].GetInt() == expected.charging_s);
+        CHECK(item["sessions_started"].GetInt() == (local_time == "08:00" || local_time == "23:30" ? 1 : 0));
+        CHECK(item["sessions_finished"].GetInt() == (local_time == "09:00" || local_time == "23:45" ? 1 : 0));
+        if (local_time == "09:00") { // the running totals of the day so far
+            CHECK(item["energy_today_wh"].GetDouble() == Approx(3000));
+            CHECK(item["charging_today_s"].GetInt() == 3600);
+            CHECK(item["sessions_today"].GetInt() == 1);
+        }
+    }
+    CHECK(items[95]["sessions_today"].GetInt() == 2);
+    CHECK(quarters["next"].IsNull());
+
+    auto days = f.ctl_json({"stats", "DAY-1", "--daily", "--from", "2026-03-09", "--to", "2026-03-10"});
+    REQUIRE(days["items"].Size() == 1); // nothing was known before 00:00 on the 10th
+    const auto& total = days["items"][0];
+    CHECK(total["local_date"].GetString() == std::string("2026-03-10"));
+    CHECK(total["energy_wh"].GetDouble() == Approx(3600));
+    CHECK(total["charging_s"].GetInt() == 4500);
+    CHECK(total["sessions_started"].GetInt() == 2);
+    CHECK(total["quarters"].GetInt() == 96);
+
+    // Buffered while offline, a sample from the morning arrives at night:
+    // 11000 Wh at 08:20 bends the line; the day's total stays.
+    cp->call("MeterValues", meter_values_payload(1, shanghai(8, 20), "11000"));
+    auto first_quarter_energy = [&] {
+        TestDb db(f.csmsd().db_path());
+        return db.rows("SELECT round(energy_wh, 3) FROM stats_quarters WHERE charger_id = 'DAY-1' "
+                       "AND connector_id = 1 AND quarter_start = ?",
+                       {shanghai(8, 0)});
+    };
+    REQUIRE(wait_until([&] { return first_quarter_energy() == std::vector<TestDb::Row>{{"666.667"}}; }, 20s));
+    CHECK(f.day_row() == day);
+}
