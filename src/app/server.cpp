@@ -5,6 +5,7 @@
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
+#include "csms/boot_configuration.hpp"
 #include "csms/certificate_signer.hpp"
 #include "csms/charger_authorizer.hpp"
 #include "csms/charger_service.hpp"
@@ -137,6 +138,7 @@ struct Server::Parts {
     std::thread admin_thread;
     std::unique_ptr<store::Database> admin_reader;
     std::unique_ptr<CommandService> commands;
+    std::unique_ptr<BootConfiguration> boot_configuration; // null unless [statistics] configure_chargers
     std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
@@ -227,6 +229,11 @@ void Server::start()
                                  p.started};
     p.admin_reader = std::make_unique<store::Database>(s.db_path, true);
     p.commands = std::make_unique<CommandService>(p.registry);
+    if (s.configure_chargers) {
+        // Set before the listeners start, so no charger boots without it.
+        p.boot_configuration = std::make_unique<BootConfiguration>(*p.commands, *p.writer, p.clock);
+        p.services->after_accepted_boot = [&p](const std::string& id) { p.boot_configuration->configure(id); };
+    }
     p.api = std::make_unique<admin::Api>(
         admin::ApiContext{*p.writer, *p.admin_reader, p.clock, p.registry, *p.commands, *p.schemas,
                           [&p](std::function<void()> work) { boost::asio::post(p.admin_ioc, std::move(work)); },

@@ -162,3 +162,44 @@ TEST_CASE("Statistics: a simulated day matches the energy and charging time work
     REQUIRE(wait_until([&] { return first_quarter_energy() == std::vector<TestDb::Row>{{"666.667"}}; }, 20s));
     CHECK(f.day_row() == day);
 }
+
+TEST_CASE("Statistics: with configure_chargers an accepted charger is asked for 900 s meter intervals after its boot",
+          "[e2e][stats]")
+{
+    TempDir dir;
+    std::ofstream(dir.file("csmsd.toml")) << "[statistics]\nconfigure_chargers = true\n";
+    CsmsdOptions options;
+    options.extra_args = {"--config", dir.file("csmsd.toml")};
+    CsmsdProcess csmsd(dir, options);
+    auto cp = connect_charger(csmsd.ws_port(), "CFG-1");
+    // The BootNotification's answer comes first (call() would keep a CALL
+    // arriving before it in unmatched()); csmsd's calls follow it.
+    REQUIRE(boot(*cp) == "Accepted");
+    REQUIRE(cp->unmatched().empty());
+
+    std::map<std::string, std::string> asked;
+    for (int i = 0; i < 2; ++i) {
+        auto frame = cp->read(10s);
+        REQUIRE(frame.status == ReadStatus::message);
+        rapidjson::Document call;
+        call.Parse(frame.text.c_str());
+        REQUIRE(call.IsArray());
+        REQUIRE(call[0].GetInt() == 2);
+        REQUIRE(call[2].GetString() == std::string("ChangeConfiguration"));
+        asked[call[3]["key"].GetString()] = call[3]["value"].GetString();
+        REQUIRE(cp->send_text(R"([3,")" + std::string(call[1].GetString()) + R"(",{"status":"Accepted"}])"));
+    }
+    CHECK(asked ==
+          std::map<std::string, std::string>{{"ClockAlignedDataInterval", "900"}, {"MeterValueSampleInterval", "900"}});
+
+    // Both are in the command history, as answered.
+    auto history = [&] {
+        TestDb db(csmsd.db_path());
+        return db.rows("SELECT action, json_extract(request, '$.key'), outcome, status, ifnull(operator_name, '-') "
+                       "FROM commands WHERE charger_id = 'CFG-1' ORDER BY json_extract(request, '$.key')");
+    };
+    const std::vector<TestDb::Row> recorded{
+        {"ChangeConfiguration", "ClockAlignedDataInterval", "result", "Accepted", "-"},
+        {"ChangeConfiguration", "MeterValueSampleInterval", "result", "Accepted", "-"}};
+    CHECK(wait_until([&] { return history() == recorded; }, 10s));
+}
