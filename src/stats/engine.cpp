@@ -236,7 +236,13 @@ void Engine::follow_stops(Touched& touched)
 bool Engine::close_quarters(Touched& touched)
 {
     auto now = clock_.now_utc();
+    if (now < next_close_) {
+        return false; // the common case: connectors are read once a quarter, not every poll
+    }
     auto from = std::max(closed_until_, now - longest_clock_catch_up);
+    // Without connectors, look again when UTC's quarter ends: today's zones
+    // all share its quarter boundaries.
+    auto next = quarter_of(base::TimeZone::utc(), now).end;
     bool closed = false;
     auto& s = db_.cached("SELECT charger_id, connector_id FROM connector_status");
     store::ResetGuard guard(s);
@@ -248,10 +254,12 @@ bool Engine::close_quarters(Touched& touched)
             touched.emplace(charger_id, connector_id, q.start);
             closed = true;
         }
+        next = std::min(next, quarter_of(zone, now).end);
     }
-    if (closed) {
-        closed_until_ = now;
-    }
+    // No quarter of any connector ended in (closed_until_, now]: a connector
+    // that appears later has its quarters marked by its own status rows.
+    closed_until_ = now;
+    next_close_ = next;
     return closed;
 }
 

@@ -80,6 +80,7 @@ private:
     std::string stop_cursor_;                   // newest stop_received_at seen
     std::map<std::int64_t, std::string> stops_; // stops seen near stop_cursor_, by transaction id
     base::SysTime closed_until_{};              // quarters ending by then were closed on the clock
+    base::SysTime next_close_{};                // no connector's quarter ends before then
 
     std::mutex mutex_;
     std::condition_variable wake_;
