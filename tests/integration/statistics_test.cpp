@@ -3,6 +3,7 @@
 // and the day computed by csmsd in the site's time zone, read back with
 // csmsctl, and a late sample correcting its old quarter.
 #include "support/admin_bootstrap.hpp"
+#include "support/admin_server.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/test_db.hpp"
@@ -202,4 +203,54 @@ TEST_CASE("Statistics: with configure_chargers an accepted charger is asked for 
         {"ChangeConfiguration", "ClockAlignedDataInterval", "result", "Accepted", "-"},
         {"ChangeConfiguration", "MeterValueSampleInterval", "result", "Accepted", "-"}};
     CHECK(wait_until([&] { return history() == recorded; }, 10s));
+}
+
+TEST_CASE("Statistics: the API pages oldest first and refuses bad parameters and roles without stats.read",
+          "[e2e][stats]")
+{
+    TempDir dir;
+    AdminServer server(dir);
+    auto cp = accepted_charger(server.csmsd->ws_port(), "PAGE-1");
+    // Available for the five quarters since 2025-03-01T10:00 and on: rows to page through.
+    cp->call("StatusNotification", status_payload(1, "Available", "2025-03-01T10:00:00.000Z"));
+    cp->call("StatusNotification", status_payload(1, "Unavailable", "2025-03-01T11:05:00.000Z"));
+    auto day_url = std::string("/api/v1/stats?charger=PAGE-1&from=2025-03-01T10:00:00Z&to=2025-03-01T11:15:00Z");
+    REQUIRE(wait_until(
+        [&] {
+            auto all = server.call("GET", day_url, server.root_token);
+            return all.status == 200 && AdminServer::parse(all.body)["items"].Size() == 5;
+        },
+        20s));
+
+    std::vector<std::string> seen;
+    std::string url = day_url + "&limit=2";
+    for (int page = 0; page < 5; ++page) {
+        auto answer = server.call("GET", url, server.root_token);
+        REQUIRE(answer.status == 200);
+        auto doc = AdminServer::parse(answer.body);
+        for (const auto& item : doc["items"].GetArray()) {
+            seen.emplace_back(item["local_time"].GetString());
+            CHECK(item["available_s"].GetInt() == (seen.back() == "11:00" ? 300 : 900));
+        }
+        if (doc["next"].IsNull()) {
+            break;
+        }
+        // A cursor holds ':' and '/', which may stand in a query as they are.
+        url = day_url + "&limit=2&cursor=" + std::string(doc["next"].GetString());
+    }
+    CHECK(seen == std::vector<std::string>{"10:00", "10:15", "10:30", "10:45", "11:00"});
+
+    for (const auto* bad :
+         {"/api/v1/stats?granularity=hour", "/api/v1/stats?connector=-1", "/api/v1/stats?day=2025-02-30",
+          "/api/v1/stats?from=yesterday", "/api/v1/stats?granularity=day&from=2025-03-01T10:00:00Z",
+          "/api/v1/stats?cursor=nonsense"}) {
+        auto answer = server.call("GET", bad, server.root_token);
+        INFO(bad);
+        CHECK(answer.status == 400);
+        CHECK(error_code_of(answer) == "bad_request");
+    }
+    auto service = server.add_operator("desk", "customer_service");
+    CHECK(server.call("GET", "/api/v1/stats", service).status == 403);
+    auto auditor = server.add_operator("checker", "auditor");
+    CHECK(server.call("GET", "/api/v1/stats?granularity=day", auditor).status == 200);
 }
