@@ -254,3 +254,14 @@ TEST_CASE("Statistics: the API pages oldest first and refuses bad parameters and
     auto auditor = server.add_operator("checker", "auditor");
     CHECK(server.call("GET", "/api/v1/stats?granularity=day", auditor).status == 200);
 }
+
+TEST_CASE("Statistics: an unknown time zone stops csmsd at start with its name", "[e2e][stats]")
+{
+    TempDir dir;
+    std::ofstream(dir.file("csmsd.toml")) << "[statistics]\ntime_zone = \"Mars/Olympus_Mons\"\n";
+    auto r = run_program({bin_path("csmsd"), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--db",
+                          dir.file("csms.db"), "--config", dir.file("csmsd.toml")},
+                         dir.file("csmsd.err"), 20s);
+    CHECK_FALSE(r.status.success());
+    CHECK_THAT(r.errors, Catch::Contains("Mars/Olympus_Mons") && Catch::Contains("unknown"));
+}
