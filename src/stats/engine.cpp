@@ -123,9 +123,9 @@ void Engine::touch(Touched& touched, const std::string& charger_id, int connecto
 
 bool Engine::follow_samples(Touched& touched)
 {
-    auto& s =
-        db_.cached("SELECT id, charger_id, connector_id, timestamp, measurand, phase FROM meter_values WHERE id > ?1 "
-                   "ORDER BY id LIMIT ?2");
+    auto& s = db_.cached(
+        "SELECT id, charger_id, connector_id, timestamp, measurand, phase, source FROM meter_values WHERE id > ?1 "
+        "ORDER BY id LIMIT ?2");
     // An energy sample changes the interpolation back to the previous sample
     // of its register and on to the next one.
     auto& neighbours = db_.cached(R"sql(
@@ -141,7 +141,7 @@ bool Engine::follow_samples(Touched& touched)
         ++rows;
         sample_cursor_ = s.column_int64(0);
         auto measurand = s.column_text(4);
-        if (!affects_statistics(measurand)) {
+        if (!affects_statistics(measurand) || s.column_text(6) != "MeterValues") { // as quarter_reader.cpp reads
             continue;
         }
         auto charger_id = s.column_text(1);

@@ -11,6 +11,10 @@ namespace {
 
 constexpr const char* energy_register = "Energy.Active.Import.Register";
 
+// Samples are read from MeterValues only: the core stores a StopTransaction's
+// transactionData under connector 0 (the message names no connector), where
+// they would count as the charger's own; its meterStop is read instead.
+
 // A session whose start lies further back is not looked at for the
 // meterStart/meterStop fallback (docs/statistics.md).
 constexpr std::chrono::days longest_session{7};
@@ -33,7 +37,7 @@ std::vector<RegisterPoint> register_points(store::Database& db, const Key& k)
     std::vector<RegisterPoint> points;
     auto run = [&](const std::string& condition, const std::vector<const std::string*>& times) {
         auto& s = db.cached("SELECT timestamp, normalized_value FROM meter_values WHERE charger_id = ?1 "
-                            "AND connector_id = ?2 AND measurand = ?3 AND phase = '' "
+                            "AND connector_id = ?2 AND measurand = ?3 AND phase = '' AND source = 'MeterValues' "
                             "AND normalized_value IS NOT NULL AND " +
                             condition);
         store::ResetGuard guard(s);
@@ -63,7 +67,8 @@ double fallback_energy(store::Database& db, const Key& k, base::SysTime start, b
           AND t.stop_timestamp > ?3
           AND NOT EXISTS (SELECT 1 FROM meter_values v
                           WHERE v.charger_id = t.charger_id AND v.connector_id = t.connector_id
-                            AND v.measurand = ?6 AND v.phase = '' AND v.normalized_value IS NOT NULL
+                            AND v.measurand = ?6 AND v.phase = '' AND v.source = 'MeterValues'
+                            AND v.normalized_value IS NOT NULL
                             AND v.timestamp >= t.start_timestamp AND v.timestamp <= t.stop_timestamp))sql");
     store::ResetGuard guard(s);
     s.bind(1, k.charger_id);
@@ -86,7 +91,7 @@ std::optional<double> max_sample(store::Database& db, const Key& k, const char* 
     auto& s = db.cached(R"sql(
         SELECT max(normalized_value) FROM meter_values
         WHERE charger_id = ?1 AND connector_id = ?2 AND measurand = ?3 AND timestamp >= ?4 AND timestamp < ?5
-          AND (?6 = 0 OR phase = ''))sql");
+          AND source = 'MeterValues' AND (?6 = 0 OR phase = ''))sql");
     store::ResetGuard guard(s);
     s.bind(1, k.charger_id);
     s.bind(2, k.connector_id);

@@ -241,3 +241,23 @@ TEST_CASE("Stats engine: a restarted engine resumes from its durable cursors", "
     f.poll();
     CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(700));
 }
+
+TEST_CASE("Stats engine: a StopTransaction's samples, stored under connector 0, count for no connector",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    f.session("2026-01-01T10:00:00.000Z", 1000, "2026-01-01T10:30:00.000Z", 1900);
+    f.core.exec(R"sql(
+        INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase, unit,
+                                  context, location, format, source, received_at)
+        VALUES ('CP-1', 0, '2026-01-01T10:00:00.000Z', '1000', 1000, 'Energy.Active.Import.Register', '', 'Wh',
+                'Transaction.Begin', 'Outlet', 'Raw', 'StopTransaction', '2026-01-01T10:30:00.000Z'),
+               ('CP-1', 0, '2026-01-01T10:30:00.000Z', '1900', 1900, 'Energy.Active.Import.Register', '', 'Wh',
+                'Transaction.End', 'Outlet', 'Raw', 'StopTransaction', '2026-01-01T10:30:00.000Z'))sql");
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(450)); // meterStop - meterStart
+    store::Database db(f.path, true);
+    auto& s = db.cached("SELECT count(*) FROM stats_quarters WHERE connector_id = 0");
+    REQUIRE(s.step());
+    CHECK(s.column_int(0) == 0);
+}
