@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev libsqlite3-dev rapidjson-dev catch2
   libspdlog-dev libcli11-dev libtomlplusplus-dev
   sqlite3 openssl curl jq
+  tzdata
 )
 
 missing=()

@@ -22,19 +22,20 @@ constexpr RoleGrants role_table[] = {
     {"admin",
      {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
       commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack,
-      rules_manage}},
+      rules_manage, stats_read}},
     {"information_management",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read,
-      rules_manage}},
+      rules_manage, stats_read}},
     {"operations",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
-      commands_operate, alerts_read, alerts_ack}},
+      commands_operate, alerts_read, alerts_ack, stats_read}},
     {"technical",
      {authenticated, chargers_read, chargers_security, commands_read, commands_operate, commands_technical, alerts_read,
-      alerts_ack}},
+      alerts_ack, stats_read}},
     {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read, alerts_read}},
     {"auditor",
-     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read}},
+     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read,
+      stats_read}},
 };
 
 } // namespace
@@ -72,6 +73,8 @@ std::string_view permission_name(Permission permission)
         return "alerts.ack";
     case rules_manage:
         return "rules.manage";
+    case stats_read:
+        return "stats.read";
     }
     return "unknown";
 }

@@ -21,6 +21,7 @@ enum class Permission {
     alerts_read,        // alerts and their history
     alerts_ack,         // acknowledge alerts
     rules_manage,       // reload the alert rules
+    stats_read,         // 15-minute and daily statistics
     operators_manage,   // accounts and tokens
 };
 

@@ -5,6 +5,7 @@
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
+#include "csms/boot_configuration.hpp"
 #include "csms/certificate_signer.hpp"
 #include "csms/charger_authorizer.hpp"
 #include "csms/charger_service.hpp"
@@ -16,6 +17,7 @@
 #include "ocpp/schema_registry.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_file.hpp"
+#include "stats/engine.hpp"
 #include "store/credentials_store.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
@@ -30,6 +32,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #ifndef CSMS_DEFAULT_SCHEMA_DIR
@@ -87,6 +90,8 @@ struct Server::Parts {
 
     // Null without a [notifications] file; submits to the writer.
     std::unique_ptr<notify::Dispatcher> notifier;
+    std::optional<base::TimeZone> site_zone;    // [statistics] time_zone, for every charger until sites exist
+    std::unique_ptr<stats::Engine> statistics;  // null with [statistics] enabled = false; submits to the writer
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -138,6 +143,7 @@ struct Server::Parts {
     std::thread admin_thread;
     std::unique_ptr<store::Database> admin_reader;
     std::unique_ptr<CommandService> commands;
+    std::unique_ptr<BootConfiguration> boot_configuration; // null unless [statistics] configure_chargers
     std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
@@ -182,6 +188,12 @@ void Server::start()
                      s.notifications_file);
         p.notifier = std::make_unique<notify::Dispatcher>(s.db_path, std::move(config), *p.writer, p.clock,
                                                           notify::Dispatcher::Options{});
+    }
+    if (s.statistics) {
+        p.site_zone = base::TimeZone::load(s.statistics_time_zone); // an unknown zone stops csmsd here
+        p.statistics = std::make_unique<stats::Engine>(
+            s.db_path, [&p](const std::string&) -> const base::TimeZone& { return *p.site_zone; }, *p.writer, p.clock,
+            stats::Engine::Options{});
     }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
@@ -255,6 +267,11 @@ void Server::start()
             return p.rule_engine->rules();
         };
     }
+    if (s.configure_chargers) {
+        // Set before the listeners start, so no charger boots without it.
+        p.boot_configuration = std::make_unique<BootConfiguration>(*p.commands, *p.writer, p.clock);
+        p.services->after_accepted_boot = [&p](const std::string& id) { p.boot_configuration->configure(id); };
+    }
     p.api = std::make_unique<admin::Api>(
         admin::ApiContext{*p.writer, *p.admin_reader, p.clock, p.registry, *p.commands, *p.schemas,
                           [&p](std::function<void()> work) { boost::asio::post(p.admin_ioc, std::move(work)); },
@@ -300,6 +317,9 @@ void Server::start()
     }
     if (p.notifier) {
         p.notifier->start();
+    }
+    if (p.statistics) {
+        p.statistics->start();
     }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
@@ -382,6 +402,9 @@ void Server::shutdown()
     }
     if (p.notifier) {
         p.notifier->stop(); // likewise; a send in progress ends within its timeout
+    }
+    if (p.statistics) {
+        p.statistics->stop(); // likewise
     }
     p.writer->stop();
     p.ioc.stop();

@@ -109,6 +109,9 @@ void apply_file(const std::string& path, Settings& s)
     read_size(table, "store.max_batch", s.max_batch);
     read(table, "rules.file", s.rules_file);
     read(table, "notifications.file", s.notifications_file);
+    read(table, "statistics.enabled", s.statistics);
+    read(table, "statistics.time_zone", s.statistics_time_zone);
+    read(table, "statistics.configure_chargers", s.configure_chargers);
     read(table, "security.allow_profile_0", s.allow_profile_0);
     read_int(table, "security.max_auth_failures", s.max_auth_failures, 1, 1000);
     read_seconds(table, "security.auth_failure_window_s", s.auth_failure_window);

@@ -57,6 +57,10 @@ struct Settings {
 
     // [notifications] file: channels and routes (docs/notifications.md); "" = none sent
     std::string notifications_file;
+    // [statistics] (docs/statistics.md)
+    bool statistics = true;                   // enabled: the 15-minute statistics engine runs
+    std::string statistics_time_zone = "UTC"; // IANA name: the site zone of every charger
+    bool configure_chargers = false;          // set the chargers' meter intervals to 900 s after boot
 
     // [store]
     std::size_t max_batch = 1024;

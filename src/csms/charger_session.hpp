@@ -27,6 +27,9 @@ struct Services {
     LastSeen& last_seen;
     // Signs SignCertificate CSRs; nullptr: they wait for an external CA.
     const CertificateSigner* signer = nullptr;
+    // Called on the charger's strand once a BootNotification was accepted,
+    // while its answer is being sent; empty: nothing to do.
+    std::function<void(const std::string& charger_id)> after_accepted_boot{};
 };
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {

@@ -53,6 +53,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_alert_commands(app, registry);
     add_rule_commands(app, registry);
     add_notification_commands(app, registry);
+    add_stats_command(app, registry);
 
     try {
         app.parse(argc, argv);

@@ -33,6 +33,9 @@ void boot_notification(ChargerSession& session, const ocpp::IncomingCall& call, 
             auto interval =
                 *outcome == store::Registration::accepted ? policy.heartbeat_interval : policy.boot_retry_interval;
             spdlog::info("[{}] BootNotification: {}", self->id(), store::to_string(*outcome));
+            if (*outcome == store::Registration::accepted && self->services().after_accepted_boot) {
+                self->services().after_accepted_boot(self->id()); // its calls queue behind this answer
+            }
             return json::Reply()
                 .set("status", store::to_string(*outcome))
                 .set("currentTime", base::format_date_time(self->now()))

@@ -62,3 +62,12 @@ TEST_CASE("Permissions: information management owns the alert rules", "[admin][r
         CHECK_FALSE(role_allows(role, Permission::rules_manage));
     }
 }
+
+TEST_CASE("Permissions: statistics are read by every role but customer service", "[admin][roles]")
+{
+    for (const auto* role : {"admin", "information_management", "operations", "technical", "auditor"}) {
+        CHECK(role_allows(role, Permission::stats_read));
+    }
+    CHECK_FALSE(role_allows("customer_service", Permission::stats_read));
+    CHECK(permission_name(Permission::stats_read) == "stats.read");
+}

@@ -1,0 +1,302 @@
+#include "stats/engine.hpp"
+
+#include "stats/quarter.hpp"
+#include "stats/quarter_reader.hpp"
+#include "store/stats_store.hpp"
+#include "store/time_column.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace csms::stats {
+namespace {
+
+// Stops are followed by the time the CSMS received them, which handlers take
+// before the writer commits; a stop committed this much after a later one
+// is still seen.
+constexpr std::chrono::minutes stop_commit_skew{1};
+// After a downtime, the clock closes at most the last day's quarters; older
+// ones are recomputed only when rows touching them arrive.
+constexpr std::chrono::hours longest_clock_catch_up{24};
+
+std::int64_t cursor_or(store::Database& db, const char* name, std::int64_t fallback)
+{
+    auto position = store::stats_cursor(db, name);
+    return position ? std::stoll(*position) : fallback;
+}
+
+std::string newest_stop(store::Database& db)
+{
+    auto& s = db.cached("SELECT ifnull(max(stop_received_at), '') FROM transactions");
+    store::ResetGuard guard(s);
+    s.step();
+    return s.column_text(0);
+}
+
+bool affects_statistics(const std::string& measurand)
+{
+    return measurand == "Energy.Active.Import.Register" || measurand == "Power.Active.Import" ||
+           measurand == "Temperature";
+}
+
+} // namespace
+
+Engine::Engine(const std::string& db_path, ZoneOf zone_of, store::Writer& writer, const base::Clock& clock,
+               Options options)
+    : db_(db_path, true), zone_of_(std::move(zone_of)), writer_(writer), clock_(clock), options_(options)
+{
+    // No cursor yet: the history already in the database is computed, a
+    // poll's worth of rows at a time. Stops already in it are seen through
+    // their sessions' rows, so the stop cursor starts at the newest.
+    sample_cursor_ = cursor_or(db_, "meter_values", 0);
+    status_cursor_ = cursor_or(db_, "status_history", 0);
+    session_cursor_ = cursor_or(db_, "transactions", 0);
+    stop_cursor_ = store::stats_cursor(db_, "transaction_stops").value_or(newest_stop(db_));
+    auto clock_position = store::stats_cursor(db_, "clock");
+    closed_until_ = clock_position ? store::time_from_column(*clock_position) : clock_.now_utc();
+}
+
+Engine::~Engine()
+{
+    stop();
+}
+
+void Engine::start()
+{
+    thread_ = std::thread([this] { run(); });
+}
+
+void Engine::stop()
+{
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+void Engine::run()
+{
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        bool behind = false;
+        try {
+            behind = poll_once();
+        } catch (const std::exception& e) {
+            spdlog::error("statistics: {}", e.what()); // the next poll tries again
+        }
+        lock.lock();
+        if (!behind) { // behind: catch up at once
+            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+        }
+    }
+}
+
+bool Engine::poll_once()
+{
+    Touched touched;
+    bool behind = follow_samples(touched);
+    behind = follow_statuses(touched) || behind;
+    behind = follow_sessions(touched) || behind;
+    follow_stops(touched);
+    bool closed = close_quarters(touched);
+    if (!touched.empty() || closed) {
+        submit(touched);
+    }
+    return behind;
+}
+
+void Engine::touch(Touched& touched, const std::string& charger_id, int connector_id, base::SysTime from,
+                   base::SysTime to)
+{
+    const auto& zone = zone_of_(charger_id);
+    to = std::min(std::max(from, to), from + options_.longest_range);
+    for (auto q = quarter_of(zone, from); q.start <= to; q = quarter_of(zone, q.end)) {
+        touched.emplace(charger_id, connector_id, q.start);
+    }
+}
+
+bool Engine::follow_samples(Touched& touched)
+{
+    auto& s = db_.cached(
+        "SELECT id, charger_id, connector_id, timestamp, measurand, phase, source FROM meter_values WHERE id > ?1 "
+        "ORDER BY id LIMIT ?2");
+    // An energy sample changes the interpolation back to the previous sample
+    // of its register and on to the next one.
+    auto& neighbours = db_.cached(R"sql(
+        SELECT (SELECT max(timestamp) FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
+                AND measurand = 'Energy.Active.Import.Register' AND timestamp < ?3),
+               (SELECT min(timestamp) FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
+                AND measurand = 'Energy.Active.Import.Register' AND timestamp > ?3))sql");
+    store::ResetGuard guard(s);
+    s.bind(1, sample_cursor_);
+    s.bind(2, options_.max_rows_per_poll);
+    int rows = 0;
+    while (s.step()) {
+        ++rows;
+        sample_cursor_ = s.column_int64(0);
+        auto measurand = s.column_text(4);
+        if (!affects_statistics(measurand) || s.column_text(6) != "MeterValues") { // as quarter_reader.cpp reads
+            continue;
+        }
+        auto charger_id = s.column_text(1);
+        int connector_id = s.column_int(2);
+        auto timestamp = s.column_text(3);
+        auto at = store::time_from_column(timestamp);
+        if (measurand != "Energy.Active.Import.Register" || !s.column_text(5).empty()) {
+            touch(touched, charger_id, connector_id, at, at);
+            continue;
+        }
+        store::ResetGuard neighbours_guard(neighbours);
+        neighbours.bind(1, charger_id);
+        neighbours.bind(2, connector_id);
+        neighbours.bind(3, timestamp);
+        neighbours.step();
+        auto from = store::optional_time_from_column(neighbours.column_optional_text(0)).value_or(at);
+        auto to = store::optional_time_from_column(neighbours.column_optional_text(1)).value_or(at);
+        touch(touched, charger_id, connector_id, from, to);
+    }
+    return rows == options_.max_rows_per_poll;
+}
+
+bool Engine::follow_statuses(Touched& touched)
+{
+    auto& s = db_.cached("SELECT id, charger_id, connector_id, coalesce(timestamp, received_at) FROM status_history "
+                         "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    // A status holds until the connector's next one (or until now).
+    auto& next = db_.cached("SELECT min(coalesce(timestamp, received_at)) FROM status_history WHERE charger_id = ?1 "
+                            "AND connector_id = ?2 AND coalesce(timestamp, received_at) > ?3");
+    store::ResetGuard guard(s);
+    s.bind(1, status_cursor_);
+    s.bind(2, options_.max_rows_per_poll);
+    int rows = 0;
+    while (s.step()) {
+        ++rows;
+        status_cursor_ = s.column_int64(0);
+        auto charger_id = s.column_text(1);
+        int connector_id = s.column_int(2);
+        auto timestamp = s.column_text(3);
+        store::ResetGuard next_guard(next);
+        next.bind(1, charger_id);
+        next.bind(2, connector_id);
+        next.bind(3, timestamp);
+        next.step();
+        auto at = store::time_from_column(timestamp);
+        auto until = store::optional_time_from_column(next.column_optional_text(0)).value_or(clock_.now_utc());
+        touch(touched, charger_id, connector_id, at, until);
+    }
+    return rows == options_.max_rows_per_poll;
+}
+
+bool Engine::follow_sessions(Touched& touched)
+{
+    auto& s = db_.cached("SELECT transaction_id, charger_id, connector_id, start_timestamp, stop_timestamp "
+                         "FROM transactions WHERE transaction_id > ?1 ORDER BY transaction_id LIMIT ?2");
+    store::ResetGuard guard(s);
+    s.bind(1, session_cursor_);
+    s.bind(2, options_.max_rows_per_poll);
+    int rows = 0;
+    while (s.step()) {
+        ++rows;
+        session_cursor_ = s.column_int64(0);
+        auto start = store::time_from_column(s.column_text(3));
+        auto stop = store::optional_time_from_column(s.column_optional_text(4)).value_or(start);
+        touch(touched, s.column_text(1), s.column_int(2), start, stop);
+    }
+    return rows == options_.max_rows_per_poll;
+}
+
+void Engine::follow_stops(Touched& touched)
+{
+    auto& s = db_.cached("SELECT transaction_id, charger_id, connector_id, start_timestamp, stop_timestamp, "
+                         "stop_received_at FROM transactions WHERE stop_received_at >= ?1");
+    std::string floor = stop_cursor_.empty()
+                            ? std::string()
+                            : store::to_column(store::time_from_column(stop_cursor_) - stop_commit_skew);
+    store::ResetGuard guard(s);
+    s.bind(1, floor);
+    while (s.step()) {
+        auto id = s.column_int64(0);
+        auto received = s.column_text(5);
+        if (!stops_.emplace(id, received).second) {
+            continue;
+        }
+        stop_cursor_ = std::max(stop_cursor_, received);
+        touch(touched, s.column_text(1), s.column_int(2), store::time_from_column(s.column_text(3)),
+              store::time_from_column(s.column_text(4)));
+    }
+    std::erase_if(stops_, [&floor](const auto& stop) { return stop.second < floor; });
+}
+
+bool Engine::close_quarters(Touched& touched)
+{
+    auto now = clock_.now_utc();
+    if (now < next_close_) {
+        return false; // the common case: connectors are read once a quarter, not every poll
+    }
+    auto from = std::max(closed_until_, now - longest_clock_catch_up);
+    // Without connectors, look again when UTC's quarter ends: today's zones
+    // all share its quarter boundaries.
+    auto next = quarter_of(base::TimeZone::utc(), now).end;
+    bool closed = false;
+    auto& s = db_.cached("SELECT charger_id, connector_id FROM connector_status");
+    store::ResetGuard guard(s);
+    while (s.step()) {
+        auto charger_id = s.column_text(0);
+        int connector_id = s.column_int(1);
+        const auto& zone = zone_of_(charger_id);
+        for (auto q = quarter_of(zone, from); q.end <= now; q = quarter_of(zone, q.end)) {
+            touched.emplace(charger_id, connector_id, q.start);
+            closed = true;
+        }
+        next = std::min(next, quarter_of(zone, now).end);
+    }
+    // No quarter of any connector ended in (closed_until_, now]: a connector
+    // that appears later has its quarters marked by its own status rows.
+    closed_until_ = now;
+    next_close_ = next;
+    return closed;
+}
+
+void Engine::submit(const Touched& touched)
+{
+    auto now = clock_.now_utc();
+    std::vector<store::QuarterStats> quarters;
+    quarters.reserve(touched.size());
+    for (const auto& [charger_id, connector_id, start] : touched) {
+        const auto& zone = zone_of_(charger_id);
+        quarters.push_back(read_quarter(db_, zone, charger_id, connector_id, quarter_of(zone, start), now));
+    }
+    std::vector<std::pair<std::string, std::string>> cursors{
+        {"meter_values", std::to_string(sample_cursor_)},  {"status_history", std::to_string(status_cursor_)},
+        {"transactions", std::to_string(session_cursor_)}, {"transaction_stops", stop_cursor_},
+        {"clock", store::to_column(closed_until_)},
+    };
+    writer_.submit(
+        [quarters = std::move(quarters), cursors = std::move(cursors), now](store::Database& db) {
+            std::set<std::tuple<std::string, int, std::string>> days;
+            for (const auto& q : quarters) {
+                store::save_quarter(db, q, now);
+                days.emplace(q.charger_id, q.connector_id, q.local_date);
+            }
+            for (const auto& [charger_id, connector_id, local_date] : days) {
+                store::roll_up_day(db, charger_id, connector_id, local_date);
+            }
+            for (const auto& [name, position] : cursors) {
+                store::save_stats_cursor(db, name, position);
+            }
+        },
+        [](bool ok) {
+            if (!ok) {
+                spdlog::error("statistics: writing recomputed quarters failed; they are recomputed when their "
+                              "rows change or their quarter closes");
+            }
+        });
+}
+
+} // namespace csms::stats

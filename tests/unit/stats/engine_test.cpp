@@ -1,0 +1,263 @@
+#include "stats/engine.hpp"
+
+#include "base/metrics.hpp"
+#include "base/time_format.hpp"
+#include "store/database.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+
+using namespace csms;
+using namespace std::chrono_literals;
+
+namespace {
+
+base::SysTime at(const std::string& text)
+{
+    return *base::parse_date_time(text);
+}
+
+// A migrated database (through the writer), a second connection to insert
+// what the core would have committed, and an engine over both in one zone.
+struct StatsFixture {
+    test::TempDir dir;
+    std::string path = dir.file("csms.db");
+    base::Metrics metrics;
+    store::Writer writer{path, store::Writer::Options{}, metrics};
+    base::ManualClock clock{at("2026-01-01T11:00:00Z")};
+    store::Database core{path};
+    base::TimeZone zone;
+    std::optional<stats::Engine> engine;
+
+    explicit StatsFixture(base::TimeZone z = base::TimeZone::utc()) : zone(std::move(z))
+    {
+        core.exec("INSERT INTO chargers (charger_id, registration) VALUES ('CP-1', 'Accepted')");
+    }
+
+    stats::Engine& stats()
+    {
+        if (!engine) {
+            engine.emplace(
+                path, [this](const std::string&) -> const base::TimeZone& { return zone; }, writer, clock,
+                stats::Engine::Options{});
+        }
+        return *engine;
+    }
+
+    void poll()
+    {
+        while (stats().poll_once()) {
+        }
+        writer.flush();
+    }
+
+    void status(const std::string& when, const std::string& status)
+    {
+        auto& s = core.cached(R"sql(
+            INSERT INTO status_history (charger_id, connector_id, status, error_code, timestamp, received_at)
+            VALUES ('CP-1', 1, ?1, 'NoError', ?2, ?2))sql");
+        s.bind(1, status);
+        s.bind(2, when);
+        s.execute();
+        auto& latest = core.cached(R"sql(
+            INSERT OR REPLACE INTO connector_status (charger_id, connector_id, status, error_code, timestamp,
+                                                     received_at)
+            VALUES ('CP-1', 1, ?1, 'NoError', ?2, ?2))sql");
+        latest.bind(1, status);
+        latest.bind(2, when);
+        latest.execute();
+    }
+
+    void sample(const std::string& when, const std::string& measurand, double value)
+    {
+        auto& s = core.cached(R"sql(
+            INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase,
+                                      unit, context, location, format, source, received_at)
+            VALUES ('CP-1', 1, ?1, ?2, ?3, ?4, '', '', 'Sample.Periodic', 'Outlet', 'Raw', 'MeterValues', ?1))sql");
+        s.bind(1, when);
+        s.bind(2, std::to_string(value));
+        s.bind(3, value);
+        s.bind(4, measurand);
+        s.execute();
+    }
+
+    void session(const std::string& start, int meter_start, const std::string& stop, int meter_stop)
+    {
+        auto& s = core.cached(R"sql(
+            INSERT INTO transactions (charger_id, connector_id, id_tag, meter_start_wh, start_timestamp, auth_status,
+                                      start_received_at, meter_stop_wh, stop_timestamp, stop_received_at)
+            VALUES ('CP-1', 1, 'TAG', ?1, ?2, 'Accepted', ?2, ?3, ?4, ?4))sql");
+        s.bind(1, meter_start);
+        s.bind(2, start);
+        s.bind(3, meter_stop);
+        s.bind(4, stop);
+        s.execute();
+    }
+
+    // A column of one quarter's row, as text ("" when there is no row).
+    std::string quarter(const std::string& start, const std::string& column)
+    {
+        auto& s = core.cached("SELECT " + column +
+                              " FROM stats_quarters WHERE charger_id = 'CP-1' "
+                              "AND connector_id = 1 AND quarter_start = ?1");
+        store::ResetGuard guard(s);
+        s.bind(1, start);
+        return s.step() ? s.column_text(0) : "";
+    }
+    double quarter_number(const std::string& start, const std::string& column)
+    {
+        auto text = quarter(start, column);
+        return text.empty() ? -1 : std::stod(text);
+    }
+    std::string day(const std::string& date, const std::string& column)
+    {
+        auto& s = core.cached("SELECT " + column +
+                              " FROM stats_days WHERE charger_id = 'CP-1' "
+                              "AND connector_id = 1 AND local_date = ?1");
+        store::ResetGuard guard(s);
+        s.bind(1, date);
+        return s.step() ? s.column_text(0) : "";
+    }
+};
+
+} // namespace
+
+TEST_CASE("Stats engine: a session over three quarters is split by interpolation and rolled up per day",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    f.status("2026-01-01T10:05:00.000Z", "Charging");
+    f.sample("2026-01-01T10:05:00.000Z", "Energy.Active.Import.Register", 0);
+    f.sample("2026-01-01T10:20:00.000Z", "Power.Active.Import", 3000);
+    f.sample("2026-01-01T10:25:00.000Z", "Power.Active.Import", 3200);
+    f.sample("2026-01-01T10:25:00.000Z", "Temperature", 41.5);
+    f.sample("2026-01-01T10:35:00.000Z", "Energy.Active.Import.Register", 1500);
+    f.status("2026-01-01T10:35:00.000Z", "Available");
+    f.session("2026-01-01T10:05:00.000Z", 0, "2026-01-01T10:35:00.000Z", 1500);
+    f.poll();
+
+    // 1500 Wh over 30 minutes: 50 Wh a minute.
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(500));
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == Approx(750));
+    CHECK(f.quarter_number("2026-01-01T10:30:00.000Z", "energy_wh") == Approx(250));
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "charging_s") == "600");
+    CHECK(f.quarter("2026-01-01T10:15:00.000Z", "charging_s") == "900");
+    CHECK(f.quarter("2026-01-01T10:30:00.000Z", "charging_s") == "300");
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "sessions_started") == "1");
+    CHECK(f.quarter("2026-01-01T10:30:00.000Z", "sessions_finished") == "1");
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "peak_power_w") == Approx(3200));
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "max_temperature_c") == Approx(41.5));
+    CHECK(f.quarter("2026-01-01T10:30:00.000Z", "local_time") == "10:30");
+
+    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == Approx(1500));
+    CHECK(f.day("2026-01-01", "charging_s") == "1800");
+    CHECK(f.day("2026-01-01", "sessions_started") == "1");
+    CHECK(f.day("2026-01-01", "sessions_finished") == "1");
+}
+
+TEST_CASE("Stats engine: a late sample corrects the quarters it falls between", "[stats][engine]")
+{
+    StatsFixture f;
+    f.sample("2026-01-01T10:05:00.000Z", "Energy.Active.Import.Register", 0);
+    f.sample("2026-01-01T10:35:00.000Z", "Energy.Active.Import.Register", 1500);
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == Approx(750));
+
+    // Buffered offline, it arrives after the later one: 1000 Wh by 10:20.
+    f.sample("2026-01-01T10:20:00.000Z", "Energy.Active.Import.Register", 1000);
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(1000.0 * 10 / 15));
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == Approx(1000.0 * 5 / 15 + 500.0 * 10 / 15));
+    CHECK(f.quarter_number("2026-01-01T10:30:00.000Z", "energy_wh") == Approx(500.0 * 5 / 15));
+    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == Approx(1500));
+}
+
+TEST_CASE("Stats engine: a connector charging in silence accumulates charging time as quarters close",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    f.clock.advance(-50min); // 10:10
+    f.status("2026-01-01T10:05:00.000Z", "Charging");
+    f.poll();
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "charging_s") == "300"); // lived so far
+
+    f.clock.advance(21min); // 10:31: two quarters ended, no row arrived
+    f.poll();
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "charging_s") == "600");
+    CHECK(f.quarter("2026-01-01T10:15:00.000Z", "charging_s") == "900");
+    CHECK(f.quarter("2026-01-01T10:30:00.000Z", "charging_s") == "");
+    CHECK(f.day("2026-01-01", "charging_s") == "1500");
+}
+
+TEST_CASE("Stats engine: a session without register samples falls back to its meter start and stop", "[stats][engine]")
+{
+    StatsFixture f;
+    f.session("2026-01-01T10:00:00.000Z", 1000, "2026-01-01T10:30:00.000Z", 1900);
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(450));
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == Approx(450));
+    CHECK(f.quarter("2026-01-01T10:30:00.000Z", "sessions_finished") == "1");
+}
+
+TEST_CASE("Stats engine: quarters and days follow the local time of Kathmandu", "[stats][engine]")
+{
+    StatsFixture f(base::TimeZone::load("Asia/Kathmandu"));
+    f.clock.advance(std::chrono::hours{8});                  // 19:00Z
+    f.sample("2026-01-01T18:20:00.000Z", "Temperature", 30); // 00:05 local on 2 January
+    f.poll();
+    CHECK(f.quarter("2026-01-01T18:15:00.000Z", "local_date") == "2026-01-02");
+    CHECK(f.quarter("2026-01-01T18:15:00.000Z", "local_time") == "00:00");
+    CHECK(f.quarter("2026-01-01T18:15:00.000Z", "time_zone") == "Asia/Kathmandu");
+    CHECK(f.day("2026-01-02", "max_temperature_c") == "30.0");
+}
+
+TEST_CASE("Stats engine: a Berlin daylight-saving day has 92 quarters and 23 hours of charging", "[stats][engine]")
+{
+    StatsFixture f(base::TimeZone::load("Europe/Berlin"));
+    f.clock.advance(std::chrono::days{100});           // well after the day
+    f.status("2026-03-28T23:00:00.000Z", "Charging");  // local midnight
+    f.status("2026-03-29T22:00:00.000Z", "Available"); // the next local midnight
+    f.poll();
+    CHECK(f.day("2026-03-29", "quarters") == "92");
+    CHECK(f.day("2026-03-29", "charging_s") == std::to_string(23 * 3600));
+    CHECK(f.quarter("2026-03-29T01:00:00.000Z", "local_time") == "03:00");
+}
+
+TEST_CASE("Stats engine: a restarted engine resumes from its durable cursors", "[stats][engine]")
+{
+    StatsFixture f;
+    f.sample("2026-01-01T10:05:00.000Z", "Energy.Active.Import.Register", 0);
+    f.sample("2026-01-01T10:10:00.000Z", "Energy.Active.Import.Register", 600);
+    f.poll();
+    f.engine.reset();
+    // A row the engine would recompute differently if it re-read old rows:
+    // the quarter's row is tampered with, and stays so unless touched.
+    store::Database(f.path).exec("UPDATE stats_quarters SET energy_wh = 1");
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(1));
+    f.sample("2026-01-01T10:14:00.000Z", "Energy.Active.Import.Register", 700);
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(700));
+}
+
+TEST_CASE("Stats engine: a StopTransaction's samples, stored under connector 0, count for no connector",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    f.session("2026-01-01T10:00:00.000Z", 1000, "2026-01-01T10:30:00.000Z", 1900);
+    f.core.exec(R"sql(
+        INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase, unit,
+                                  context, location, format, source, received_at)
+        VALUES ('CP-1', 0, '2026-01-01T10:00:00.000Z', '1000', 1000, 'Energy.Active.Import.Register', '', 'Wh',
+                'Transaction.Begin', 'Outlet', 'Raw', 'StopTransaction', '2026-01-01T10:30:00.000Z'),
+               ('CP-1', 0, '2026-01-01T10:30:00.000Z', '1900', 1900, 'Energy.Active.Import.Register', '', 'Wh',
+                'Transaction.End', 'Outlet', 'Raw', 'StopTransaction', '2026-01-01T10:30:00.000Z'))sql");
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(450)); // meterStop - meterStart
+    store::Database db(f.path, true);
+    auto& s = db.cached("SELECT count(*) FROM stats_quarters WHERE connector_id = 0");
+    REQUIRE(s.step());
+    CHECK(s.column_int(0) == 0);
+}
