@@ -166,6 +166,9 @@ int main(int argc, char** argv)
     app.add_option("--meter-values", options.meter_values, "MeterValues per session")
         ->capture_default_str()
         ->check(CLI::Range(0, 1'000'000));
+    app.add_option("--temperature", options.temperature_c,
+                   "script: every MeterValues reports this connector Temperature, Celsius (an over-heating charger)")
+        ->check(CLI::Range(-60.0, 300.0));
     app.add_option("--id-tag", options.id_tag, "idTag for every charger (default TAG-{charger number})");
     app.add_option("--threads", options.threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 1024));
     app.add_option("--connect-rate", options.connect_rate, "New connections per second, 0 = unlimited")

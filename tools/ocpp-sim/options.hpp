@@ -32,8 +32,9 @@ struct Options {
     // HTTP Basic auth on the upgrade: user = charger id, password from the pattern.
     std::optional<std::string> password_pattern;
 
-    double hold_seconds = 0;   // keep the connection open after the script
-    bool connect_only = false; // script is BootNotification only
+    double hold_seconds = 0;             // keep the connection open after the script
+    bool connect_only = false;           // script is BootNotification only
+    std::optional<double> temperature_c; // script: the Temperature every MeterValues reports
 
     // The load generator (issue 4); see main.cpp's --help texts.
     std::string mode = "script"; // script|load|storm

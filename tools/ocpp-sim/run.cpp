@@ -112,6 +112,7 @@ RunTotals run_slice(const Options& options, const WsUrl& url, Slice slice, const
             settings.scenario.sessions = options.sessions;
             settings.scenario.meter_values = options.meter_values;
             settings.scenario.boot_only = options.connect_only;
+            settings.scenario.temperature_c = options.temperature_c;
             settings.host_header = url.host_header;
             settings.target = url.path + "/" + id;
             settings.start_delay = std::chrono::duration_cast<std::chrono::microseconds>(

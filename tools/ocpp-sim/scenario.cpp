@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
@@ -250,7 +251,9 @@ rapidjson::Document Scenario::build(Kind kind)
         sampled.PushBack(sampled_value(decimal(current_deci_amps), "Current.Import", "A", ctx, "L1", a), a);
         sampled.PushBack(sampled_value(decimal(voltage_deci_volts), "Voltage", "V", ctx, "", a), a);
         sampled.PushBack(sampled_value(std::to_string(soc_percent_), "SoC", "Percent", ctx, "", a), a);
-        sampled.PushBack(sampled_value(decimal(250 + 5 * sample_), "Temperature", "Celsius", ctx, "", a), a);
+        auto temperature_deci_c =
+            config_.temperature_c ? static_cast<int>(std::lround(*config_.temperature_c * 10)) : 250 + 5 * sample_;
+        sampled.PushBack(sampled_value(decimal(temperature_deci_c), "Temperature", "Celsius", ctx, "", a), a);
         Value meter_value(rapidjson::kObjectType);
         meter_value.AddMember("timestamp", str(now, a), a);
         meter_value.AddMember("sampledValue", sampled, a);

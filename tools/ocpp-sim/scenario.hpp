@@ -37,6 +37,9 @@ struct ScenarioConfig {
     int sessions = 1;
     int meter_values = 3;
     bool boot_only = false;
+    // Every MeterValues reports this connector temperature (Celsius) instead
+    // of a gentle rise from 25.5: an over-heating charger for alert rules.
+    std::optional<double> temperature_c = std::nullopt;
 };
 
 struct Call {
