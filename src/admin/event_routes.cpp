@@ -43,8 +43,11 @@ HttpResponse events_response(const std::vector<store::EventView>& events, const 
         write_int(w, "connector_id", e.connector_id);
         write_string(w, e.type == "status" ? "status" : "kind", e.what);
         write_string(w, e.type == "status" ? "error_code" : "message", e.detail);
-        if (e.severity) {
+        if (e.type == "alert") {
+            write_string(w, "event", e.event);
+            write_int(w, "alert_id", e.alert_id);
             write_string(w, "severity", e.severity);
+            write_string(w, "acknowledged_by", e.acknowledged_by);
         }
         w.EndObject();
     }

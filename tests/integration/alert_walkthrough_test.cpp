@@ -5,6 +5,7 @@
 // alert, and the alert clearing itself when the charger cools down.
 #include "support/admin_bootstrap.hpp"
 #include "support/csmsd_process.hpp"
+#include "support/http_get.hpp"
 #include "support/http_receiver.hpp"
 #include "support/smtp_sink.hpp"
 #include "support/wait_until.hpp"
@@ -36,6 +37,7 @@ struct Walkthrough {
     HttpReceiver monitoring;
     SmtpSink relay;
     std::unique_ptr<CsmsdProcess> csmsd;
+    std::string token;
     int runs = 0;
 
     // Steps 1 to 3: the two files and csmsd's configuration.
@@ -69,7 +71,7 @@ channels = ["mail", "monitoring"]
         std::ofstream(dir.file("csmsd.toml"))
             << "[rules]\nfile = \"" << dir.file("rules.toml") << "\"\n[notifications]\nfile = \""
             << dir.file("notifications.toml") << "\"\n";
-        bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
+        token = bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
         CsmsdOptions options;
         options.db_path = dir.file("csms.db");
         options.extra_args = {"--config", dir.file("csmsd.toml")};
@@ -126,6 +128,10 @@ TEST_CASE("Alert walkthrough: an over-heating charger alerts by webhook and e-ma
     auto deliveries = w.ctl({"alerts", "deliveries", id});
     CHECK_THAT(deliveries.out, Catch::Contains("monitoring") && Catch::Contains("sent"));
 
+    // What `csmsctl watch` follows from here on: every step of the alert's life.
+    auto now = parse(http_request(w.csmsd->admin_port(), "GET", "/api/v1/events", "", w.token).body);
+    std::string cursor = now["next"].GetString();
+
     // Step 6: someone takes it.
     REQUIRE(w.ctl({"alerts", "ack", id, "--note", "technician on the way"}).status.success());
 
@@ -135,6 +141,15 @@ TEST_CASE("Alert walkthrough: an over-heating charger alerts by webhook and e-ma
     auto shown = parse(w.ctl({"--json", "alerts", "show", id}).out);
     CHECK(std::string(shown["acknowledged_by"].GetString()) == "root");
     CHECK(std::string(shown["ack_note"].GetString()) == "technician on the way");
+    auto watched = parse(
+        http_request(w.csmsd->admin_port(), "GET", "/api/v1/events?cursor=" + cursor + "&wait=5", "", w.token).body);
+    std::vector<std::string> steps;
+    for (const auto& e : watched["items"].GetArray()) {
+        if (std::string(e["type"].GetString()) == "alert" && std::to_string(e["alert_id"].GetInt64()) == id) {
+            steps.emplace_back(e["event"].GetString());
+        }
+    }
+    CHECK(steps == std::vector<std::string>{"acknowledged", "cleared"});
     // Opened, acknowledged and cleared: each reached both channels.
     CHECK(wait_until([&] { return w.monitoring.count() == 3 && w.relay.count() == 3; }, 20s));
 }
