@@ -70,17 +70,25 @@ public:
         return rows.empty() ? TestDb::Row{} : rows.front();
     }
 
-    rapidjson::Document ctl_json(const std::vector<std::string>& args)
+    // csmsctl's stdout; the test fails when it exits non-zero.
+    std::string ctl(const std::vector<std::string>& args)
     {
-        std::vector<std::string> argv{
-            bin_path("csmsctl"), "--server",         "http://127.0.0.1:" + std::to_string(csmsd_->admin_port()),
-            "--token-file",      dir_.file("token"), "--json"};
+        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
+                                      "http://127.0.0.1:" + std::to_string(csmsd_->admin_port()), "--token-file",
+                                      dir_.file("token")};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
         INFO(r.errors);
         REQUIRE(r.status.success());
+        return r.out;
+    }
+
+    rapidjson::Document ctl_json(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), "--json");
+        auto out = ctl(args);
         rapidjson::Document doc;
-        doc.Parse(r.out.c_str());
+        doc.Parse(out.c_str());
         REQUIRE(doc.IsObject());
         return doc;
     }
@@ -141,6 +149,11 @@ TEST_CASE("Statistics: a simulated day matches the energy and charging time work
     }
     CHECK(items[95]["sessions_today"].GetInt() == 2);
     CHECK(quarters["next"].IsNull());
+
+    auto table = f.ctl({"stats", "DAY-1", "--day", "2026-03-10", "--limit", "40"});
+    CHECK_THAT(table, Catch::StartsWith("DATE        TIME   WHERE    ENERGY WH  CHARGING S") &&
+                          Catch::Contains("TODAY WH") && Catch::Contains("(more: --cursor "));
+    CHECK_THAT(table, Catch::Contains("2026-03-10  08:15  DAY-1/1  750.0      900"));
 
     auto days = f.ctl_json({"stats", "DAY-1", "--daily", "--from", "2026-03-09", "--to", "2026-03-10"});
     REQUIRE(days["items"].Size() == 1); // nothing was known before 00:00 on the 10th
