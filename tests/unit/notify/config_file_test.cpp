@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 using namespace csms::notify;
 
 namespace {
@@ -150,4 +152,29 @@ TEST_CASE("Notifications file: an unreadable file says so", "[notify][config]")
 {
     CHECK_THROWS_WITH(load_notification_file("/nonexistent/n.toml"),
                       Catch::StartsWith("/nonexistent/n.toml: cannot read the notifications file"));
+}
+
+TEST_CASE("Notifications file: the example in docs/notifications.md parses", "[notify][config]")
+{
+    std::ifstream in(std::string(CSMS_SCHEMA_DIR) + "/../docs/notifications.md");
+    REQUIRE(in);
+    std::string block;
+    bool in_block = false;
+    int blocks = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (!in_block && line == "```toml") {
+            in_block = true;
+            block.clear();
+        } else if (in_block && line == "```") {
+            in_block = false;
+            ++blocks;
+            INFO(block);
+            auto config = parse_notifications(block, "docs/notifications.md");
+            CHECK(config.channels.size() == 4);
+            CHECK(config.routes.size() == 1);
+        } else if (in_block) {
+            block += line + "\n";
+        }
+    }
+    CHECK(blocks == 1);
 }
