@@ -24,6 +24,7 @@ void write_alert(JsonWriter& w, const store::AlertView& a)
     write_string(w, "kind", a.kind);
     write_string(w, "rule", a.rule);
     write_string(w, "charger_id", a.charger_id);
+    write_string(w, "region", a.region);
     write_int(w, "connector_id", a.connector_id);
     write_string(w, "message", a.message);
     write_string(w, "source_ref", a.source_ref);

@@ -67,7 +67,7 @@ struct Route {
     Severity min_severity = Severity::info;
     std::vector<std::string> rules;   // empty: any rule, and alerts without one
     std::vector<std::string> kinds;   // empty: any kind
-    std::vector<std::string> regions; // chargers carry no region yet: a route with regions matches nothing
+    std::vector<std::string> regions; // chargers' regions; a charger without one matches no route that lists regions
     std::vector<std::string> events{"opened", "acknowledged", "cleared"};
     Recipients to;
     std::optional<QuietHours> quiet_hours;

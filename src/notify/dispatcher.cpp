@@ -23,7 +23,7 @@ bool same_name(const std::string& a, const std::string& b)
 
 AlertFacts facts_of(const store::AlertView& alert)
 {
-    return AlertFacts{alert.rule, alert.kind, parse_severity(alert.severity).value_or(Severity::warning), std::nullopt};
+    return AlertFacts{alert.rule, alert.kind, parse_severity(alert.severity).value_or(Severity::warning), alert.region};
 }
 
 } // namespace

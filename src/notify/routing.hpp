@@ -15,7 +15,7 @@ struct AlertFacts {
     std::optional<std::string> rule;
     std::string kind;
     Severity severity = Severity::warning;
-    std::optional<std::string> region; // chargers carry none yet: always nullopt today
+    std::optional<std::string> region; // the charger's (csmsctl chargers set --region); nullopt: none recorded
 };
 
 // True when the route takes this event ('opened', 'acknowledged',

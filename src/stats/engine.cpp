@@ -129,10 +129,10 @@ bool Engine::follow_samples(Touched& touched)
     // An energy sample changes the interpolation back to the previous sample
     // of its register and on to the next one.
     auto& neighbours = db_.cached(R"sql(
-        SELECT (SELECT max(timestamp) FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
-                AND measurand = 'Energy.Active.Import.Register' AND timestamp < ?3),
-               (SELECT min(timestamp) FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
-                AND measurand = 'Energy.Active.Import.Register' AND timestamp > ?3))sql");
+        SELECT (SELECT timestamp FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
+                AND measurand = 'Energy.Active.Import.Register' AND timestamp < ?3 ORDER BY timestamp DESC LIMIT 1),
+               (SELECT timestamp FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
+                AND measurand = 'Energy.Active.Import.Register' AND timestamp > ?3 ORDER BY timestamp LIMIT 1))sql");
     store::ResetGuard guard(s);
     s.bind(1, sample_cursor_);
     s.bind(2, options_.max_rows_per_poll);

@@ -21,7 +21,8 @@ void bind_key(Statement& statement, const AlertKey& key)
 
 constexpr std::string_view alert_columns =
     "id, rule, charger_id, connector_id, kind, severity, message, source_ref, state, raised_at, last_seen_at, "
-    "acknowledged_at, acknowledged_by, ack_note, cleared_at";
+    "acknowledged_at, acknowledged_by, ack_note, cleared_at, "
+    "(SELECT region FROM chargers c WHERE c.charger_id = alerts.charger_id)";
 
 AlertView read_alert(const Statement& s)
 {
@@ -41,6 +42,7 @@ AlertView read_alert(const Statement& s)
     a.acknowledged_by = s.column_optional_text(12);
     a.ack_note = s.column_optional_text(13);
     a.cleared_at = s.column_optional_text(14);
+    a.region = s.column_optional_text(15);
     return a;
 }
 

@@ -82,6 +82,7 @@ struct AlertView {
     std::optional<std::string> acknowledged_by;
     std::optional<std::string> ack_note;
     std::optional<std::string> cleared_at;
+    std::optional<std::string> region; // the charger's, as it is now (what routes and operators go by)
 };
 
 struct AlertFilter {

@@ -49,10 +49,10 @@ CREATE TABLE stats_cursors (
     position TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- The engine's reads: one connector's samples of one measurand by time, its
--- statuses by the charger's time (received time when the charger gave none),
--- and sessions by stop time.
-CREATE INDEX meter_values_by_measurand ON meter_values (charger_id, connector_id, measurand, timestamp);
+-- The engine's reads: its statuses by the charger's time (received time when
+-- the charger gave none), and sessions by stop time. Samples are read through
+-- meter_values_identical (charger, connector, timestamp, ...), and sessions by
+-- the time their stop arrived through 0006's transactions_stopped: every
+-- index on meter_values costs each sample's write on the hottest path.
 CREATE INDEX status_history_by_time ON status_history (charger_id, connector_id, coalesce(timestamp, received_at));
 CREATE INDEX transactions_by_stop ON transactions (charger_id, stop_timestamp) WHERE stop_timestamp IS NOT NULL;
-CREATE INDEX transactions_by_stop_received ON transactions (stop_received_at) WHERE stop_received_at IS NOT NULL;

@@ -44,11 +44,12 @@ TEST_CASE("Routing: a route takes alerts by severity rule kind and event", "[not
     CHECK_FALSE(route_matches(route, hot, "acknowledged"));
 }
 
-TEST_CASE("Routing: a route with regions matches nothing until chargers carry a region", "[notify][routing]")
+TEST_CASE("Routing: a route with regions takes only chargers recorded in one of them", "[notify][routing]")
 {
     Route route;
     route.regions = {"north"};
     CHECK_FALSE(route_matches(route, AlertFacts{std::nullopt, "faulted", Severity::critical, std::nullopt}, "opened"));
+    CHECK_FALSE(route_matches(route, AlertFacts{std::nullopt, "faulted", Severity::critical, "south"}, "opened"));
     CHECK(route_matches(route, AlertFacts{std::nullopt, "faulted", Severity::critical, "north"}, "opened"));
 }
 

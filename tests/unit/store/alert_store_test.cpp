@@ -208,3 +208,14 @@ TEST_CASE("Alert store: the database refuses a second active alert for a key", "
                            "'2026-01-01T00:00:09.000Z')"));
     CHECK_THROWS(t.db.exec("UPDATE alerts SET state = 'bogus'"));
 }
+
+TEST_CASE("Alert store: an alert carries its charger's region as recorded now", "[store][alerts]")
+{
+    MigratedDb t;
+    t.db.exec("INSERT INTO chargers (charger_id, registration) VALUES ('CP-1', 'Accepted')");
+    auto id = raise(t.db, AlertKey{"hot", std::string("CP-1"), 1}, 1);
+    CHECK_FALSE(find_alert(t.db, id)->region.has_value());
+    t.db.exec("UPDATE chargers SET region = 'Shenzhen' WHERE charger_id = 'CP-1'");
+    CHECK(find_alert(t.db, id)->region == "Shenzhen");
+    CHECK(list_alerts(t.db, AlertFilter{})[0].region == "Shenzhen");
+}
