@@ -4,6 +4,7 @@
 #include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
+#include "support/http_get.hpp"
 #include "support/ocpp_json.hpp"
 #include "support/test_db.hpp"
 #include "support/wait_until.hpp"
@@ -11,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <future>
 
 using namespace csms::test;
 using namespace std::chrono_literals;
@@ -176,4 +178,117 @@ clear_after_s = 3600
             return by_rule() == Rows{{"-", "SEC-1", "open", "3"}, {"tamper", "SEC-1", "open", "1"}};
         },
         10s));
+}
+
+namespace {
+
+std::string sample_set(std::int64_t offset_ms, const std::string& values, int transaction_id = 0)
+{
+    return R"({"connectorId":1,)" +
+           (transaction_id > 0 ? R"("transactionId":)" + std::to_string(transaction_id) + "," : std::string()) +
+           R"("meterValue":[{"timestamp":")" + test_time(offset_ms) + R"(","sampledValue":[)" + values + "]}]}";
+}
+
+std::string value(const std::string& measurand, const std::string& v, const std::string& unit,
+                  const std::string& phase = "")
+{
+    return R"({"value":")" + v + R"(","measurand":")" + measurand + R"(","unit":")" + unit + R"(")" +
+           (phase.empty() ? std::string() : R"(,"phase":")" + phase + R"(")") + "}";
+}
+
+Rows rule_alerts(const RulesServer& server, const std::string& rule)
+{
+    TestDb db(server.csmsd->db_path());
+    return db.rows("SELECT charger_id, connector_id, state FROM alerts WHERE rule = '" + rule + "' ORDER BY id");
+}
+
+} // namespace
+
+TEST_CASE("Rules: a car drawing more than it is offered and a meter running backwards", "[e2e][rules]")
+{
+    RulesServer server(R"(
+[[rule]]
+name = "over-offered"
+kind = "relative"
+measurand = "Current.Import"
+percent = 110
+relative_to = "Current.Offered"
+
+[[rule]]
+name = "meter"
+kind = "meter_anomaly"
+clear_after_s = 60
+)");
+    auto cp = accepted_charger(server.csmsd->ws_port(), "AMPS-1");
+    cp->call("MeterValues",
+             sample_set(0, value("Current.Offered", "16", "A") + "," + value("Current.Import", "24", "A", "L1") + "," +
+                               value("Energy.Active.Import.Register", "5000", "Wh")));
+    CHECK(wait_until([&] { return rule_alerts(server, "over-offered") == Rows{{"AMPS-1", "1", "open"}}; }, 10s));
+    cp->call("MeterValues",
+             sample_set(10'000, value("Current.Offered", "16", "A") + "," + value("Current.Import", "16", "A", "L1") +
+                                    "," + value("Energy.Active.Import.Register", "4000", "Wh")));
+    CHECK(wait_until([&] { return rule_alerts(server, "over-offered") == Rows{{"AMPS-1", "1", "cleared"}}; }, 10s));
+    CHECK(wait_until([&] { return rule_alerts(server, "meter") == Rows{{"AMPS-1", "1", "open"}}; }, 10s));
+    // Counting again from there, for the clear delay: cleared.
+    cp->call("MeterValues", sample_set(100'000, value("Energy.Active.Import.Register", "4100", "Wh")));
+    cp->call("MeterValues", sample_set(160'000, value("Energy.Active.Import.Register", "4200", "Wh")));
+    CHECK(wait_until([&] { return rule_alerts(server, "meter") == Rows{{"AMPS-1", "1", "cleared"}}; }, 10s));
+}
+
+TEST_CASE("Rules: a Charging connector that stops sampling is stuck until samples resume", "[e2e][rules]")
+{
+    RulesServer server(R"(
+[[rule]]
+name = "stuck"
+kind = "stuck_transaction"
+sample_multiple = 2
+)");
+    auto cp = accepted_charger(server.csmsd->ws_port(), "STUCK-1");
+    // The charger's sample interval as csmsd tracks it: an accepted ChangeConfiguration.
+    auto changed = std::async(std::launch::async, [&] {
+        return http_request(server.csmsd->admin_port(), "POST", "/api/v1/chargers/STUCK-1/commands/ChangeConfiguration",
+                            R"({"key":"MeterValueSampleInterval","value":"1"})", server.token);
+    });
+    auto call = cp->read(10s);
+    REQUIRE(call.status == ReadStatus::message);
+    rapidjson::Document frame;
+    frame.Parse(call.text.c_str());
+    REQUIRE((frame.IsArray() && frame.Size() == 4 && std::string(frame[2].GetString()) == "ChangeConfiguration"));
+    REQUIRE(cp->send_text("[3,\"" + unique_id(frame) + R"(",{"status":"Accepted"}])"));
+    REQUIRE(changed.get().status == 200);
+
+    auto started = cp->call("StartTransaction",
+                            R"({"connectorId":1,"idTag":"TAG1","meterStart":0,"timestamp":")" + test_time(0) + R"("})");
+    int transaction_id = started[2]["transactionId"].GetInt();
+    cp->call("StatusNotification", R"({"connectorId":1,"errorCode":"NoError","status":"Charging"})");
+    // Two intervals without a sample, then a scan: open.
+    CHECK(wait_until([&] { return rule_alerts(server, "stuck") == Rows{{"STUCK-1", "1", "open"}}; }, 15s));
+    cp->call("MeterValues", sample_set(5000, value("Energy.Active.Import.Register", "100", "Wh"), transaction_id));
+    CHECK(wait_until([&] { return rule_alerts(server, "stuck") == Rows{{"STUCK-1", "1", "cleared"}}; }, 15s));
+}
+
+TEST_CASE("Rules: a charger whose sessions deliver a fraction of its rated power is degraded", "[e2e][rules]")
+{
+    RulesServer server(R"(
+[[rule]]
+name = "weak"
+kind = "degraded"
+min_percent_of_rated = 50
+last_sessions = 2
+)");
+    auto cp = accepted_charger(server.csmsd->ws_port(), "WEAK-1");
+    REQUIRE(server.ctl({"chargers", "set", "WEAK-1", "--rated-power-kw", "22"}).status.success());
+    // Two one-hour sessions of 5 and 6 kWh: 5.5 kW on average, a quarter of 22 kW.
+    std::int64_t hour = 3'600'000;
+    for (int i = 0; i < 2; ++i) {
+        auto started = cp->call("StartTransaction", R"({"connectorId":1,"idTag":"TAG1","meterStart":0,"timestamp":")" +
+                                                        test_time(2 * i * hour) + R"("})");
+        cp->call("StopTransaction", R"({"transactionId":)" + std::to_string(started[2]["transactionId"].GetInt()) +
+                                        R"(,"meterStop":)" + std::to_string(5000 + 1000 * i) + R"(,"timestamp":")" +
+                                        test_time((2 * i + 1) * hour) + R"("})");
+    }
+    CHECK(wait_until([&] { return rule_alerts(server, "weak") == Rows{{"WEAK-1", "0", "open"}}; }, 15s));
+    TestDb db(server.csmsd->db_path());
+    CHECK(db.rows("SELECT message FROM alerts WHERE rule = 'weak'") ==
+          Rows{{"average power of the last 2 sessions 5500 W, rated 22000 W"}});
 }
