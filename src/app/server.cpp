@@ -90,8 +90,8 @@ struct Server::Parts {
 
     // Null without a [notifications] file; submits to the writer.
     std::unique_ptr<notify::Dispatcher> notifier;
-    std::optional<base::TimeZone> site_zone;    // [statistics] time_zone, for every charger until sites exist
-    std::unique_ptr<stats::Engine> statistics;  // null with [statistics] enabled = false; submits to the writer
+    std::optional<base::TimeZone> site_zone;   // [statistics] time_zone, for every charger until sites exist
+    std::unique_ptr<stats::Engine> statistics; // null with [statistics] enabled = false; submits to the writer
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -193,7 +193,7 @@ void Server::start()
         p.site_zone = base::TimeZone::load(s.statistics_time_zone); // an unknown zone stops csmsd here
         p.statistics = std::make_unique<stats::Engine>(
             s.db_path, [&p](const std::string&) -> const base::TimeZone& { return *p.site_zone; }, *p.writer, p.clock,
-            stats::Engine::Options{});
+            stats::Engine::Options{.submit_every = std::chrono::seconds(10)});
     }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {

@@ -99,14 +99,20 @@ void Engine::run()
 
 bool Engine::poll_once()
 {
-    Touched touched;
-    bool behind = follow_samples(touched);
-    behind = follow_statuses(touched) || behind;
-    behind = follow_sessions(touched) || behind;
-    follow_stops(touched);
-    bool closed = close_quarters(touched);
-    if (!touched.empty() || closed) {
-        submit(touched);
+    bool behind = follow_samples(pending_);
+    behind = follow_statuses(pending_) || behind;
+    behind = follow_sessions(pending_) || behind;
+    follow_stops(pending_);
+    pending_close_ = close_quarters(pending_) || pending_close_;
+    auto now = clock_.now_utc();
+    bool due = !last_submit_ || now - *last_submit_ >= options_.submit_every;
+    if ((!pending_.empty() || pending_close_) && due) {
+        // The cursors written with these quarters cover exactly the rows that
+        // touched them; rows read after a crash before this are read again.
+        submit(pending_);
+        pending_.clear();
+        pending_close_ = false;
+        last_submit_ = now;
     }
     return behind;
 }

@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -35,6 +36,10 @@ public:
         // One new row recomputes at most this much time (e.g. a status that
         // held for weeks before its successor arrived).
         std::chrono::hours longest_range{24 * 7};
+        // Touched quarters are gathered this long before they are recomputed
+        // and written in one job: a charger sampling every few seconds then
+        // costs the writer one quarter row per interval, not one per sample.
+        std::chrono::seconds submit_every{0};
     };
     // The site time zone of a charger; one zone for all until chargers carry
     // their own site.
@@ -81,6 +86,9 @@ private:
     std::map<std::int64_t, std::string> stops_; // stops seen near stop_cursor_, by transaction id
     base::SysTime closed_until_{};              // quarters ending by then were closed on the clock
     base::SysTime next_close_{};                // no connector's quarter ends before then
+    Touched pending_;                           // touched since the last submit
+    bool pending_close_ = false;                // the clock closed quarters since the last submit
+    std::optional<base::SysTime> last_submit_;
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -30,6 +30,7 @@ struct StatsFixture {
     store::Database core{path};
     base::TimeZone zone;
     std::optional<stats::Engine> engine;
+    stats::Engine::Options options{};
 
     explicit StatsFixture(base::TimeZone z = base::TimeZone::utc()) : zone(std::move(z))
     {
@@ -40,8 +41,7 @@ struct StatsFixture {
     {
         if (!engine) {
             engine.emplace(
-                path, [this](const std::string&) -> const base::TimeZone& { return zone; }, writer, clock,
-                stats::Engine::Options{});
+                path, [this](const std::string&) -> const base::TimeZone& { return zone; }, writer, clock, options);
         }
         return *engine;
     }
@@ -260,4 +260,22 @@ TEST_CASE("Stats engine: a StopTransaction's samples, stored under connector 0, 
     auto& s = db.cached("SELECT count(*) FROM stats_quarters WHERE connector_id = 0");
     REQUIRE(s.step());
     CHECK(s.column_int(0) == 0);
+}
+
+TEST_CASE("Stats engine: quarters touched within submit_every are written together once it has passed",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    f.options.submit_every = std::chrono::seconds(10);
+    f.sample("2026-01-01T10:00:00Z", "Energy.Active.Import.Register", 1000);
+    f.poll(); // the first pass writes at once
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "energy_wh") == "0.0");
+    f.sample("2026-01-01T10:05:00Z", "Energy.Active.Import.Register", 1500);
+    f.clock.advance(std::chrono::seconds(5));
+    f.poll();
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "energy_wh") == "0.0"); // gathered, not yet written
+    f.sample("2026-01-01T10:10:00Z", "Energy.Active.Import.Register", 1800);
+    f.clock.advance(std::chrono::seconds(5));
+    f.poll();
+    CHECK(f.quarter("2026-01-01T10:00:00.000Z", "energy_wh") == "800.0");
 }
