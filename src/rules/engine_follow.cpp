@@ -2,6 +2,7 @@
 // and feeds the rules that look at them.
 #include "rules/engine.hpp"
 
+#include "rules/facts_columns.hpp"
 #include "store/time_column.hpp"
 
 #include <algorithm>
@@ -14,15 +15,6 @@ constexpr std::string_view energy_register = "Energy.Active.Import.Register";
 
 // The four chargers columns every follower query ends with.
 constexpr const char* facts_columns = "c.model, c.region, c.rated_power_w, c.rated_current_a";
-
-ChargerFacts facts_at(const store::Statement& s, int first)
-{
-    auto optional_double = [&s](int column) {
-        return s.column_is_null(column) ? std::nullopt : std::optional<double>(s.column_double(column));
-    };
-    return ChargerFacts{s.column_optional_text(first), s.column_optional_text(first + 1), optional_double(first + 2),
-                        optional_double(first + 3)};
-}
 
 std::string describe(const std::string& measurand, const std::string& phase, double value)
 {

@@ -2,6 +2,7 @@
 // the engine's clock every scan_interval rather than on a row.
 #include "rules/engine.hpp"
 
+#include "rules/facts_columns.hpp"
 #include "store/time_column.hpp"
 
 #include <algorithm>
@@ -15,15 +16,6 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-ChargerFacts facts_at(const store::Statement& s, int first)
-{
-    auto optional_double = [&s](int column) {
-        return s.column_is_null(column) ? std::nullopt : std::optional<double>(s.column_double(column));
-    };
-    return ChargerFacts{s.column_optional_text(first), s.column_optional_text(first + 1), optional_double(first + 2),
-                        optional_double(first + 3)};
-}
 
 std::optional<seconds> positive_seconds(const std::optional<std::string>& text)
 {
