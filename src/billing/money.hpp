@@ -1,0 +1,28 @@
+#pragma once
+// Money is an integer count of minor units (fen for CNY, cents for EUR); no
+// floating point amount is ever stored. The rounding rule, stated once: a
+// billing line's amount is its quantity times its unit price, rounded once,
+// to the nearest minor unit, halves away from zero; a total is the sum of
+// its rounded lines, so every line a customer reads adds up to the total.
+//
+// Unit prices per kWh carry four decimals, as grid tariffs are published
+// (0.7823 CNY/kWh): an integer count of ten-thousandths of the currency.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace csms::billing {
+
+using UnitPrice = std::int64_t; // 1/10000 of the currency per kWh: 7823 is 0.7823 CNY/kWh
+
+// energy_wh at a unit price, in minor units, rounded as above.
+std::int64_t energy_amount(double energy_wh, UnitPrice per_kwh);
+
+// Idle time is charged per whole minute: a started minute is free.
+std::int64_t idle_amount(std::chrono::seconds idle, std::int64_t minor_per_minute);
+
+// "12.35 CNY" (two decimals; "-0.05 CNY" for a negative adjustment).
+std::string format_money(std::int64_t minor, std::string_view currency);
+
+} // namespace csms::billing
