@@ -143,13 +143,14 @@ heartbeat_multiple = 2
         },
         20s));
     auto back = accepted_charger(server.csmsd->ws_port(), "FLAP-1");
-    back->call("Heartbeat", "{}");
+    // Back, and heartbeating every half interval as told: the next scan clears it.
     CHECK(wait_until(
         [&] {
+            back->call("Heartbeat", "{}");
             TestDb db(server.csmsd->db_path());
             return db.rows("SELECT state FROM alerts WHERE rule = 'offline'") == Rows{{"cleared"}};
         },
-        20s));
+        20s, 500ms));
 }
 
 TEST_CASE("Rules: a critical security event opens one alert of its rule", "[e2e][rules]")
@@ -263,8 +264,16 @@ sample_multiple = 2
     cp->call("StatusNotification", R"({"connectorId":1,"errorCode":"NoError","status":"Charging"})");
     // Two intervals without a sample, then a scan: open.
     CHECK(wait_until([&] { return rule_alerts(server, "stuck") == Rows{{"STUCK-1", "1", "open"}}; }, 15s));
-    cp->call("MeterValues", sample_set(5000, value("Energy.Active.Import.Register", "100", "Wh"), transaction_id));
-    CHECK(wait_until([&] { return rule_alerts(server, "stuck") == Rows{{"STUCK-1", "1", "cleared"}}; }, 15s));
+    // Sampling resumes, every half interval as a charger would: the next scan clears it.
+    int sent = 0;
+    auto resumed = [&] {
+        ++sent;
+        cp->call("MeterValues",
+                 sample_set(5000 + sent * 500, value("Energy.Active.Import.Register", std::to_string(100 + sent), "Wh"),
+                            transaction_id));
+        return rule_alerts(server, "stuck") == Rows{{"STUCK-1", "1", "cleared"}};
+    };
+    CHECK(wait_until(resumed, 15s, 500ms));
 }
 
 TEST_CASE("Rules: a charger whose sessions deliver a fraction of its rated power is degraded", "[e2e][rules]")
