@@ -31,7 +31,13 @@ AlertFacts facts_of(const store::AlertView& alert)
 Dispatcher::Dispatcher(const std::string& db_path, std::shared_ptr<const NotificationConfig> config,
                        store::Writer& writer, const base::Clock& clock, Options options)
     : router_db_(db_path, true), sender_db_(db_path, true), writer_(writer), clock_(clock), options_(options),
-      config_(std::move(config))
+      config_(std::move(config)), router_("notifications (routing)", options.poll_interval,
+                                          [this] {
+                                              bool behind = route_once();
+                                              escalate_once();
+                                              return behind;
+                                          }),
+      sender_("notifications (sending)", options.poll_interval, [this] { return send_once() >= options_.batch; })
 {
     if (auto stored = store::notification_cursor(router_db_, cursor_name)) {
         cursor_ = *stored;
@@ -53,28 +59,14 @@ Dispatcher::~Dispatcher()
 
 void Dispatcher::start()
 {
-    router_ = std::thread([this] {
-        loop([this] {
-            bool behind = route_once();
-            escalate_once();
-            return behind;
-        });
-    });
-    sender_ = std::thread([this] { loop([this] { return send_once() >= options_.batch; }); });
+    router_.start();
+    sender_.start();
 }
 
 void Dispatcher::stop()
 {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    for (auto* t : {&router_, &sender_}) {
-        if (t->joinable()) {
-            t->join();
-        }
-    }
+    router_.stop();
+    sender_.stop();
 }
 
 void Dispatcher::set_config(std::shared_ptr<const NotificationConfig> config)
@@ -87,24 +79,6 @@ std::shared_ptr<const NotificationConfig> Dispatcher::config() const
 {
     std::lock_guard lock(config_mutex_);
     return config_;
-}
-
-void Dispatcher::loop(const std::function<bool()>& pass)
-{
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        lock.unlock();
-        bool behind = false;
-        try {
-            behind = pass();
-        } catch (const std::exception& e) {
-            spdlog::error("notifications: {}", e.what()); // the next pass tries again
-        }
-        lock.lock();
-        if (!behind) {
-            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
-        }
-    }
 }
 
 bool Dispatcher::commit(std::function<void(store::Database&)> work)
@@ -267,11 +241,8 @@ int Dispatcher::send_once()
     std::set<std::string> failing; // one timeout per dead channel and pass, not one per delivery
     int attempted = 0;
     for (const auto& delivery : due) {
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_) {
-                break;
-            }
+        if (sender_.stopping()) {
+            break; // shutting down: the rest stay pending for the next start
         }
         if (failing.count(delivery.channel) != 0) {
             continue;

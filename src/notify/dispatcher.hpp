@@ -15,6 +15,7 @@
 // Thread-safety: set_config() and config() from any thread; the *_once()
 // functions are what the threads run, for tests without start().
 #include "base/clock.hpp"
+#include "base/polling_thread.hpp"
 #include "notify/config.hpp"
 #include "store/database.hpp"
 #include "store/notification_store.hpp"
@@ -22,11 +23,9 @@
 #include "store/writer.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace csms::notify {
@@ -71,7 +70,6 @@ private:
     bool commit(std::function<void(store::Database&)> work);
     std::vector<store::NewDelivery> plan(const NotificationConfig& config, const std::vector<store::Operator>& people,
                                          const store::AlertEvent& event, base::SysTime now) const;
-    void loop(const std::function<bool()>& pass);
 
     store::Database router_db_;
     store::Database sender_db_;
@@ -83,11 +81,9 @@ private:
     mutable std::mutex config_mutex_;
     std::shared_ptr<const NotificationConfig> config_;
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread router_;
-    std::thread sender_;
+    // Last: they stop before the rest goes.
+    base::PollingThread router_;
+    base::PollingThread sender_;
 };
 
 } // namespace csms::notify

@@ -44,7 +44,8 @@ const Rule* find_rule(const RuleSet& set, const std::string& name)
 Engine::Engine(const std::string& db_path, RuleSet rules, store::Writer& writer, const base::Clock& clock,
                Options options)
     : db_(db_path, true), rules_(std::make_shared<const RuleSet>(std::move(rules))), writer_(writer), clock_(clock),
-      options_(options), started_at_(clock.now_utc()), published_rules_(rules_)
+      options_(options), started_at_(clock.now_utc()), published_rules_(rules_),
+      poller_("rule engine", options.poll_interval, [this] { return poll_once(); })
 {
     for (Cursor* cursor : {&samples_, &statuses_, &connections_, &security_events_}) {
         // First start on this database: what came before is history, not news.
@@ -61,19 +62,12 @@ Engine::~Engine()
 
 void Engine::start()
 {
-    thread_ = std::thread([this] { run(); });
+    poller_.start();
 }
 
 void Engine::stop()
 {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) {
-        thread_.join();
-    }
+    poller_.stop();
 }
 
 void Engine::replace_rules(RuleSet rules)
@@ -84,31 +78,13 @@ void Engine::replace_rules(RuleSet rules)
         pending_rules_ = set;
         published_rules_ = set;
     }
-    wake_.notify_all();
+    poller_.wake();
 }
 
 std::shared_ptr<const RuleSet> Engine::rules() const
 {
     std::lock_guard lock(mutex_);
     return published_rules_;
-}
-
-void Engine::run()
-{
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        lock.unlock();
-        bool behind = false;
-        try {
-            behind = poll_once();
-        } catch (const std::exception& e) {
-            spdlog::error("rule engine: {}", e.what()); // the next poll tries again
-        }
-        lock.lock();
-        if (!behind) { // behind: catch up at once, a burst must not leave it lagging
-            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || pending_rules_; });
-        }
-    }
 }
 
 bool Engine::poll_once()

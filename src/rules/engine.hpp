@@ -14,6 +14,7 @@
 // the store are restored, so a restart neither re-raises them nor forgets to
 // clear them.
 #include "base/clock.hpp"
+#include "base/polling_thread.hpp"
 #include "rules/condition_tracker.hpp"
 #include "rules/conditions.hpp"
 #include "rules/rule.hpp"
@@ -21,7 +22,6 @@
 #include "store/writer.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -29,7 +29,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -121,7 +120,6 @@ private:
     bool has_rule(RuleKind kind) const;
 
     void restore_active_alerts();
-    void run();
 
     store::Database db_;
     std::shared_ptr<const RuleSet> rules_;
@@ -148,12 +146,10 @@ private:
     };
     std::shared_ptr<FailedWrites> failed_writes_ = std::make_shared<FailedWrites>();
 
-    mutable std::mutex mutex_; // guards the members below
-    std::condition_variable wake_;
-    bool stopping_ = false;
+    mutable std::mutex mutex_;                       // guards the two below
     std::shared_ptr<const RuleSet> pending_rules_;   // for the engine thread to take
     std::shared_ptr<const RuleSet> published_rules_; // what rules() answers
-    std::thread thread_;
+    base::PollingThread poller_;                     // last: stops before the rest goes
 };
 
 } // namespace csms::rules

@@ -44,7 +44,8 @@ bool affects_statistics(const std::string& measurand)
 
 Engine::Engine(const std::string& db_path, ZoneOf zone_of, store::Writer& writer, const base::Clock& clock,
                Options options)
-    : db_(db_path, true), zone_of_(std::move(zone_of)), writer_(writer), clock_(clock), options_(options)
+    : db_(db_path, true), zone_of_(std::move(zone_of)), writer_(writer), clock_(clock), options_(options),
+      poller_("statistics", options.poll_interval, [this] { return poll_once(); })
 {
     // No cursor yet: the history already in the database is computed, a
     // poll's worth of rows at a time. Stops already in it are seen through
@@ -64,37 +65,12 @@ Engine::~Engine()
 
 void Engine::start()
 {
-    thread_ = std::thread([this] { run(); });
+    poller_.start();
 }
 
 void Engine::stop()
 {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) {
-        thread_.join();
-    }
-}
-
-void Engine::run()
-{
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        lock.unlock();
-        bool behind = false;
-        try {
-            behind = poll_once();
-        } catch (const std::exception& e) {
-            spdlog::error("statistics: {}", e.what()); // the next poll tries again
-        }
-        lock.lock();
-        if (!behind) { // behind: catch up at once
-            wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
-        }
-    }
+    poller_.stop();
 }
 
 bool Engine::poll_once()

@@ -10,12 +10,12 @@
 // anything still accumulates charging time. Definitions: docs/statistics.md.
 // Nothing here runs on a charger's strand.
 #include "base/clock.hpp"
+#include "base/polling_thread.hpp"
 #include "base/time_zone.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -23,7 +23,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <tuple>
 
 namespace csms::stats {
@@ -72,7 +71,6 @@ private:
     void follow_stops(Touched& touched);
     bool close_quarters(Touched& touched);
     void submit(const Touched& touched);
-    void run();
 
     store::Database db_;
     ZoneOf zone_of_;
@@ -90,10 +88,7 @@ private:
     bool pending_close_ = false;                // the clock closed quarters since the last submit
     std::optional<base::SysTime> last_submit_;
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    base::PollingThread poller_; // last: stops before the rest goes
 };
 
 } // namespace csms::stats
