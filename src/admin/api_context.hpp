@@ -3,6 +3,7 @@
 // admin thread: use it only from a handler's synchronous part, or from work
 // posted with run_on_admin_thread.
 #include "base/clock.hpp"
+#include "billing/tariff_book.hpp"
 #include "csms/charger_registry.hpp"
 #include "csms/command_service.hpp"
 #include "ocpp/schema_registry.hpp"
@@ -31,6 +32,9 @@ struct ApiContext {
     // reason and changes nothing. Both empty when csmsd runs no rule engine.
     std::function<std::shared_ptr<const rules::RuleSet>()> current_rules;
     std::function<std::shared_ptr<const rules::RuleSet>()> reload_rules;
+    // The same for the tariffs file; both empty when csmsd runs no billing.
+    std::function<std::shared_ptr<const billing::TariffBook>()> current_tariffs;
+    std::function<std::shared_ptr<const billing::TariffBook>()> reload_tariffs;
 };
 
 } // namespace csms::admin

@@ -18,6 +18,7 @@ void write_id_tag(JsonWriter& w, const store::IdTagRow& row)
     }
     write_string(w, "expiry", expiry);
     write_string(w, "parent_id_tag", row.parent_id_tag);
+    write_string(w, "payment_method", row.payment_method);
     w.EndObject();
 }
 
@@ -34,6 +35,17 @@ void check_tag(const std::string& tag, const char* what)
     if (tag.empty() || tag.size() > 20) {
         throw ApiError(400, "bad_request", std::string(what) + " must have 1 to 20 characters (OCPP CiString20)");
     }
+}
+
+// The methods the id_tags table accepts (migration 0009).
+bool is_payment_method(const std::string& method)
+{
+    for (const char* known : {"account", "app", "bank_card", "prepaid", "fleet_invoice", "free"}) {
+        if (method == known) {
+            return true;
+        }
+    }
+    return false;
 }
 
 // Applies the body's fields to row; absent fields stay, null clears.
@@ -64,6 +76,18 @@ void apply_fields(const rapidjson::Value& body, store::IdTagRow& row)
             std::string parent = it->value.IsString() ? it->value.GetString() : "";
             check_tag(parent, "parent_id_tag");
             row.parent_id_tag = parent;
+        }
+    }
+    if (auto it = body.FindMember("payment_method"); it != body.MemberEnd()) {
+        if (it->value.IsNull()) {
+            row.payment_method.reset();
+        } else {
+            std::string method = it->value.IsString() ? it->value.GetString() : "";
+            if (!is_payment_method(method)) {
+                throw ApiError(400, "bad_request",
+                               "payment_method must be account, app, bank_card, prepaid, fleet_invoice or free");
+            }
+            row.payment_method = method;
         }
     }
 }

@@ -22,20 +22,21 @@ constexpr RoleGrants role_table[] = {
     {"admin",
      {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
       commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack,
-      rules_manage, stats_read}},
+      rules_manage, stats_read, billing_read, billing_adjust, billing_manage}},
     {"information_management",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read,
-      rules_manage, stats_read}},
+      rules_manage, stats_read, billing_read, billing_manage}},
     {"operations",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
-      commands_operate, alerts_read, alerts_ack, stats_read}},
+      commands_operate, alerts_read, alerts_ack, stats_read, billing_read, billing_adjust}},
     {"technical",
      {authenticated, chargers_read, chargers_security, commands_read, commands_operate, commands_technical, alerts_read,
       alerts_ack, stats_read}},
-    {"customer_service", {authenticated, chargers_read, transactions_read, id_tags_read, alerts_read}},
+    {"customer_service",
+     {authenticated, chargers_read, transactions_read, id_tags_read, alerts_read, billing_read, billing_adjust}},
     {"auditor",
      {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read,
-      stats_read}},
+      stats_read, billing_read}},
 };
 
 } // namespace
@@ -75,6 +76,12 @@ std::string_view permission_name(Permission permission)
         return "rules.manage";
     case stats_read:
         return "stats.read";
+    case billing_read:
+        return "billing.read";
+    case billing_adjust:
+        return "billing.adjust";
+    case billing_manage:
+        return "billing.manage";
     }
     return "unknown";
 }

@@ -22,6 +22,9 @@ enum class Permission {
     alerts_ack,         // acknowledge alerts
     rules_manage,       // reload the alert rules
     stats_read,         // 15-minute and daily statistics
+    billing_read,       // billing records and tariffs (id tags in them are personal data: audited)
+    billing_adjust,     // issue adjustment records (corrections, refunds, settling flagged sessions)
+    billing_manage,     // reload the tariffs file
     operators_manage,   // accounts and tokens
 };
 

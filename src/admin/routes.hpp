@@ -23,6 +23,7 @@ void add_notification_routes(Router& router, ApiContext& context);         // in
 // "o***@example.com", "+86*******1234": enough to recognise, not to use.
 // Inbox and webhook recipients (names) are returned as they are.
 std::string mask_recipient(std::string_view channel_type, const std::string& recipient);
-void add_stats_routes(Router& router, ApiContext& context); // 15-minute statistics
+void add_stats_routes(Router& router, ApiContext& context);   // 15-minute statistics
+void add_billing_routes(Router& router, ApiContext& context); // billing records, adjustments, tariffs
 
 } // namespace csms::admin

@@ -18,6 +18,7 @@
 #include "rules/engine.hpp"
 #include "rules/rule_file.hpp"
 #include "stats/engine.hpp"
+#include "billing/engine.hpp"
 #include "store/credentials_store.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
@@ -92,6 +93,7 @@ struct Server::Parts {
     std::unique_ptr<notify::Dispatcher> notifier;
     std::optional<base::TimeZone> site_zone;   // [statistics] time_zone, for every charger until sites exist
     std::unique_ptr<stats::Engine> statistics; // null with [statistics] enabled = false; submits to the writer
+    std::unique_ptr<billing::Engine> billing;  // null without [billing] tariffs; submits to the writer
     ChargerRegistry registry;
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
@@ -195,6 +197,15 @@ void Server::start()
             s.db_path, [&p](const std::string&) -> const base::TimeZone& { return *p.site_zone; }, *p.writer, p.clock,
             stats::Engine::Options{.submit_every = std::chrono::seconds(10)});
     }
+    if (!s.tariffs_file.empty()) {
+        // A bad tariffs file stops csmsd here with its file:line reason.
+        auto book = std::make_shared<const billing::TariffBook>(billing::load_tariff_file(s.tariffs_file));
+        spdlog::info("billing: {} tariffs, {} assignments from {}", book->tariffs.size(), book->assignments.size(),
+                     s.tariffs_file);
+        p.billing = std::make_unique<billing::Engine>(
+            s.db_path, std::move(book), *p.writer, p.clock,
+            billing::Engine::Options{.idle_wait = std::chrono::minutes(s.idle_wait_minutes)});
+    }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {
         p.signer = std::make_unique<CertificateSigner>(s.signing_ca_cert, s.signing_ca_key,
@@ -267,6 +278,18 @@ void Server::start()
             return p.rule_engine->rules();
         };
     }
+    using TariffsSource = std::function<std::shared_ptr<const billing::TariffBook>()>;
+    TariffsSource current_tariffs, reload_tariffs;
+    if (p.billing) {
+        current_tariffs = [&p] { return p.billing->tariffs(); };
+        reload_tariffs = [&p, file = s.tariffs_file] {
+            auto book = std::make_shared<const billing::TariffBook>(billing::load_tariff_file(file)); // may throw
+            spdlog::info("billing: reloading {} tariffs, {} assignments from {}", book->tariffs.size(),
+                         book->assignments.size(), file);
+            p.billing->set_tariffs(book);
+            return book;
+        };
+    }
     if (s.configure_chargers) {
         // Set before the listeners start, so no charger boots without it.
         p.boot_configuration = std::make_unique<BootConfiguration>(*p.commands, *p.writer, p.clock);
@@ -283,7 +306,8 @@ void Server::start()
                                   }
                               });
                           },
-                          std::move(current_rules), std::move(reload_rules)},
+                          std::move(current_rules), std::move(reload_rules), std::move(current_tariffs),
+                          std::move(reload_tariffs)},
         sources);
     if (!s.admin_cert_file.empty()) {
         p.admin_tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.admin_cert_file, s.admin_key_file, "", ""});
@@ -320,6 +344,9 @@ void Server::start()
     }
     if (p.statistics) {
         p.statistics->start();
+    }
+    if (p.billing) {
+        p.billing->start();
     }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
@@ -405,6 +432,9 @@ void Server::shutdown()
     }
     if (p.statistics) {
         p.statistics->stop(); // likewise
+    }
+    if (p.billing) {
+        p.billing->stop(); // likewise
     }
     p.writer->stop();
     p.ioc.stop();

@@ -1,5 +1,6 @@
 #include "billing/money.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -29,6 +30,32 @@ std::string format_money(std::int64_t minor, std::string_view currency)
         cents.insert(0, "0");
     }
     return (minor < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." + cents + " " + std::string(currency);
+}
+
+std::optional<std::int64_t> parse_money(std::string_view text)
+{
+    bool negative = !text.empty() && text.front() == '-';
+    if (negative || (!text.empty() && text.front() == '+')) {
+        text.remove_prefix(1);
+    }
+    auto dot = text.find('.');
+    auto whole = text.substr(0, dot);
+    auto fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    auto digits = [](std::string_view part) {
+        return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (whole.empty() || whole.size() > 12 || !digits(whole) || !digits(fraction) || fraction.size() > 2 ||
+        (dot != std::string_view::npos && fraction.empty())) {
+        return std::nullopt;
+    }
+    std::int64_t minor = 0;
+    for (char c : whole) {
+        minor = minor * 10 + (c - '0');
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+        minor = minor * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+    }
+    return negative ? -minor : minor;
 }
 
 } // namespace csms::billing

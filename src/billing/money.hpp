@@ -9,6 +9,7 @@
 // (0.7823 CNY/kWh): an integer count of ten-thousandths of the currency.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,10 @@ std::int64_t idle_amount(std::chrono::seconds idle, std::int64_t minor_per_minut
 
 // "12.35 CNY" (two decimals; "-0.05 CNY" for a negative adjustment).
 std::string format_money(std::int64_t minor, std::string_view currency);
+
+// "-5", "12.3", "12.35" (a sign, digits, at most two decimals) in minor
+// units; nullopt for anything else, a third decimal included: an amount an
+// operator types is never rounded behind their back.
+std::optional<std::int64_t> parse_money(std::string_view text);
 
 } // namespace csms::billing

@@ -55,6 +55,7 @@ void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|sho
 void add_rule_commands(CLI::App& app, Registry& registry);    // rules list|reload
 // inbox [list]|read, alerts deliveries; after add_alert_commands.
 void add_notification_commands(CLI::App& app, Registry& registry);
-void add_stats_command(CLI::App& app, Registry& registry); // stats
+void add_stats_command(CLI::App& app, Registry& registry);    // stats
+void add_billing_commands(CLI::App& app, Registry& registry); // billing list|show|export|adjust, tariffs show|reload
 
 } // namespace csms::ctl

@@ -107,7 +107,7 @@ void add_id_tag_views(CLI::App& app, Registry& r)
         Query q;
         c.print_list(c.api().get("/api/v1/id-tags" + page.add_to(q).str()),
                      {field("ID TAG", "id_tag"), field("STATUS", "status"), field("EXPIRY", "expiry"),
-                      field("PARENT", "parent_id_tag")});
+                      field("PARENT", "parent_id_tag"), field("PAYMENT", "payment_method")});
     });
     page.add_to(list);
 
@@ -120,11 +120,13 @@ void add_id_tag_views(CLI::App& app, Registry& r)
     auto& expiry = r.make<OptText>();
     auto& parent = r.make<OptText>();
     auto& status = r.make<OptText>();
+    auto& payment = r.make<OptText>();
     auto* add = add_verb(r, *tags, "add", "add an id tag", [&](Context& c) {
         rapidjson::Document body(rapidjson::kObjectType);
         auto& a = body.GetAllocator();
         body.AddMember("id_tag", rapidjson::Value(tag, a), a);
-        for (auto [key, value] : {std::pair{"status", &status}, {"expiry", &expiry}, {"parent_id_tag", &parent}}) {
+        for (auto [key, value] : {std::pair{"status", &status}, {"expiry", &expiry}, {"parent_id_tag", &parent},
+                                   {"payment_method", &payment}}) {
             if (*value) {
                 body.AddMember(rapidjson::StringRef(key), rapidjson::Value(**value, a), a);
             }
@@ -135,6 +137,8 @@ void add_id_tag_views(CLI::App& app, Registry& r)
     add->add_option("--expiry", expiry, "expiry time (ISO 8601)");
     add->add_option("--parent", parent, "parent id tag (a group)");
     add->add_option("--status", status, "Accepted (default), Blocked, Expired, Invalid");
+    add->add_option("--payment-method", payment,
+                    "how its sessions are paid: account, app, bank_card, prepaid, fleet_invoice, free");
 
     auto* block = add_verb(r, *tags, "block", "block an id tag", [&, path](Context& c) {
         c.print_object(c.api().send("PATCH", path(), patch_body("status", OptText("Blocked"))));
@@ -163,6 +167,19 @@ void add_id_tag_views(CLI::App& app, Registry& r)
     parent_verb->add_option("TAG", tag, "the id tag")->required();
     parent_verb->add_option("PARENT", new_parent, "the new parent id tag");
     parent_verb->add_flag("--clear", clear, "remove the parent");
+
+    auto& method = r.make<OptText>();
+    auto& clear_method = r.make<bool>(false);
+    auto* payment_verb =
+        add_verb(r, *tags, "payment", "set or clear how an id tag's sessions are paid", [&, path](Context& c) {
+            if (method.has_value() == clear_method) {
+                throw UsageError("id-tags payment needs either METHOD or --clear");
+            }
+            c.print_object(c.api().send("PATCH", path(), patch_body("payment_method", method)));
+        });
+    payment_verb->add_option("TAG", tag, "the id tag")->required();
+    payment_verb->add_option("METHOD", method, "account, app, bank_card, prepaid, fleet_invoice or free");
+    payment_verb->add_flag("--clear", clear_method, "pay as the tag's group does");
 }
 
 } // namespace

@@ -59,6 +59,7 @@ struct IdTagRow {
     std::string status{}; // OCPP AuthorizationStatus: Accepted, Blocked, Expired, Invalid, ConcurrentTx
     std::optional<base::SysTime> expiry{};
     std::optional<std::string> parent_id_tag{};
+    std::optional<std::string> payment_method{}; // how its sessions are paid (billing); nullopt: as its group's
 
     bool operator==(const IdTagRow&) const = default;
 };

@@ -56,7 +56,8 @@ std::optional<StopTarget> find_stop_target(Database& db, std::int64_t transactio
 
 std::optional<IdTagRow> find_id_tag(Database& db, std::string_view id_tag)
 {
-    auto& statement = db.cached("SELECT id_tag, status, expiry, parent_id_tag FROM id_tags WHERE id_tag = ?1");
+    auto& statement =
+        db.cached("SELECT id_tag, status, expiry, parent_id_tag, payment_method FROM id_tags WHERE id_tag = ?1");
     ResetGuard guard(statement);
     statement.bind(1, id_tag);
     if (!statement.step()) {
@@ -67,19 +68,22 @@ std::optional<IdTagRow> find_id_tag(Database& db, std::string_view id_tag)
         .status = statement.column_text(1),
         .expiry = optional_time_from_column(statement.column_optional_text(2)),
         .parent_id_tag = statement.column_optional_text(3),
+        .payment_method = statement.column_optional_text(4),
     };
 }
 
 void upsert_id_tag(Database& db, const IdTagRow& row)
 {
     auto& statement = db.cached(R"sql(
-        INSERT INTO id_tags (id_tag, status, expiry, parent_id_tag) VALUES (?1, ?2, ?3, ?4)
+        INSERT INTO id_tags (id_tag, status, expiry, parent_id_tag, payment_method) VALUES (?1, ?2, ?3, ?4, ?5)
         ON CONFLICT (id_tag) DO UPDATE SET
-            status = excluded.status, expiry = excluded.expiry, parent_id_tag = excluded.parent_id_tag)sql");
+            status = excluded.status, expiry = excluded.expiry, parent_id_tag = excluded.parent_id_tag,
+            payment_method = excluded.payment_method)sql");
     statement.bind(1, row.id_tag);
     statement.bind(2, row.status);
     statement.bind(3, to_column(row.expiry));
     statement.bind(4, row.parent_id_tag);
+    statement.bind(5, row.payment_method);
     statement.execute();
 }
 

@@ -71,3 +71,20 @@ TEST_CASE("Permissions: statistics are read by every role but customer service",
     CHECK_FALSE(role_allows("customer_service", Permission::stats_read));
     CHECK(permission_name(Permission::stats_read) == "stats.read");
 }
+
+TEST_CASE("Permissions: customer service explains and corrects bills and technicians see none", "[admin][roles]")
+{
+    for (const auto* role : {"admin", "information_management", "operations", "customer_service", "auditor"}) {
+        CHECK(role_allows(role, Permission::billing_read));
+    }
+    CHECK_FALSE(role_allows("technical", Permission::billing_read));
+    for (const auto* role : {"admin", "operations", "customer_service"}) {
+        CHECK(role_allows(role, Permission::billing_adjust));
+    }
+    for (const auto* role : {"information_management", "technical", "auditor"}) {
+        CHECK_FALSE(role_allows(role, Permission::billing_adjust));
+    }
+    CHECK(role_allows("information_management", Permission::billing_manage));
+    CHECK_FALSE(role_allows("customer_service", Permission::billing_manage));
+    CHECK(permission_name(Permission::billing_adjust) == "billing.adjust");
+}

@@ -32,3 +32,19 @@ TEST_CASE("Money: amounts read as currency with two decimals", "[billing][money]
     CHECK(format_money(-5, "CNY") == "-0.05 CNY");
     CHECK(format_money(0, "EUR") == "0.00 EUR");
 }
+
+TEST_CASE("Money: an amount an operator types is read exactly or refused", "[billing][money]")
+{
+    using csms::billing::parse_money;
+    CHECK(parse_money("12.35") == 1235);
+    CHECK(parse_money("-5") == -500);
+    CHECK(parse_money("-0.05") == -5);
+    CHECK(parse_money("+3.1") == 310);
+    CHECK_FALSE(parse_money("1.005"));
+    CHECK_FALSE(parse_money("1."));
+    CHECK_FALSE(parse_money(".5"));
+    CHECK_FALSE(parse_money("1,50"));
+    CHECK_FALSE(parse_money(""));
+    CHECK_FALSE(parse_money("-"));
+    CHECK_FALSE(parse_money("1e3"));
+}

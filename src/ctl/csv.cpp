@@ -1,0 +1,45 @@
+#include "ctl/csv.hpp"
+
+#include <cstdlib>
+
+namespace csms::ctl {
+namespace {
+
+bool is_number(const std::string& text)
+{
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    return !text.empty() && end == text.c_str() + text.size();
+}
+
+} // namespace
+
+std::string csv_cell(const std::string& text)
+{
+    std::string cell = text;
+    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@') && !is_number(cell)) {
+        cell.insert(0, "'");
+    }
+    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
+        return cell;
+    }
+    std::string quoted = "\"";
+    for (char c : cell) {
+        quoted += c;
+        if (c == '"') {
+            quoted += '"';
+        }
+    }
+    return quoted + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& cells)
+{
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        line += (i > 0 ? "," : "") + csv_cell(cells[i]);
+    }
+    return line + "\n";
+}
+
+} // namespace csms::ctl

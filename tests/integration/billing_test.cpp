@@ -1,0 +1,334 @@
+// Billing as customer service and finance meet it: a session's bill read
+// line by line with csmsctl, a meter that went backwards flagged and alerted
+// instead of billed, corrections as adjustment records, an export for the
+// period, and a simulated week whose totals the test works out itself.
+#include "support/admin_bootstrap.hpp"
+#include "support/charger.hpp"
+#include "support/csmsd_process.hpp"
+#include "support/wait_until.hpp"
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace csms::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Peak 08:00-12:00 and 18:00-22:00 at 1.2000, valley otherwise at 0.3500,
+// service 0.4000 per kWh, idle 0.50 a minute after 10 free minutes.
+constexpr const char* tariffs_toml = R"(currency = "CNY"
+time_zone = "Asia/Shanghai"
+
+[[tariff]]
+name = "standard"
+default_period = "valley"
+prices = { peak = 1.2000, valley = 0.3500 }
+service_fee_per_kwh = 0.40
+idle_fee_per_minute = 0.50
+idle_grace_minutes = 10
+
+[[tariff.period]]
+period = "peak"
+windows = ["08:00-12:00", "18:00-22:00"]
+
+[[assign]]
+tariff = "standard"
+from = "2026-01-01"
+)";
+
+// 2026-03-DD hh:mm in Asia/Shanghai (+08:00), in UTC.
+std::string shanghai(int day, int hh, int mm)
+{
+    int utc_hour = hh - 8;
+    if (utc_hour < 0) {
+        utc_hour += 24;
+        --day;
+    }
+    char out[40];
+    std::snprintf(out, sizeof out, "2026-03-%02dT%02d:%02d:00.000Z", day, utc_hour, mm);
+    return out;
+}
+
+class BillingFixture {
+public:
+    BillingFixture()
+    {
+        bootstrap_admin(dir_, dir_.file("csms.db"), dir_.file("token"));
+        std::ofstream(dir_.file("tariffs.toml")) << tariffs_toml;
+        std::ofstream(dir_.file("csmsd.toml"))
+            << "[statistics]\ntime_zone = \"Asia/Shanghai\"\n[billing]\ntariffs = \"" << dir_.file("tariffs.toml")
+            << "\"\n";
+        CsmsdOptions options;
+        options.extra_args = {"--config", dir_.file("csmsd.toml")};
+        csmsd_ = std::make_unique<CsmsdProcess>(dir_, options);
+    }
+
+    CsmsdProcess& csmsd() { return *csmsd_; }
+    const TempDir& dir() const { return dir_; }
+
+    ProcessResult run(const std::vector<std::string>& args, const std::string& token_file = "")
+    {
+        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
+                                      "http://127.0.0.1:" + std::to_string(csmsd_->admin_port()), "--token-file",
+                                      token_file.empty() ? dir_.file("token") : token_file};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
+    }
+
+    // stdout; the test fails when csmsctl exits non-zero.
+    std::string ctl(const std::vector<std::string>& args, const std::string& token_file = "")
+    {
+        auto r = run(args, token_file);
+        INFO(r.errors);
+        REQUIRE(r.status.success());
+        return r.out;
+    }
+
+    rapidjson::Document json(std::vector<std::string> args, const std::string& token_file = "")
+    {
+        args.insert(args.begin(), "--json");
+        auto out = ctl(args, token_file);
+        rapidjson::Document doc;
+        doc.Parse(out.c_str());
+        REQUIRE((doc.IsObject() || doc.IsArray()));
+        return doc;
+    }
+
+    // The session records issued so far.
+    rapidjson::SizeType session_records()
+    {
+        auto doc = json({"billing", "list", "--limit", "500"});
+        rapidjson::SizeType n = 0;
+        for (const auto& r : doc["items"].GetArray()) {
+            n += r["kind"].GetString() == std::string("session") ? 1 : 0;
+        }
+        return n;
+    }
+
+    std::string token_for(const std::string& name, const std::string& role)
+    {
+        auto file = dir_.file(name + ".token");
+        ctl({"operators", "add", name, "--role", role, "--token-out", file});
+        return file;
+    }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<CsmsdProcess> csmsd_;
+    int runs_ = 0;
+};
+
+std::int64_t start(WsClient& cp, const std::string& tag, std::int64_t meter_wh, const std::string& at, int connector = 1)
+{
+    auto reply = cp.call("StartTransaction", start_payload(connector, tag, meter_wh, at));
+    return std::stoll(result_string(reply, "transactionId"));
+}
+
+// One session as a charger reports it: Charging, the start, the stop,
+// Finishing, and Available a minute later (inside the free idle time).
+std::int64_t session(WsClient& cp, const std::string& tag, std::int64_t from_wh, std::int64_t to_wh, int day,
+                     int hh, int mm, int minutes)
+{
+    cp.call("StatusNotification", status_payload(1, "Charging", shanghai(day, hh, mm)));
+    auto tx = start(cp, tag, from_wh, shanghai(day, hh, mm));
+    int end = hh * 60 + mm + minutes;
+    cp.call("StopTransaction", stop_payload(tx, to_wh, shanghai(day, end / 60, end % 60)));
+    cp.call("StatusNotification", status_payload(1, "Finishing", shanghai(day, end / 60, end % 60)));
+    cp.call("StatusNotification", status_payload(1, "Available", shanghai(day, (end + 1) / 60, (end + 1) % 60)));
+    return tx;
+}
+
+const rapidjson::Value* record_of(const rapidjson::Document& list, std::int64_t transaction_id)
+{
+    for (const auto& r : list["items"].GetArray()) {
+        if (r["transaction_id"].GetInt64() == transaction_id && r["kind"].GetString() == std::string("session")) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("Billing: customer service explains a bill line by line, settles a flagged one and exports the period",
+          "[e2e][billing]")
+{
+    BillingFixture f;
+    f.ctl({"id-tags", "add", "CUST-1", "--payment-method", "app"});
+    auto cp = accepted_charger(f.csmsd().ws_port(), "BILL-1");
+
+    // 07:30-08:30 in Shanghai: 5 kWh before peak time, 5 kWh in it.
+    cp->call("StatusNotification", status_payload(1, "Charging", shanghai(10, 7, 30)));
+    auto tx = start(*cp, "CUST-1", 1000, shanghai(10, 7, 30));
+    cp->call("MeterValues", meter_values_payload(1, shanghai(10, 8, 0), "6000"));
+    cp->call("StopTransaction", stop_payload(tx, 11000, shanghai(10, 8, 30)));
+    cp->call("StatusNotification", status_payload(1, "Finishing", shanghai(10, 8, 30)));
+    cp->call("StatusNotification", status_payload(1, "Available", shanghai(10, 8, 52)));
+    // A meter that went backwards.
+    cp->call("StatusNotification", status_payload(1, "Charging", shanghai(10, 13, 0)));
+    auto reset = start(*cp, "CUST-1", 11000, shanghai(10, 13, 0));
+    cp->call("StopTransaction", stop_payload(reset, 400, shanghai(10, 14, 0)));
+    cp->call("StatusNotification", status_payload(1, "Available", shanghai(10, 14, 1)));
+
+    REQUIRE(wait_until([&] { return f.session_records() == 2; }, 20s));
+    auto list = f.json({"billing", "list"});
+    const auto* billed = record_of(list, tx);
+    REQUIRE(billed != nullptr);
+    auto id = std::to_string((*billed)["record_id"].GetInt64());
+    // valley 5 kWh x 0.35 = 1.75, peak 5 kWh x 1.20 = 6.00, service 10 kWh x 0.40 = 4.00,
+    // idle 08:30-08:52 = 22 min, 10 free: 12 x 0.50 = 6.00
+    CHECK((*billed)["total"].GetInt64() == 1775);
+    CHECK((*billed)["status"].GetString() == std::string("billed"));
+    CHECK((*billed)["payment_method"].GetString() == std::string("app"));
+
+    auto shown = f.ctl({"billing", "show", id});
+    CHECK_THAT(shown, Catch::Contains("paid by app") && Catch::Contains("tariff standard"));
+    CHECK_THAT(shown, Catch::Contains("energy 10.000 kWh (meter 1000 to 11000 Wh; samples say 5.000 kWh)"));
+    CHECK_THAT(shown, Catch::Contains("LINE  ITEM     PERIOD  QUANTITY  UNIT PRICE  AMOUNT"));
+    CHECK_THAT(shown, Catch::Contains("1     energy   peak    5.000     1.2000      6.00"));
+    CHECK_THAT(shown, Catch::Contains("2     energy   valley  5.000     0.3500      1.75"));
+    CHECK_THAT(shown, Catch::Contains("4     idle     -       12        0.5000      6.00"));
+    CHECK_THAT(shown, Catch::Contains("total 17.75 CNY"));
+
+    const auto* flagged = record_of(list, reset);
+    REQUIRE(flagged != nullptr);
+    auto flagged_id = std::to_string((*flagged)["record_id"].GetInt64());
+    CHECK((*flagged)["status"].GetString() == std::string("flagged"));
+    CHECK((*flagged)["total"].GetInt64() == 0);
+    CHECK_THAT(f.ctl({"billing", "show", flagged_id}),
+               Catch::Contains("anomalies negative_energy: not billed, settle with `csmsctl billing adjust " +
+                               flagged_id + "`"));
+    CHECK_THAT(f.ctl({"alerts", "list"}), Catch::Contains("billing_anomaly"));
+
+    // Customer service corrects and settles; a technician sees no bills.
+    auto carol = f.token_for("carol", "customer_service");
+    auto refund = f.ctl({"billing", "adjust", id, "--amount", "-2.00", "--reason", "cable fault, 20 minutes lost"},
+                        carol);
+    CHECK_THAT(refund, Catch::Contains(", adjusts record " + id) && Catch::Contains("total -2.00 CNY") &&
+                           Catch::Contains("reason cable fault, 20 minutes lost (by carol)"));
+    f.ctl({"billing", "adjust", flagged_id, "--amount", "3.00", "--reason", "estimated from the car: 8 kWh"}, carol);
+    CHECK_THAT(f.ctl({"billing", "show", id}), Catch::Contains("adjusted by record"));
+    auto technician = f.token_for("tess", "technical");
+    auto refused = f.run({"billing", "list"}, technician);
+    CHECK(refused.status.code == 1);
+    CHECK_THAT(refused.errors, Catch::StartsWith("csmsctl: forbidden: "));
+    auto typo = f.run({"billing", "adjust", id, "--amount", "1.005", "--reason", "x"}, carol);
+    CHECK(typo.status.code == 2);
+
+    // The period's export adds up to what the customers owe.
+    auto csv = f.ctl({"billing", "export", "--from", "2026-03-10", "--to", "2026-03-11"});
+    std::istringstream lines(csv);
+    std::string header, line;
+    std::getline(lines, header);
+    CHECK(header == "record_id,kind,status,adjusts_record_id,transaction_id,charger_id,connector_id,region,id_tag,"
+                    "tag_group,payment_method,tariff,started_at,stopped_at,energy_kwh,total,currency,anomalies,reason");
+    int rows = 0;
+    while (std::getline(lines, line)) {
+        ++rows;
+    }
+    CHECK(rows == 4);
+    CHECK_THAT(csv, Catch::Contains(",adjustment,adjustment," + id + "," + std::to_string(tx) +
+                                    ",BILL-1,1,,CUST-1,,app,standard,") &&
+                        Catch::Contains(",-2.00,CNY,,\"cable fault, 20 minutes lost\""));
+    auto exported = f.json({"billing", "export", "--format", "json"});
+    REQUIRE(exported.IsArray());
+    std::int64_t owed = 0;
+    for (const auto& r : exported.GetArray()) {
+        owed += r["total"].GetInt64();
+    }
+    CHECK(owed == 1775 - 200 + 0 + 300);
+    CHECK_THAT(f.ctl({"audit", "list", "--action", "billing.adjust"}), Catch::Contains("carol"));
+}
+
+TEST_CASE("Billing: a tariffs file with a mistake is refused on reload and the tariffs in force stay",
+          "[e2e][billing]")
+{
+    BillingFixture f;
+    std::ofstream(f.dir().file("tariffs.toml"), std::ios::trunc)
+        << "[[tariff]]\nname = \"standard\"\ndefault_period = \"flat\"\nprices = { flat = 1.23456 }\n";
+    auto reload = f.run({"tariffs", "reload"});
+    CHECK(reload.status.code == 1);
+    CHECK_THAT(reload.errors, Catch::Contains("tariffs.toml:4") && Catch::Contains("unchanged"));
+    CHECK_THAT(f.ctl({"tariffs", "show"}), Catch::Contains("standard") && Catch::Contains("peak"));
+
+    std::ofstream(f.dir().file("tariffs.toml"), std::ios::trunc)
+        << "[[tariff]]\nname = \"flat\"\ndefault_period = \"flat\"\nprices = { flat = 1.0 }\n"
+           "[[assign]]\ntariff = \"flat\"\nfrom = \"2026-01-01\"\n";
+    CHECK_THAT(f.ctl({"tariffs", "show"}), !Catch::Contains("flat"));
+    auto shown = f.ctl({"tariffs", "reload"});
+    CHECK_THAT(shown, Catch::Contains("flat") && !Catch::Contains("standard"));
+}
+
+TEST_CASE("Billing: a simulated week's records add up to totals the test works out itself", "[e2e][billing]")
+{
+    BillingFixture f;
+    auto coast = accepted_charger(f.csmsd().ws_port(), "WEEK-A");
+    auto city = accepted_charger(f.csmsd().ws_port(), "WEEK-B");
+    f.ctl({"chargers", "set", "WEEK-A", "--region", "Guangdong/Shenzhen/Nanshan/Coastal Park"});
+    f.ctl({"chargers", "set", "WEEK-B", "--region", "Guangdong/Guangzhou/Tianhe/Station 2"});
+
+    // Monday 9 to Sunday 15 March, three 45-minute sessions a day on each
+    // charger, each inside one period: 02:00 (valley), 09:00 and 19:00 (peak).
+    std::map<int, std::int64_t> owed_by_day;
+    std::map<std::string, std::int64_t> owed_by_charger;
+    std::int64_t owed = 0, energy = 0;
+    int sessions = 0;
+    std::map<std::string, std::int64_t> meter{{"WEEK-A", 0}, {"WEEK-B", 0}};
+    auto rounded = [](std::int64_t wh, std::int64_t price_e4) { return (wh * price_e4 + 50'000) / 100'000; };
+    for (int day = 9; day <= 15; ++day) {
+        for (int hour : {2, 9, 19}) {
+            for (auto* cp : {coast.get(), city.get()}) {
+                std::string id = cp == coast.get() ? "WEEK-A" : "WEEK-B";
+                std::int64_t wh = 1000 + ((day * 7 + hour * 3 + (cp == coast.get() ? 0 : 5)) % 11) * 950;
+                session(*cp, sessions % 2 == 0 ? "WEEK-1" : "WEEK-2", meter[id], meter[id] + wh, day, hour, 0, 45);
+                meter[id] += wh;
+                std::int64_t total = rounded(wh, hour == 2 ? 3'500 : 12'000) + rounded(wh, 4'000);
+                owed_by_day[day] += total;
+                owed_by_charger[id] += total;
+                owed += total;
+                energy += wh;
+                ++sessions;
+            }
+        }
+    }
+    REQUIRE(sessions == 42);
+    REQUIRE(wait_until([&] { return f.session_records() == 42; }, 30s));
+
+    auto week = f.json({"billing", "export", "--format", "json", "--from", "2026-03-09", "--to", "2026-03-16"});
+    std::int64_t billed = 0, billed_energy = 0;
+    std::map<int, std::int64_t> billed_by_day;
+    for (const auto& r : week.GetArray()) {
+        CHECK(r["status"].GetString() == std::string("billed"));
+        billed += r["total"].GetInt64();
+        billed_energy += r["energy_wh"].GetInt64();
+    }
+    CHECK(week.Size() == 42);
+    CHECK(billed == owed);
+    CHECK(billed_energy == energy);
+    for (int day = 9; day <= 15; ++day) {
+        char from[16], to[16];
+        std::snprintf(from, sizeof from, "2026-03-%02d", day);
+        std::snprintf(to, sizeof to, "2026-03-%02d", day + 1);
+        auto records = f.json({"billing", "export", "--format", "json", "--from", from, "--to", to});
+        std::int64_t day_total = 0;
+        for (const auto& r : records.GetArray()) {
+            day_total += r["total"].GetInt64();
+        }
+        INFO(from);
+        CHECK(records.Size() == 6);
+        CHECK(day_total == owed_by_day[day]);
+    }
+    auto shenzhen = f.json({"billing", "export", "--format", "json", "--region", "Guangdong/Shenzhen"});
+    std::int64_t shenzhen_total = 0;
+    for (const auto& r : shenzhen.GetArray()) {
+        CHECK(r["charger_id"].GetString() == std::string("WEEK-A"));
+        shenzhen_total += r["total"].GetInt64();
+    }
+    CHECK(shenzhen_total == owed_by_charger["WEEK-A"]);
+}
