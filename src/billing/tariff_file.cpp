@@ -47,7 +47,7 @@ std::string parse_window(std::string_view text, TimeWindow& window)
     if (!from || !to) {
         return "must be local times \"HH:MM-HH:MM\" such as \"10:00-15:00\" (00:00 to 24:00)";
     }
-    if (*from == *to % (24 * 60)) {
+    if (*from == *to) { // 00:00-24:00 is the whole day
         return "is empty: it must end at another time than it starts";
     }
     window = TimeWindow{*from, *to};

@@ -287,6 +287,24 @@ TEST_CASE("Tariffs file: each mistake names the file line and field", "[billing]
     }
 }
 
+TEST_CASE("Tariffs file: a window may end at 24:00 and may wrap midnight", "[billing][tariff_file]")
+{
+    auto book = parse_tariffs(tariff_with({"[[tariff.period]]", "period = \"peak\"", "weekdays = [\"sat\", \"sun\"]",
+                                           "windows = [\"00:00-24:00\", \"22:00-06:30\"]"}),
+                              "tariffs.toml");
+    const auto& rule = book.tariffs.at("t").schedule.at(0);
+    CHECK(rule.weekdays == std::vector<int>{5, 6});
+    REQUIRE(rule.windows.size() == 2);
+    CHECK(rule.windows[0].from_minute == 0);
+    CHECK(rule.windows[0].to_minute == 24 * 60);
+    CHECK(rule.windows[1].from_minute == 22 * 60);
+    CHECK(rule.windows[1].to_minute == 6 * 60 + 30);
+    CHECK(period_at(book.tariffs.at("t"), local_days{2026y / November / 28} + 23h + 59min) == "peak"); // Saturday
+    CHECK(period_at(book.tariffs.at("t"), local_days{2026y / November / 27} + 23h + 59min) == "flat"); // Friday
+    CHECK_THAT(error_of(tariff_with({"[[tariff.period]]", "period = \"peak\"", "windows = [\"24:00-06:00\"]"})),
+               Catch::StartsWith("tariffs.toml:7: tariff 't' period #1: windows[0] '24:00-06:00' must be local times"));
+}
+
 TEST_CASE("Tariffs file: a different tariff on the same place from a later date is history not a duplicate",
           "[billing][tariff_file]")
 {
