@@ -2,202 +2,20 @@
 
 #include "store/operator_store.hpp"
 
-#include <toml++/toml.h>
+#include "base/toml_fields.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <cctype>
 #include <map>
-#include <set>
-#include <sstream>
 
 namespace csms::notify {
 namespace {
 
-int line_of(const toml::node& node)
-{
-    return static_cast<int>(node.source().begin.line);
-}
-int line_of(const toml::key& key)
-{
-    return static_cast<int>(key.source().begin.line);
-}
-
-std::string in_quotes(std::string_view text)
-{
-    return "'" + std::string(text) + "'";
-}
-
-std::string one_of(const std::vector<std::string_view>& list)
-{
-    std::string out;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i > 0) {
-            out += i + 1 == list.size() ? " or " : ", ";
-        }
-        out += list[i];
-    }
-    return out;
-}
-
-bool valid_name(std::string_view name)
-{
-    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-    });
-}
-
-// Reads the fields of one table; every failure names the file, the line, the
-// table ("channel 'ops'") and the field.
-class TableReader {
-public:
-    TableReader(const toml::table& table, const std::string& source, std::string who)
-        : table_(table), source_(source), who_(std::move(who))
-    {
-    }
-
-    [[noreturn]] void fail(int line, const std::string& message) const
-    {
-        throw NotificationFileError(source_ + ":" + std::to_string(line) + ": " + who_ + ": " + message);
-    }
-    [[noreturn]] void fail_at(std::string_view key, const std::string& message) const
-    {
-        const toml::node* node = table_.get(key);
-        fail(node != nullptr ? line_of(*node) : line(), message);
-    }
-    int line() const { return line_of(table_); }
-    void rename(std::string who) { who_ = std::move(who); }
-
-    void check_keys(const std::vector<std::string_view>& known) const
-    {
-        for (auto&& [key, node] : table_) {
-            if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-                fail(line_of(key), "unknown key " + in_quotes(key.str()) + " (known: " + one_of(known) + ")");
-            }
-        }
-    }
-
-    bool has(std::string_view key) const { return table_.get(key) != nullptr; }
-
-    std::optional<std::string> text(std::string_view key) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        if (!node->is_string()) {
-            fail(line_of(*node), std::string(key) + " must be a string");
-        }
-        return *node->value<std::string>();
-    }
-
-    std::string required_text(std::string_view key) const
-    {
-        auto value = text(key);
-        if (!value || value->empty()) {
-            fail(value ? line_of(*table_.get(key)) : line(), "missing " + std::string(key));
-        }
-        return *value;
-    }
-
-    std::optional<bool> boolean(std::string_view key) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        if (!node->is_boolean()) {
-            fail(line_of(*node), std::string(key) + " must be true or false");
-        }
-        return *node->value<bool>();
-    }
-
-    // Seconds, whole or fractional, in [min, max].
-    std::optional<std::chrono::milliseconds> seconds(std::string_view key, double min, double max) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        double value = 0;
-        if (node->is_integer()) {
-            value = static_cast<double>(*node->value<std::int64_t>());
-        } else if (node->is_floating_point()) {
-            value = *node->value<double>();
-        } else {
-            fail(line_of(*node), std::string(key) + " must be a number of seconds");
-        }
-        if (!std::isfinite(value) || value < min || value > max) {
-            std::ostringstream range;
-            range << key << " must be between " << min << " and " << max << " seconds";
-            fail(line_of(*node), range.str());
-        }
-        return std::chrono::milliseconds{static_cast<std::int64_t>(std::llround(value * 1000))};
-    }
-
-    std::optional<int> integer(std::string_view key, int min, int max) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        if (!node->is_integer() || *node->value<std::int64_t>() < min || *node->value<std::int64_t>() > max) {
-            fail(line_of(*node), std::string(key) + " must be a whole number from " + std::to_string(min) + " to " +
-                                     std::to_string(max));
-        }
-        return static_cast<int>(*node->value<std::int64_t>());
-    }
-
-    // An array of non-empty strings; each checked by accept (which returns
-    // an error message or "").
-    template <class Accept> std::vector<std::string> strings(std::string_view key, Accept accept) const
-    {
-        std::vector<std::string> out;
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return out;
-        }
-        const toml::array* array = node->as_array();
-        if (array == nullptr) {
-            fail(line_of(*node), std::string(key) + " must be an array of strings such as [\"a\", \"b\"]");
-        }
-        for (std::size_t i = 0; i < array->size(); ++i) {
-            const toml::node& element = *array->get(i);
-            std::string field = std::string(key) + "[" + std::to_string(i) + "]";
-            if (!element.is_string() || element.value<std::string>()->empty()) {
-                fail(line_of(element), field + " must be a non-empty string");
-            }
-            auto value = *element.value<std::string>();
-            if (auto problem = accept(value); !problem.empty()) {
-                fail(line_of(element), field + " " + in_quotes(value) + " " + problem);
-            }
-            out.push_back(value);
-        }
-        return out;
-    }
-
-    const toml::table* subtable(std::string_view key) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return nullptr;
-        }
-        if (!node->is_table()) {
-            fail(line_of(*node), std::string(key) + " must be a table");
-        }
-        return node->as_table();
-    }
-
-    const std::string& source() const { return source_; }
-
-private:
-    const toml::table& table_;
-    const std::string& source_;
-    std::string who_;
-};
+using base::in_quotes;
+using base::line_of;
+using base::one_of;
+using base::TableReader;
+using base::valid_name;
 
 // "http://host[:port][/path]" -> target; "" or a reason.
 std::string parse_http_url(const std::string& url, HttpTarget& target)
@@ -489,74 +307,44 @@ DeliveryPolicy read_delivery(const toml::table& table, const std::string& source
     return d;
 }
 
-// The [[name]] array of tables, or empty.
-const toml::array* table_array(const toml::table& root, std::string_view key, const std::string& source)
+NotificationConfig parse(std::string_view toml_text, const std::string& source_name)
 {
-    const toml::node* node = root.get(key);
-    if (node == nullptr) {
-        return nullptr;
-    }
-    const toml::array* array = node->as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-        throw NotificationFileError(source + ":" + std::to_string(line_of(*node)) + ": " + std::string(key) +
-                                    " must be written [[" + std::string(key) + "]] (an array of tables)");
-    }
-    return array;
-}
-
-} // namespace
-
-NotificationConfig parse_notifications(std::string_view toml_text, const std::string& source_name)
-{
-    toml::table root;
-    try {
-        root = toml::parse(toml_text, source_name);
-    } catch (const toml::parse_error& e) {
-        throw NotificationFileError(source_name + ":" + std::to_string(e.source().begin.line) +
-                                    ": invalid TOML: " + std::string(e.description()));
-    }
-    for (auto&& [key, node] : root) {
-        if (key.str() != "channel" && key.str() != "route" && key.str() != "delivery") {
-            throw NotificationFileError(source_name + ":" + std::to_string(line_of(key)) + ": unknown top-level key " +
-                                        in_quotes(key.str()) +
-                                        " (the file holds [delivery], [[channel]] and "
-                                        "[[route]])");
-        }
-    }
+    toml::table root = base::parse_toml(toml_text, source_name);
+    constexpr std::string_view top_keys[] = {"channel", "route", "delivery"};
+    base::check_top_level_keys(root, source_name, top_keys, "the file holds [delivery], [[channel]] and [[route]]");
     NotificationConfig config;
     config.source = source_name;
     if (const toml::node* delivery = root.get("delivery")) {
         if (!delivery->is_table()) {
-            throw NotificationFileError(source_name + ":" + std::to_string(line_of(*delivery)) +
-                                        ": delivery must be a [delivery] table");
+            base::fail_at_line(source_name, line_of(*delivery), "delivery must be a [delivery] table");
         }
         config.delivery = read_delivery(*delivery->as_table(), source_name);
     }
     std::map<std::string, ChannelType, std::less<>> channel_types_by_name;
     std::map<std::string, int, std::less<>> lines;
-    if (const auto* channels = table_array(root, "channel", source_name)) {
+    if (const auto* channels = base::table_array(root, "channel", source_name)) {
         for (std::size_t i = 0; i < channels->size(); ++i) {
             const auto& table = *channels->get(i)->as_table();
             auto channel = read_channel(table, source_name, i + 1);
             auto [it, inserted] = lines.emplace("channel " + channel.name, line_of(table));
             if (!inserted) {
-                throw NotificationFileError(source_name + ":" + std::to_string(line_of(table)) + ": channel " +
-                                            in_quotes(channel.name) + ": name is already used by the channel at line " +
-                                            std::to_string(it->second));
+                base::fail_at_line(source_name, line_of(table),
+                                   "channel " + in_quotes(channel.name) +
+                                       ": name is already used by the channel at line " + std::to_string(it->second));
             }
             channel_types_by_name.emplace(channel.name, channel.type);
             config.channels.push_back(std::move(channel));
         }
     }
-    if (const auto* routes = table_array(root, "route", source_name)) {
+    if (const auto* routes = base::table_array(root, "route", source_name)) {
         for (std::size_t i = 0; i < routes->size(); ++i) {
             const auto& table = *routes->get(i)->as_table();
             auto route = read_route(table, source_name, i + 1, channel_types_by_name);
             auto [it, inserted] = lines.emplace("route " + route.name, line_of(table));
             if (!inserted) {
-                throw NotificationFileError(source_name + ":" + std::to_string(line_of(table)) + ": route " +
-                                            in_quotes(route.name) + ": name is already used by the route at line " +
-                                            std::to_string(it->second));
+                base::fail_at_line(source_name, line_of(table),
+                                   "route " + in_quotes(route.name) + ": name is already used by the route at line " +
+                                       std::to_string(it->second));
             }
             config.routes.push_back(std::move(route));
         }
@@ -564,20 +352,26 @@ NotificationConfig parse_notifications(std::string_view toml_text, const std::st
     return config;
 }
 
+} // namespace
+
+NotificationConfig parse_notifications(std::string_view toml_text, const std::string& source_name)
+{
+    try {
+        return parse(toml_text, source_name);
+    } catch (const base::TomlFileError& e) {
+        throw NotificationFileError(e.what());
+    }
+}
+
 NotificationConfig load_notification_file(const std::string& path)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw NotificationFileError(
-            path + ": cannot read the notifications file: " + (ec ? ec.message() : std::string("not a regular file")));
+    std::string text;
+    try {
+        text = base::read_toml_file(path, "the notifications file");
+    } catch (const base::TomlFileError& e) {
+        throw NotificationFileError(e.what());
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw NotificationFileError(path + ": cannot read the notifications file: " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_notifications(text.str(), path);
+    return parse_notifications(text, path);
 }
 
 } // namespace csms::notify

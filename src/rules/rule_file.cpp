@@ -1,20 +1,21 @@
 #include "rules/rule_file.hpp"
 
-#include <toml++/toml.h>
+#include "base/toml_fields.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 namespace csms::rules {
 namespace {
+
+using base::in_quotes;
+using base::line_of;
+using base::one_of;
+using base::suggestion;
+using base::valid_name;
 
 constexpr RuleKind all_kinds[] = {RuleKind::threshold,     RuleKind::range,    RuleKind::relative,
                                   RuleKind::faulted,       RuleKind::offline,  RuleKind::stuck_transaction,
@@ -80,72 +81,11 @@ bool contains(std::span<const std::string_view> list, std::string_view word)
     return std::find(list.begin(), list.end(), word) != list.end();
 }
 
-std::string in_quotes(std::string_view text)
-{
-    return "'" + std::string(text) + "'";
-}
-
-std::string one_of(std::span<const std::string_view> list)
-{
-    std::string out;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i > 0) {
-            out += i + 1 == list.size() ? " or " : ", ";
-        }
-        out += list[i];
-    }
-    return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// " (did you mean 'Temperature'?)" for a near miss, "" otherwise.
-std::string suggestion(std::string_view word, std::span<const std::string_view> candidates)
-{
-    std::string_view best;
-    std::size_t best_distance = 3; // at most two edits, case ignored
-    for (auto candidate : candidates) {
-        auto distance = edit_distance(word, candidate);
-        if (distance < best_distance) {
-            best = candidate;
-            best_distance = distance;
-        }
-    }
-    return best.empty() ? std::string() : " (did you mean " + in_quotes(best) + "?)";
-}
-
 std::string format_number(double value)
 {
     std::ostringstream out;
     out << value;
     return out.str();
-}
-
-int line_of(const toml::node& node)
-{
-    return static_cast<int>(node.source().begin.line);
-}
-int line_of(const toml::key& key)
-{
-    return static_cast<int>(key.source().begin.line);
 }
 
 // "a range rule", "an offline rule".
@@ -155,20 +95,13 @@ std::string a_kind(RuleKind kind)
     return (name.front() == 'o' ? "an " : "a ") + name + " rule";
 }
 
-bool valid_name(std::string_view name)
-{
-    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-    });
-}
-
 using NameLines = std::map<std::string, int, std::less<>>;
 
 // Reads one [[rule]] table into a Rule, or throws naming the line and field.
 class RuleReader {
 public:
     RuleReader(const toml::table& table, const std::string& source, std::size_t index)
-        : table_(table), source_(source), index_(index), line_(line_of(table))
+        : r_(table, source, "rule #" + std::to_string(index)), line_(line_of(table))
     {
     }
 
@@ -233,17 +166,8 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(int line, const std::string& message) const
-    {
-        std::string who = name_.empty() ? "rule #" + std::to_string(index_) : "rule " + in_quotes(name_);
-        throw RuleFileError(source_ + ":" + std::to_string(line) + ": " + who + ": " + message);
-    }
-
-    [[noreturn]] void fail_at(std::string_view key, const std::string& message) const
-    {
-        const toml::node* node = table_.get(key);
-        fail(node != nullptr ? line_of(*node) : line_, message);
-    }
+    [[noreturn]] void fail(int line, const std::string& message) const { r_.fail(line, message); }
+    [[noreturn]] void fail_at(std::string_view key, const std::string& message) const { r_.fail_at(key, message); }
 
     template <class T> T required(std::optional<T> value, std::string_view key, const Rule& rule) const
     {
@@ -253,76 +177,17 @@ private:
         return *value;
     }
 
-    std::optional<std::string> text(std::string_view key) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        if (!node->is_string()) {
-            fail(line_of(*node), std::string(key) + " must be a string");
-        }
-        return *node->value<std::string>();
-    }
-
-    // A finite number (integer or float) of at least min.
-    std::optional<double> number(std::string_view key, double min) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        double value = 0;
-        if (node->is_integer()) {
-            value = static_cast<double>(*node->value<std::int64_t>());
-        } else if (node->is_floating_point()) {
-            value = *node->value<double>();
-        } else {
-            fail(line_of(*node), std::string(key) + " must be a number");
-        }
-        if (!std::isfinite(value)) {
-            fail(line_of(*node), std::string(key) + " must be a finite number");
-        }
-        if (value < min) {
-            fail(line_of(*node), std::string(key) + " must be at least " + format_number(min));
-        }
-        return value;
-    }
-
-    // Any finite number.
-    std::optional<double> number(std::string_view key) const { return number(key, -HUGE_VAL); }
+    std::optional<std::string> text(std::string_view key) const { return r_.text(key); }
+    std::optional<double> number(std::string_view key, double min = -HUGE_VAL) const { return r_.number(key, min); }
+    std::optional<std::chrono::seconds> duration(std::string_view key) const { return r_.whole_seconds(key); }
 
     std::optional<int> integer(std::string_view key, int min, int max) const
     {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
+        auto value = r_.whole_number(key);
+        if (value && (*value < min || *value > max)) {
+            fail_at(key, std::string(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max));
         }
-        if (!node->is_integer()) {
-            fail(line_of(*node), std::string(key) + " must be a whole number");
-        }
-        auto value = *node->value<std::int64_t>();
-        if (value < min || value > max) {
-            fail(line_of(*node),
-                 std::string(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max));
-        }
-        return static_cast<int>(value);
-    }
-
-    std::optional<std::chrono::seconds> duration(std::string_view key) const
-    {
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) {
-            return std::nullopt;
-        }
-        if (!node->is_integer()) {
-            fail(line_of(*node), std::string(key) + " must be a whole number of seconds");
-        }
-        auto value = *node->value<std::int64_t>();
-        if (value < 0) {
-            fail(line_of(*node), std::string(key) + " must not be negative");
-        }
-        return std::chrono::seconds{value};
+        return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
     }
 
     std::string read_name(NameLines& names)
@@ -334,7 +199,7 @@ private:
         if (!valid_name(*name)) {
             fail_at("name", "name " + in_quotes(*name) + " must be 1 to 64 of the characters A-Z a-z 0-9 _ . -");
         }
-        name_ = *name;
+        r_.rename("rule " + in_quotes(*name));
         auto [it, inserted] = names.emplace(*name, line_);
         if (!inserted) {
             fail_at("name", "name is already used by the rule at line " + std::to_string(it->second));
@@ -344,19 +209,11 @@ private:
 
     void check_keys_known() const
     {
-        const toml::key* unknown = nullptr;
-        for (auto&& [key, node] : table_) {
-            if (find_field(key.str()) == nullptr && (unknown == nullptr || line_of(key) < line_of(*unknown))) {
-                unknown = &key;
-            }
+        std::vector<std::string_view> known;
+        for (const auto& spec : field_specs) {
+            known.push_back(spec.key);
         }
-        if (unknown != nullptr) {
-            std::vector<std::string_view> known;
-            for (const auto& spec : field_specs) {
-                known.push_back(spec.key);
-            }
-            fail(line_of(*unknown), "unknown key " + in_quotes(unknown->str()) + suggestion(unknown->str(), known));
-        }
+        r_.check_keys(known, base::KeyHint::did_you_mean);
     }
 
     RuleKind read_kind() const
@@ -380,7 +237,7 @@ private:
     void check_keys_belong(RuleKind kind) const
     {
         const toml::key* stray = nullptr;
-        for (auto&& [key, node] : table_) {
+        for (auto&& [key, node] : r_.table()) {
             if ((find_field(key.str())->kinds & bit(kind)) == 0 &&
                 (stray == nullptr || line_of(key) < line_of(*stray))) {
                 stray = &key;
@@ -410,7 +267,7 @@ private:
 
     void read_scope(Scope& scope) const
     {
-        const toml::node* node = table_.get("scope");
+        const toml::node* node = r_.table().get("scope");
         if (node == nullptr) {
             return;
         }
@@ -496,97 +353,56 @@ private:
 
     void read_error_codes(Rule& rule) const
     {
-        const toml::node* node = table_.get("error_codes");
-        if (node == nullptr) {
-            return;
-        }
-        const toml::array* array = node->as_array();
-        if (array == nullptr) {
-            fail(line_of(*node), "error_codes must be an array of strings such as [\"GroundFailure\"]");
-        }
-        for (std::size_t i = 0; i < array->size(); ++i) {
-            const toml::node& element = *array->get(i);
-            std::string field = "error_codes[" + std::to_string(i) + "]";
-            if (!element.is_string()) {
-                fail(line_of(element), field + " must be a string");
-            }
-            std::string code = *element.value<std::string>();
+        rule.error_codes = r_.strings("error_codes", [](const std::string& code) {
             if (code == "NoError") {
-                fail(line_of(element), field + " 'NoError' is not a fault; leave error_codes empty for any fault");
+                return std::string("is not a fault; leave error_codes empty for any fault");
             }
-            if (!contains(known_error_codes(), code)) {
-                fail(line_of(element), field + " " + in_quotes(code) + " is not an OCPP 1.6 ChargePointErrorCode" +
-                                           suggestion(code, known_error_codes()));
-            }
-            rule.error_codes.push_back(code);
-        }
+            return contains(known_error_codes(), code)
+                       ? std::string()
+                       : "is not an OCPP 1.6 ChargePointErrorCode" + suggestion(code, known_error_codes());
+        });
     }
 
-    const toml::table& table_;
-    const std::string& source_;
-    std::size_t index_;
+    base::TableReader r_;
     int line_;
-    std::string name_; // once known and valid, messages say "rule 'name'"
 };
+
+RuleSet parse(std::string_view toml_text, const std::string& source_name)
+{
+    toml::table root = base::parse_toml(toml_text, source_name);
+    constexpr std::string_view top_keys[] = {"rule"};
+    base::check_top_level_keys(root, source_name, top_keys, "each rule is a [[rule]] table");
+    RuleSet set;
+    set.source = source_name;
+    NameLines names;
+    if (const auto* rules = base::table_array(root, "rule", source_name)) {
+        for (std::size_t i = 0; i < rules->size(); ++i) {
+            set.rules.push_back(RuleReader(*rules->get(i)->as_table(), source_name, i + 1).read(names));
+        }
+    }
+    return set;
+}
 
 } // namespace
 
 RuleSet parse_rules(std::string_view toml_text, const std::string& source_name)
 {
-    toml::table root;
     try {
-        root = toml::parse(toml_text, source_name);
-    } catch (const toml::parse_error& e) {
-        throw RuleFileError(source_name + ":" + std::to_string(e.source().begin.line) +
-                            ": invalid TOML: " + std::string(e.description()));
+        return parse(toml_text, source_name);
+    } catch (const base::TomlFileError& e) {
+        throw RuleFileError(e.what());
     }
-    RuleSet set;
-    set.source = source_name;
-    for (auto&& [key, node] : root) {
-        if (key.str() != "rule") {
-            throw RuleFileError(source_name + ":" + std::to_string(line_of(key)) + ": unknown top-level key " +
-                                in_quotes(key.str()) + " (each rule is a [[rule]] table)");
-        }
-    }
-    const toml::node* rules = root.get("rule");
-    if (rules == nullptr) {
-        return set;
-    }
-    const toml::array* array = rules->as_array();
-    if (array == nullptr) {
-        throw RuleFileError(source_name + ":" + std::to_string(line_of(*rules)) +
-                            ": rule must be written [[rule]] (an array of tables), not [rule]");
-    }
-    NameLines names;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        const toml::node& element = *array->get(i);
-        const toml::table* table = element.as_table();
-        if (table == nullptr) {
-            throw RuleFileError(source_name + ":" + std::to_string(line_of(element)) + ": rule #" +
-                                std::to_string(i + 1) + " must be a table");
-        }
-        set.rules.push_back(RuleReader(*table, source_name, i + 1).read(names));
-    }
-    return set;
 }
 
 RuleSet load_rule_file(const std::string& path)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw RuleFileError(path +
-                            ": cannot read the rules file: " + (ec ? ec.message() : std::string("not a regular file")));
+    std::string text;
+    try {
+        text = base::read_toml_file(path, "the rules file");
+    } catch (const base::TomlFileError& e) {
+        throw RuleFileError(e.what());
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw RuleFileError(path + ": cannot read the rules file: " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        throw RuleFileError(path + ": cannot read the rules file");
-    }
-    return parse_rules(text.str(), path);
+    return parse_rules(text, path);
 }
 
 } // namespace csms::rules
