@@ -22,6 +22,9 @@ std::vector<Anomaly> anomalies_of(const Session& s, const std::vector<MeterReadi
     std::vector<Anomaly> out;
     if (s.meter_stop_wh < s.meter_start_wh) {
         out.push_back(Anomaly::negative_energy);
+        if (readings.size() == 2) {
+            return out; // no sample between: a reset is not told apart from a wrong meterStop
+        }
     }
     for (std::size_t i = 1; i < readings.size(); ++i) {
         if (readings[i].wh < readings[i - 1].wh) {

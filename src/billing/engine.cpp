@@ -149,11 +149,9 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
     Session session{q.started, q.stopped, static_cast<double>(q.meter_start_wh), static_cast<double>(q.meter_stop_wh),
                     {}, idle.charging_ended, idle.unplugged};
     std::optional<std::int64_t> sampled;
-    for (const auto& s : store::register_samples(db_, q.transaction_id)) {
+    for (const auto& s : store::register_samples(db_, q.charger_id, q.connector_id, q.started, q.stopped)) {
         session.samples.push_back({s.at, s.wh});
-        if (s.at >= q.started && s.at <= q.stopped) {
-            sampled = std::llround(s.wh) - q.meter_start_wh;
-        }
+        sampled = std::llround(s.wh) - q.meter_start_wh;
     }
 
     store::NewBillingRecord r;

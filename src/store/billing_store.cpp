@@ -41,15 +41,20 @@ std::vector<QueuedSession> queued_sessions(Database& db, std::int64_t after_id, 
     return out;
 }
 
-std::vector<RegisterSample> register_samples(Database& db, std::int64_t transaction_id)
+std::vector<RegisterSample> register_samples(Database& db, const std::string& charger_id, int connector_id,
+                                             base::SysTime from, base::SysTime to)
 {
+    // Through meter_values_identical (charger, connector, timestamp, ...).
     auto& s = db.cached(R"sql(
         SELECT timestamp, normalized_value FROM meter_values
-        WHERE transaction_id = ?1 AND measurand = 'Energy.Active.Import.Register' AND phase = ''
-          AND normalized_value IS NOT NULL
+        WHERE charger_id = ?1 AND connector_id = ?2 AND timestamp >= ?3 AND timestamp <= ?4
+          AND measurand = 'Energy.Active.Import.Register' AND phase = '' AND normalized_value IS NOT NULL
         ORDER BY timestamp)sql");
     ResetGuard guard(s);
-    s.bind(1, transaction_id);
+    s.bind(1, charger_id);
+    s.bind(2, connector_id);
+    s.bind(3, to_column(from));
+    s.bind(4, to_column(to));
     std::vector<RegisterSample> out;
     while (s.step()) {
         out.push_back({time_from_column(s.column_text(0)), s.column_double(1)});

@@ -37,9 +37,12 @@ struct RegisterSample {
     base::SysTime at;
     double wh = 0;
 };
-// The session's Energy.Active.Import.Register samples of the whole meter
-// (no phase), in time order; per-phase registers are not added up.
-std::vector<RegisterSample> register_samples(Database& db, std::int64_t transaction_id);
+// The connector's Energy.Active.Import.Register samples of the whole meter
+// (no phase) from `from` to `to`, in time order, whether or not the charger
+// named the transaction in its MeterValues; per-phase registers are not
+// added up.
+std::vector<RegisterSample> register_samples(Database& db, const std::string& charger_id, int connector_id,
+                                             base::SysTime from, base::SysTime to);
 
 struct StatusAt {
     base::SysTime at; // the charger's timestamp, or when it arrived without one

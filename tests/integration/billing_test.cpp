@@ -312,7 +312,7 @@ TEST_CASE("Billing: a simulated week's records add up to totals the test works o
     CHECK(billed == owed);
     CHECK(billed_energy == energy);
     for (int day = 9; day <= 15; ++day) {
-        char from[16], to[16];
+        char from[32], to[32];
         std::snprintf(from, sizeof from, "2026-03-%02d", day);
         std::snprintf(to, sizeof to, "2026-03-%02d", day + 1);
         auto records = f.json({"billing", "export", "--format", "json", "--from", from, "--to", to});
