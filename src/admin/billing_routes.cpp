@@ -314,15 +314,15 @@ void require_billing(const ApiContext& ctx)
 void add_billing_routes(Router& router, ApiContext& ctx)
 {
     // GET /api/v1/billing?from=&to=&charger=&region=&id_tag=&tag_group=&status=&transaction=&limit=&cursor=
-    router.add({"GET", "/api/v1/billing", "billing.list", Permission::billing_read,
-                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
-                    auto filter = filter_of(*call, ctx);
-                    auto rows = store::list_billing(ctx.reader, filter);
-                    auto cursor_of = [](const store::BillingRecordRow& r) { return std::to_string(r.record_id); };
-                    finish(ApiReply{page_response(rows, filter.limit, write_record, cursor_of),
-                                    AuditNote{filter.charger_id ? filter.charger_id : filter.id_tag, "ok",
-                                              !rows.empty()}});
-                }});
+    router.add(
+        {"GET", "/api/v1/billing", "billing.list", Permission::billing_read,
+         [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+             auto filter = filter_of(*call, ctx);
+             auto rows = store::list_billing(ctx.reader, filter);
+             auto cursor_of = [](const store::BillingRecordRow& r) { return std::to_string(r.record_id); };
+             finish(ApiReply{page_response(rows, filter.limit, write_record, cursor_of),
+                             AuditNote{filter.charger_id ? filter.charger_id : filter.id_tag, "ok", !rows.empty()}});
+         }});
 
     router.add({"GET", "/api/v1/billing/tariffs", "billing.tariffs", Permission::billing_read,
                 [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
@@ -347,19 +347,19 @@ void add_billing_routes(Router& router, ApiContext& ctx)
                     finish(ApiReply{tariffs_response(*book), AuditNote{}});
                 }});
 
-    router.add({"GET", "/api/v1/billing/{record_id}", "billing.get", Permission::billing_read,
-                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
-                    auto id = positive_id(call->param("record_id"), "billing record");
-                    AuditNote audit{"billing_record:" + std::to_string(id)};
-                    auto record = store::find_billing_record(ctx.reader, id);
-                    if (!record) {
-                        finish(ApiReply{json_error(404, "not_found", "no billing record " + std::to_string(id)),
-                                        audit});
-                        return;
-                    }
-                    audit.personal_data = true;
-                    finish(ApiReply{record_response(*record), audit});
-                }});
+    router.add(
+        {"GET", "/api/v1/billing/{record_id}", "billing.get", Permission::billing_read,
+         [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+             auto id = positive_id(call->param("record_id"), "billing record");
+             AuditNote audit{"billing_record:" + std::to_string(id)};
+             auto record = store::find_billing_record(ctx.reader, id);
+             if (!record) {
+                 finish(ApiReply{json_error(404, "not_found", "no billing record " + std::to_string(id)), audit});
+                 return;
+             }
+             audit.personal_data = true;
+             finish(ApiReply{record_response(*record), audit});
+         }});
 
     router.add(
         {"POST", "/api/v1/billing/{record_id}/adjustments", "billing.adjust", Permission::billing_adjust,
@@ -389,8 +389,8 @@ void add_billing_routes(Router& router, ApiContext& ctx)
                          finish(ApiReply{record_response(*job->record, 201), audit});
                          return;
                      case AdjustJob::Outcome::not_found:
-                         finish(ApiReply{json_error(404, "not_found", "no billing record " + std::to_string(id)),
-                                         audit});
+                         finish(
+                             ApiReply{json_error(404, "not_found", "no billing record " + std::to_string(id)), audit});
                          return;
                      case AdjustJob::Outcome::not_a_session:
                          finish(ApiReply{json_error(409, "not_a_session",

@@ -35,8 +35,8 @@ constexpr RoleGrants role_table[] = {
     {"customer_service",
      {authenticated, chargers_read, transactions_read, id_tags_read, alerts_read, billing_read, billing_adjust}},
     {"auditor",
-     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read,
-      stats_read, billing_read}},
+     {authenticated, chargers_read, transactions_read, id_tags_read, commands_read, audit_read, alerts_read, stats_read,
+      billing_read}},
 };
 
 } // namespace

@@ -62,8 +62,8 @@ struct Settings {
     std::string statistics_time_zone = "UTC"; // IANA name: the site zone of every charger
     bool configure_chargers = false;          // set the chargers' meter intervals to 900 s after boot
     // [billing] (docs/billing.md)
-    std::string tariffs_file;          // tariffs and where they apply; "" = no billing engine
-    int idle_wait_minutes = 120;       // how long a session with an idle fee waits for its car to leave
+    std::string tariffs_file;    // tariffs and where they apply; "" = no billing engine
+    int idle_wait_minutes = 120; // how long a session with an idle fee waits for its car to leave
 
     // [store]
     std::size_t max_batch = 1024;

@@ -108,11 +108,10 @@ bool Engine::poll_once()
                 if (!store::session_record_id(db, record.transaction_id)) {
                     auto id = store::insert_billing_record(db, record);
                     if (record.status == "flagged") {
-                        store::insert_alert(db, store::AlertRecord{record.charger_id, "billing_anomaly",
-                                                                   store::AlertSeverity::warning,
-                                                                   alert_message(record, id),
-                                                                   "billing_records:" + std::to_string(id),
-                                                                   record.issued_at});
+                        store::insert_alert(
+                            db, store::AlertRecord{record.charger_id, "billing_anomaly", store::AlertSeverity::warning,
+                                                   alert_message(record, id), "billing_records:" + std::to_string(id),
+                                                   record.issued_at});
                     }
                 }
                 store::dequeue_session(db, record.transaction_id);
@@ -146,8 +145,13 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
         idle.unplugged = std::max(*idle.charging_ended, q.stopped);
     }
 
-    Session session{q.started, q.stopped, static_cast<double>(q.meter_start_wh), static_cast<double>(q.meter_stop_wh),
-                    {}, idle.charging_ended, idle.unplugged};
+    Session session{q.started,
+                    q.stopped,
+                    static_cast<double>(q.meter_start_wh),
+                    static_cast<double>(q.meter_stop_wh),
+                    {},
+                    idle.charging_ended,
+                    idle.unplugged};
     std::optional<std::int64_t> sampled;
     for (const auto& s : store::register_samples(db_, q.charger_id, q.connector_id, q.started, q.stopped)) {
         session.samples.push_back({s.at, s.wh});

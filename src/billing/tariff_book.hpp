@@ -31,7 +31,7 @@ public:
 enum class AssignmentScope { tag_group, charger, region, everywhere };
 
 struct TariffAssignment {
-    std::string tariff;             // a name in TariffBook::tariffs
+    std::string tariff; // a name in TariffBook::tariffs
     AssignmentScope scope = AssignmentScope::everywhere;
     std::string value;              // tag group, charger id or region path; empty for everywhere
     base::SysTime effective_from{}; // local midnight of its `from` date in the book's zone

@@ -40,8 +40,8 @@ std::string amount(std::int64_t minor)
 std::string unit_price(std::int64_t e4)
 {
     char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%s%lld.%04lld", e4 < 0 ? "-" : "", static_cast<long long>(std::llabs(e4) / 10000),
-                  static_cast<long long>(std::llabs(e4) % 10000));
+    std::snprintf(buffer, sizeof buffer, "%s%lld.%04lld", e4 < 0 ? "-" : "",
+                  static_cast<long long>(std::llabs(e4) / 10000), static_cast<long long>(std::llabs(e4) % 10000));
     return buffer;
 }
 
@@ -148,10 +148,10 @@ void print_record(std::ostream& out, const rapidjson::Value& r)
     }
 }
 
-const std::vector<std::string> csv_header{"record_id", "kind", "status", "adjusts_record_id", "transaction_id",
-                                          "charger_id", "connector_id", "region", "id_tag", "tag_group",
-                                          "payment_method", "tariff", "started_at", "stopped_at", "energy_kwh",
-                                          "total", "currency", "anomalies", "reason"};
+const std::vector<std::string> csv_header{
+    "record_id",  "kind",   "status",    "adjusts_record_id", "transaction_id", "charger_id", "connector_id",
+    "region",     "id_tag", "tag_group", "payment_method",    "tariff",         "started_at", "stopped_at",
+    "energy_kwh", "total",  "currency",  "anomalies",         "reason"};
 
 std::vector<std::string> csv_row(const rapidjson::Value& r)
 {
@@ -160,11 +160,25 @@ std::vector<std::string> csv_row(const rapidjson::Value& r)
         return text == "-" ? std::string() : text;
     };
     auto a = anomalies(r);
-    return {plain("record_id"),      plain("kind"),       plain("status"),         plain("adjusts_record_id"),
-            plain("transaction_id"), plain("charger_id"), plain("connector_id"),   plain("region"),
-            plain("id_tag"),         plain("tag_group"),  plain("payment_method"), plain("tariff"),
-            plain("started_at"),     plain("stopped_at"), kwh(int_of(r, "energy_wh")), amount(int_of(r, "total")),
-            plain("currency"),       a == "-" ? "" : a,   plain("reason")};
+    return {plain("record_id"),
+            plain("kind"),
+            plain("status"),
+            plain("adjusts_record_id"),
+            plain("transaction_id"),
+            plain("charger_id"),
+            plain("connector_id"),
+            plain("region"),
+            plain("id_tag"),
+            plain("tag_group"),
+            plain("payment_method"),
+            plain("tariff"),
+            plain("started_at"),
+            plain("stopped_at"),
+            kwh(int_of(r, "energy_wh")),
+            amount(int_of(r, "total")),
+            plain("currency"),
+            a == "-" ? "" : a,
+            plain("reason")};
 }
 
 // Every page of the list, newest record first.
@@ -207,8 +221,7 @@ void add_tariff_commands(CLI::App& app, Registry& r)
     auto* tariffs = add_noun(app, "tariffs", "the tariffs in force and where they apply");
     auto show = [](Context& c, const ApiAnswer& answer) {
         c.print(answer, [&c](const rapidjson::Value& json) {
-            c.out() << "currency " << text_of(json, "currency") << ", time zone " << text_of(json, "time_zone")
-                    << "\n";
+            c.out() << "currency " << text_of(json, "currency") << ", time zone " << text_of(json, "time_zone") << "\n";
             print_items(c.out(), *member(json, "tariffs"),
                         {field("TARIFF", "name"), field("DEFAULT", "default_period"), field("PRICES", "prices"),
                          field("SERVICE/KWH", "service_fee_per_kwh"), field("IDLE/MIN", "idle_fee_per_minute"),
@@ -240,7 +253,8 @@ void add_billing_commands(CLI::App& app, Registry& r)
         filters.query(q).add("limit", limit).add("cursor", cursor);
         c.print_list(c.api().get("/api/v1/billing" + q.str()),
                      {field("RECORD", "record_id"), field("STATUS", "status"), field("TX", "transaction_id"),
-                      Column{"WHERE", [](const rapidjson::Value& row) {
+                      Column{"WHERE",
+                             [](const rapidjson::Value& row) {
                                  return cell(row, "charger_id") + "/" + cell(row, "connector_id");
                              }},
                       field("ID TAG", "id_tag"), field("STARTED", "started_at"),
@@ -300,8 +314,7 @@ void add_billing_commands(CLI::App& app, Registry& r)
                 [&c](const rapidjson::Value& json) { print_record(c.out(), json); });
     });
     adjust->add_option("RECORD", id, "the session's billing record")->required();
-    adjust->add_option("--amount", adjust_amount, "in the currency, negative to refund, e.g. -5.00")
-        ->required();
+    adjust->add_option("--amount", adjust_amount, "in the currency, negative to refund, e.g. -5.00")->required();
     adjust->add_option("--reason", reason, "why, for the customer and the auditor")->required();
 
     add_tariff_commands(app, r);

@@ -125,8 +125,10 @@ void add_id_tag_views(CLI::App& app, Registry& r)
         rapidjson::Document body(rapidjson::kObjectType);
         auto& a = body.GetAllocator();
         body.AddMember("id_tag", rapidjson::Value(tag, a), a);
-        for (auto [key, value] : {std::pair{"status", &status}, {"expiry", &expiry}, {"parent_id_tag", &parent},
-                                   {"payment_method", &payment}}) {
+        for (auto [key, value] : {std::pair{"status", &status},
+                                  {"expiry", &expiry},
+                                  {"parent_id_tag", &parent},
+                                  {"payment_method", &payment}}) {
             if (*value) {
                 body.AddMember(rapidjson::StringRef(key), rapidjson::Value(**value, a), a);
             }

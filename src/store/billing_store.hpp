@@ -64,8 +64,8 @@ struct NewBillingLine {
 };
 
 struct NewBillingRecord {
-    std::string kind = "session"; // session | adjustment
-    std::string status = "billed";  // billed | flagged | adjustment
+    std::string kind = "session";  // session | adjustment
+    std::string status = "billed"; // billed | flagged | adjustment
     std::int64_t transaction_id = 0;
     std::optional<std::int64_t> adjusts_record_id;
     std::string charger_id;

@@ -61,9 +61,8 @@ public:
     {
         bootstrap_admin(dir_, dir_.file("csms.db"), dir_.file("token"));
         std::ofstream(dir_.file("tariffs.toml")) << tariffs_toml;
-        std::ofstream(dir_.file("csmsd.toml"))
-            << "[statistics]\ntime_zone = \"Asia/Shanghai\"\n[billing]\ntariffs = \"" << dir_.file("tariffs.toml")
-            << "\"\n";
+        std::ofstream(dir_.file("csmsd.toml")) << "[statistics]\ntime_zone = \"Asia/Shanghai\"\n[billing]\ntariffs = \""
+                                               << dir_.file("tariffs.toml") << "\"\n";
         CsmsdOptions options;
         options.extra_args = {"--config", dir_.file("csmsd.toml")};
         csmsd_ = std::make_unique<CsmsdProcess>(dir_, options);
@@ -124,7 +123,8 @@ private:
     int runs_ = 0;
 };
 
-std::int64_t start(WsClient& cp, const std::string& tag, std::int64_t meter_wh, const std::string& at, int connector = 1)
+std::int64_t start(WsClient& cp, const std::string& tag, std::int64_t meter_wh, const std::string& at,
+                   int connector = 1)
 {
     auto reply = cp.call("StartTransaction", start_payload(connector, tag, meter_wh, at));
     return std::stoll(result_string(reply, "transactionId"));
@@ -132,8 +132,8 @@ std::int64_t start(WsClient& cp, const std::string& tag, std::int64_t meter_wh, 
 
 // One session as a charger reports it: Charging, the start, the stop,
 // Finishing, and Available a minute later (inside the free idle time).
-std::int64_t session(WsClient& cp, const std::string& tag, std::int64_t from_wh, std::int64_t to_wh, int day,
-                     int hh, int mm, int minutes)
+std::int64_t session(WsClient& cp, const std::string& tag, std::int64_t from_wh, std::int64_t to_wh, int day, int hh,
+                     int mm, int minutes)
 {
     cp.call("StatusNotification", status_payload(1, "Charging", shanghai(day, hh, mm)));
     auto tx = start(cp, tag, from_wh, shanghai(day, hh, mm));
@@ -208,8 +208,8 @@ TEST_CASE("Billing: customer service explains a bill line by line, settles a fla
 
     // Customer service corrects and settles; a technician sees no bills.
     auto carol = f.token_for("carol", "customer_service");
-    auto refund = f.ctl({"billing", "adjust", id, "--amount", "-2.00", "--reason", "cable fault, 20 minutes lost"},
-                        carol);
+    auto refund =
+        f.ctl({"billing", "adjust", id, "--amount", "-2.00", "--reason", "cable fault, 20 minutes lost"}, carol);
     CHECK_THAT(refund, Catch::Contains(", adjusts record " + id) && Catch::Contains("total -2.00 CNY") &&
                            Catch::Contains("reason cable fault, 20 minutes lost (by carol)"));
     f.ctl({"billing", "adjust", flagged_id, "--amount", "3.00", "--reason", "estimated from the car: 8 kWh"}, carol);
@@ -246,8 +246,7 @@ TEST_CASE("Billing: customer service explains a bill line by line, settles a fla
     CHECK_THAT(f.ctl({"audit", "list", "--action", "billing.adjust"}), Catch::Contains("carol"));
 }
 
-TEST_CASE("Billing: a tariffs file with a mistake is refused on reload and the tariffs in force stay",
-          "[e2e][billing]")
+TEST_CASE("Billing: a tariffs file with a mistake is refused on reload and the tariffs in force stay", "[e2e][billing]")
 {
     BillingFixture f;
     std::ofstream(f.dir().file("tariffs.toml"), std::ios::trunc)

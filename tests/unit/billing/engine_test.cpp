@@ -173,8 +173,7 @@ TEST_CASE("Billing engine: a stopped session is billed once with its energy spli
     CHECK(f.count("SELECT count(*) FROM billing_records") == 1);
 }
 
-TEST_CASE("Billing engine: a meter that went backwards is flagged not billed and raises an alert",
-          "[billing][engine]")
+TEST_CASE("Billing engine: a meter that went backwards is flagged not billed and raises an alert", "[billing][engine]")
 {
     Fixture f;
     auto tx = f.start("WALKIN", "2026-01-02T01:00:00Z", 5'000);

@@ -29,8 +29,10 @@ TEST_CASE("Idle time: from a full battery to the car leaving", "[billing][idle]"
 
 TEST_CASE("Idle time: charging that resumes starts the idle time again", "[billing][idle]")
 {
-    std::vector<ConnectorStatus> statuses{{at("10:00"), "Charging"}, {at("10:10"), "SuspendedEV"},
-                                          {at("10:20"), "Charging"}, {at("10:50"), "SuspendedEV"},
+    std::vector<ConnectorStatus> statuses{{at("10:00"), "Charging"},
+                                          {at("10:10"), "SuspendedEV"},
+                                          {at("10:20"), "Charging"},
+                                          {at("10:50"), "SuspendedEV"},
                                           {at("11:10"), "Available"}};
     auto idle = idle_window(statuses, at("10:00"), at("11:05"), false);
     CHECK(idle.charging_ended == at("10:50"));
