@@ -24,5 +24,6 @@ void add_notification_routes(Router& router, ApiContext& context);         // in
 // Inbox and webhook recipients (names) are returned as they are.
 std::string mask_recipient(std::string_view channel_type, const std::string& recipient);
 void add_stats_routes(Router& router, ApiContext& context); // 15-minute statistics
+void add_usage_routes(Router& router, ApiContext& context); // usage, load and charger performance reports
 
 } // namespace csms::admin
