@@ -54,6 +54,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_rule_commands(app, registry);
     add_notification_commands(app, registry);
     add_stats_command(app, registry);
+    add_usage_commands(app, registry);
 
     try {
         app.parse(argc, argv);

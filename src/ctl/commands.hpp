@@ -57,4 +57,7 @@ void add_rule_commands(CLI::App& app, Registry& registry);    // rules list|relo
 void add_notification_commands(CLI::App& app, Registry& registry);
 void add_stats_command(CLI::App& app, Registry& registry); // stats
 
+// usage load|regions|chargers: reports for planning (commands_usage.cpp).
+void add_usage_commands(CLI::App& app, Registry& registry);
+
 } // namespace csms::ctl
