@@ -20,9 +20,11 @@ constexpr int max_range_days = 366;
 constexpr int default_charger_limit = 20;
 constexpr int max_charger_limit = 1000;
 
-void write_rounded(JsonWriter& w, std::string_view key, const std::optional<double>& value, double unit)
+// Rounded to 1/per of a unit: dividing after rounding gives the double
+// nearest the decimal, which prints short ("0.0278", not "0.027800000000000006").
+void write_rounded(JsonWriter& w, std::string_view key, const std::optional<double>& value, double per)
 {
-    write_number(w, key, value ? std::optional{std::round(*value / unit) * unit} : std::nullopt);
+    write_number(w, key, value ? std::optional{std::round(*value * per) / per} : std::nullopt);
 }
 
 std::string date_param(const ApiCall& call, const char* name)
@@ -129,10 +131,10 @@ HttpResponse load_response(const store::UsageFilter& f, const std::string& by, c
         write_string(w, "bucket", r.bucket);
         write_int(w, "connectors", r.connectors);
         write_int(w, "sessions", r.sessions);
-        write_rounded(w, "energy_wh", r.energy_wh, 0.001);
+        write_rounded(w, "energy_wh", r.energy_wh, 1000);
         write_int(w, "charging_s", r.charging_s);
         write_int(w, "bucket_s", r.bucket_s);
-        write_rounded(w, "utilisation", r.utilisation, 0.0001);
+        write_rounded(w, "utilisation", r.utilisation, 10000);
         write_int(w, "peak_concurrent_sessions", r.peak_concurrent);
         w.EndObject();
     }
@@ -160,16 +162,16 @@ HttpResponse chargers_response(const store::UsageFilter& f, const store::Perform
         write_int(w, "sessions", c.sessions);
         write_int(w, "finished_sessions", c.finished_sessions);
         write_int(w, "successful_sessions", c.successful_sessions);
-        write_rounded(w, "success_rate", c.success_rate, 0.0001);
-        write_rounded(w, "energy_wh", c.energy_wh, 0.001);
-        write_rounded(w, "energy_per_session_wh", c.energy_per_session_wh, 0.001);
-        write_rounded(w, "average_power_w", c.average_power_w, 0.1);
-        write_rounded(w, "peak_power_w", c.peak_power_w, 0.1);
-        write_rounded(w, "rated_power_w", c.rated_power_w, 0.1);
-        write_rounded(w, "average_pct_of_rated", c.average_pct_of_rated, 0.01);
+        write_rounded(w, "success_rate", c.success_rate, 10000);
+        write_rounded(w, "energy_wh", c.energy_wh, 1000);
+        write_rounded(w, "energy_per_session_wh", c.energy_per_session_wh, 1000);
+        write_rounded(w, "average_power_w", c.average_power_w, 10);
+        write_rounded(w, "peak_power_w", c.peak_power_w, 10);
+        write_rounded(w, "rated_power_w", c.rated_power_w, 10);
+        write_rounded(w, "average_pct_of_rated", c.average_pct_of_rated, 100);
         write_int(w, "faults", c.faults);
         write_int(w, "available_s", c.available_s);
-        write_rounded(w, "availability", c.availability, 0.0001);
+        write_rounded(w, "availability", c.availability, 10000);
         w.EndObject();
     }
     w.EndArray();

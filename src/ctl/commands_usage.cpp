@@ -211,7 +211,7 @@ const std::vector<std::string> charger_keys{"rank",
 // The ranking: availability bars, worst on top, the other figures beside them.
 Chart ranking_chart(const rapidjson::Value& a)
 {
-    ChartPanel p{"Availability, worst first", "% of the range available or charging", {}};
+    ChartPanel p{"Availability, worst first", "% of the range available or charging", {}, 100};
     for (const auto& item : items_of(a).GetArray()) {
         auto availability = number(item, "availability") * 100;
         auto text = fixed(availability, "%.1f %%");

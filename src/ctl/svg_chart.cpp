@@ -13,10 +13,10 @@ constexpr double margin_right = 30;
 constexpr double title_height = 40;
 constexpr double panel_title_height = 28;
 constexpr double column_plot_height = 180;
-constexpr double column_label_height = 60;
+constexpr double value_text_height = 14; // above a full column
 constexpr double row_height = 22;
 constexpr double row_plot_width = 420;
-constexpr double value_text_room = 150;
+constexpr double char_width = 6.5; // of the 11 px sans-serif, generously
 
 std::string num(double v)
 {
@@ -32,7 +32,7 @@ double drawable(double v)
 
 double panel_max(const ChartPanel& p)
 {
-    double m = 0;
+    double m = drawable(p.scale_max);
     for (const auto& b : p.bars) {
         m = std::max(m, drawable(b.value));
     }
@@ -56,13 +56,25 @@ void bar(std::ostringstream& out, double x, double y, double w, double h, const 
         << num(h) << "\"><title>" << xml_escape(b.label + ": " + b.value_text) << "</title></rect>\n";
 }
 
+// Characters, as bytes: a little generous for UTF-8 text.
+std::size_t longest_text(const Chart& chart, std::string ChartBar::*text)
+{
+    std::size_t longest = 4;
+    for (const auto& p : chart.panels) {
+        for (const auto& b : p.bars) {
+            longest = std::max(longest, (b.*text).size());
+        }
+    }
+    return longest;
+}
+
 double column_slot(const Chart& chart)
 {
     std::size_t n = 1;
     for (const auto& p : chart.panels) {
         n = std::max(n, p.bars.size());
     }
-    return std::clamp(720.0 / static_cast<double>(n), 6.0, 48.0);
+    return std::clamp(720.0 / static_cast<double>(n), 6.0, 64.0);
 }
 
 // Vertical bars from a baseline, the category labels under them (turned
@@ -70,7 +82,7 @@ double column_slot(const Chart& chart)
 double column_panel(std::ostringstream& out, const Chart& chart, const ChartPanel& p, double top, double slot)
 {
     auto max = panel_max(p);
-    double plot_top = top + panel_title_height;
+    double plot_top = top + panel_title_height + value_text_height;
     double base = plot_top + column_plot_height;
     double width = slot * static_cast<double>(p.bars.size());
     text(out, margin_left, top + 18, p.title, "panel-title");
@@ -85,7 +97,9 @@ double column_panel(std::ostringstream& out, const Chart& chart, const ChartPane
     }
     text(out, 16, plot_top + column_plot_height / 2, p.value_axis, "axis-label", "middle",
          "rotate(-90 16 " + num(plot_top + column_plot_height / 2) + ")");
-    bool upright = slot < 28;
+    auto label_chars = static_cast<double>(longest_text(chart, &ChartBar::label));
+    bool upright = label_chars * char_width > slot * 0.9;
+    double label_height = upright ? label_chars * char_width + 12 : 22;
     auto every = upright ? static_cast<std::size_t>(std::ceil(13.0 / slot)) : std::size_t{1};
     for (std::size_t i = 0; i < p.bars.size(); ++i) {
         const auto& b = p.bars[i];
@@ -93,7 +107,7 @@ double column_panel(std::ostringstream& out, const Chart& chart, const ChartPane
         double x = margin_left + slot * static_cast<double>(i);
         bar(out, x + slot * 0.1, base - h, slot * 0.8, h, b);
         double mid = x + slot / 2;
-        if (!upright) {
+        if (static_cast<double>(b.value_text.size()) * char_width <= slot) { // else in the tooltip only
             text(out, mid, base - h - 4, b.value_text, "value", "middle");
         }
         if (i % every == 0) {
@@ -105,19 +119,14 @@ double column_panel(std::ostringstream& out, const Chart& chart, const ChartPane
             }
         }
     }
-    text(out, margin_left + width / 2, base + column_label_height - 6, chart.category_axis, "axis-label", "middle");
-    return panel_title_height + column_plot_height + column_label_height;
+    text(out, margin_left + width / 2, base + label_height + 14, chart.category_axis, "axis-label", "middle");
+    return panel_title_height + value_text_height + column_plot_height + label_height + 28;
 }
 
-double label_width(const Chart& chart)
+// Room for the longest label (left of the bars) or value text (after them).
+double text_width(const Chart& chart, std::string ChartBar::*text)
 {
-    std::size_t longest = 4;
-    for (const auto& p : chart.panels) {
-        for (const auto& b : p.bars) {
-            longest = std::max(longest, b.label.size());
-        }
-    }
-    return std::min(300.0, 7.0 * static_cast<double>(longest) + 12);
+    return std::min(400.0, char_width * static_cast<double>(longest_text(chart, text)) + 12);
 }
 
 // One labelled horizontal bar per row, its value after it.
@@ -183,13 +192,14 @@ std::string render_svg(const Chart& chart)
             y += column_panel(body, chart, p, y, slot);
         }
     } else {
-        auto labels = label_width(chart);
-        width = margin_left + labels + row_plot_width + value_text_room + margin_right;
+        auto labels = text_width(chart, &ChartBar::label);
+        width = margin_left + labels + row_plot_width + text_width(chart, &ChartBar::value_text) + margin_right;
         for (const auto& p : chart.panels) {
             y += row_panel(body, p, y, labels);
         }
     }
-    width = std::max(width, 480.0);
+    // The title is 16 px bold: about 9.5 px a character.
+    width = std::max({width, 480.0, margin_left + 9.5 * static_cast<double>(chart.title.size()) + margin_right});
     std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << num(width) << "\" height=\""

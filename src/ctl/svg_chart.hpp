@@ -20,6 +20,7 @@ struct ChartPanel {
     std::string title;
     std::string value_axis; // e.g. "energy (kWh)"
     std::vector<ChartBar> bars;
+    double scale_max = 0; // the value a full bar stands for; 0: the largest value (100 for percentages)
 };
 
 enum class ChartLayout {

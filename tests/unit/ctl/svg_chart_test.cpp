@@ -190,3 +190,18 @@ TEST_CASE("svg charts: many days, empty panels and odd values still make a valid
     // Labels thinned out so narrow bars do not print over each other.
     CHECK(with_class(all, "text", "label").size() < 367);
 }
+
+TEST_CASE("svg charts: a panel with a fixed scale draws a percentage against 100 and leaves room for its values",
+          "[ctl][svg]")
+{
+    Chart c{"Availability", "charger", ChartLayout::rows, {}};
+    std::string long_text(80, 'x');
+    c.panels.push_back({"Availability", "%", {{"1. CP1", 50, long_text}}, 100});
+    auto all = parse_xml(render_svg(c));
+    auto bars = with_class(all, "rect", "bar");
+    REQUIRE(bars.size() == 1);
+    CHECK(std::stod(bars[0].attributes.at("width")) == Approx(210)); // half of the plot, not all of it
+    auto value = with_class(all, "text", "value").front();
+    auto svg_width = std::stod(all.front().attributes.at("width"));
+    CHECK(std::stod(value.attributes.at("x")) + 6.5 * 80 <= svg_width);
+}
