@@ -243,6 +243,12 @@ TEST_CASE("Usage: three chargers over three days read back by hour day region "
         CHECK((*d["Guangdong/Shenzhen/Futian"])["energy_wh"].GetDouble() == Approx(11000));
         CHECK((*d["Guangdong/Shenzhen/Nanshan"])["energy_wh"].GetDouble() == Approx(10500));
 
+        auto csv =
+            f.ctl(with_range({"usage", "regions", "--level", "district", "--region", "Guangdong/Shenzhen", "--csv"}));
+        CHECK(csv == "bucket,connectors,sessions,energy_wh,charging_s,bucket_s,utilisation,peak_concurrent_sessions\n"
+                     "Guangdong/Shenzhen/Futian,1,1,11000.0,3600,259200,0.0139,1\n"
+                     "Guangdong/Shenzhen/Nanshan,1,2,10500.0,5400,259200,0.0208,1\n");
+
         f.ctl(with_range({"usage", "regions", "--svg", f.file("regions.svg")}));
         CHECK(count(read(f.file("regions.svg")), "<rect class=\"bar\"") == 4); // two cities, two panels
     }
