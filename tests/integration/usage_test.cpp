@@ -3,6 +3,7 @@
 // statistics catch up, and csmsctl's load, region and charger reports say
 // what the test works out from the sessions it sent, as JSON, CSV and SVG.
 #include "support/admin_bootstrap.hpp"
+#include "support/admin_server.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/ocpp_json.hpp"
@@ -298,4 +299,39 @@ TEST_CASE("Usage: three chargers over three days read back by hour day region "
         auto both = f.run_ctl({"--json", "usage", "load", "--csv", "--from", "2026-03-09", "--to", "2026-03-09"});
         CHECK_FALSE(both.status.success());
     }
+}
+
+TEST_CASE("Usage API: bad parameters are 400 with the reason and customer service may not read the reports",
+          "[e2e][usage][admin]")
+{
+    TempDir dir;
+    AdminServer server(dir);
+    auto get = [&](const std::string& target) { return server.call("GET", target, server.root_token); };
+    CHECK(get("/api/v1/usage?by=day&from=2026-03-09&to=2026-03-11").status == 200);
+    CHECK(get("/api/v1/usage/chargers?from=2026-03-09&to=2026-03-09").status == 200);
+    const std::vector<std::pair<std::string, std::string>> refused{
+        {"/api/v1/usage?from=2026-03-09&to=2026-03-11", "by is required"},
+        {"/api/v1/usage?by=month&from=2026-03-09&to=2026-03-11", "by must be hour, day, week or region"},
+        {"/api/v1/usage?by=day&to=2026-03-11", "from is required"},
+        {"/api/v1/usage?by=day&from=2026-02-30&to=2026-03-11", "from must be a local date"},
+        {"/api/v1/usage?by=day&from=2026-03-09T00:00:00Z&to=2026-03-11", "from must be a local date"},
+        {"/api/v1/usage?by=day&from=2026-03-11&to=2026-03-09", "to must not be before from"},
+        {"/api/v1/usage?by=day&from=2025-03-09&to=2026-03-10", "longer than 366 days"},
+        {"/api/v1/usage?by=region&level=street&from=2026-03-09&to=2026-03-11", "level must be"},
+        {"/api/v1/usage?by=region&region=%20%2F&from=2026-03-09&to=2026-03-11", "region must be a path"},
+        {"/api/v1/usage/chargers?from=2026-03-09&to=2026-03-11&limit=0", "limit must be a number from 1 to 1000"},
+    };
+    for (const auto& [target, reason] : refused) {
+        INFO(target);
+        auto answer = get(target);
+        CHECK(answer.status == 400);
+        CHECK(error_code_of(answer) == "bad_request");
+        CHECK_THAT(AdminServer::parse(answer.body)["error"]["message"].GetString(), Catch::Contains(reason));
+    }
+    // 366 days, both ends included, is the longest range.
+    CHECK(get("/api/v1/usage?by=week&from=2025-03-10&to=2026-03-10").status == 200);
+
+    auto clerk = server.add_operator("clerk", "customer_service");
+    CHECK(server.call("GET", "/api/v1/usage?by=day&from=2026-03-09&to=2026-03-11", clerk).status == 403);
+    CHECK(server.call("GET", "/api/v1/usage/chargers?from=2026-03-09&to=2026-03-11", clerk).status == 403);
 }
