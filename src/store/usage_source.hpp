@@ -48,7 +48,7 @@ struct Source {
 };
 
 // Reads the chargers and the range's daily statistics, and picks the zone
-// they were computed in (the most common one; UTC when there are none).
+// they were computed in (the zone of most rows; UTC when there are none).
 Source read_source(Database& db, const UsageFilter& filter, base::SysTime now);
 
 // The intervals a charger's sessions were open, clipped to the range: open

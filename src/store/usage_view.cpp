@@ -95,28 +95,35 @@ std::vector<UsageRow> by_hour(Database& db, const UsageFilter& f, const Source& 
                 src.range.lived_s(src.range.zone.from_local(d + hours{h}), src.range.zone.from_local(d + hours{h + 1}));
         }
     }
-    // The local date picks the quarters; the UTC bounds, a day wider than
-    // any zone's offset, let stats_quarters_by_time find them.
+    // Connector by connector through the primary key, as the days are read
+    // (usage_source.cpp). The local date picks the quarters; the UTC bounds,
+    // a day wider than any zone's offset, make the key range.
     auto& s = db.cached(R"sql(
-        SELECT charger_id, CAST(substr(local_time, 1, 2) AS INTEGER), sum(energy_wh), sum(charging_s),
-               sum(sessions_started)
+        SELECT CAST(substr(local_time, 1, 2) AS INTEGER), sum(energy_wh), sum(charging_s), sum(sessions_started)
         FROM stats_quarters
-        WHERE quarter_start >= ?1 AND quarter_start < ?2 AND local_date BETWEEN ?3 AND ?4 AND connector_id > 0
-        GROUP BY charger_id, substr(local_time, 1, 2))sql");
-    ResetGuard guard(s);
-    s.bind(1, to_column(src.range.begin() - days{1}));
-    s.bind(2, to_column(src.range.end() + days{1}));
-    s.bind(3, f.from_date);
-    s.bind(4, f.to_date);
-    while (s.step()) {
-        auto hour = s.column_int(1);
-        if (!src.chargers.contains(s.column_text(0)) || hour < 0 || hour > 23) {
-            continue;
+        WHERE charger_id = ?1 AND connector_id = ?2 AND quarter_start >= ?3 AND quarter_start < ?4
+          AND local_date BETWEEN ?5 AND ?6
+        GROUP BY 1)sql");
+    for (const auto& [charger_id, ids] : src.connectors) {
+        for (int connector_id : ids) {
+            ResetGuard guard(s);
+            s.bind(1, charger_id);
+            s.bind(2, connector_id);
+            s.bind(3, to_column(src.range.begin() - days{1}));
+            s.bind(4, to_column(src.range.end() + days{1}));
+            s.bind(5, f.from_date);
+            s.bind(6, f.to_date);
+            while (s.step()) {
+                auto hour = s.column_int(0);
+                if (hour < 0 || hour > 23) {
+                    continue;
+                }
+                auto& r = rows[static_cast<std::size_t>(hour)];
+                r.energy_wh += s.column_double(1);
+                r.charging_s += s.column_int64(2);
+                r.sessions += s.column_int64(3);
+            }
         }
-        auto& r = rows[static_cast<std::size_t>(hour)];
-        r.energy_wh += s.column_double(2);
-        r.charging_s += s.column_int64(3);
-        r.sessions += s.column_int64(4);
     }
     const auto& zone = src.range.zone;
     peaks_by_time(db, src, rows, [&zone](base::SysTime t) {
