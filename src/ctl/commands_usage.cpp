@@ -98,13 +98,18 @@ void write_chart(const std::string& path, const Chart& chart)
     }
 }
 
-// Prints the answer as the options ask, then writes the chart if asked.
-void report(Context& c, const ApiAnswer& answer, const ReportOptions& o, const std::vector<Column>& columns,
-            const std::vector<std::string>& csv_keys, const std::function<Chart(const rapidjson::Value&)>& chart)
+// Before asking the server: a usage error never reaches it.
+void check_output(const Context& c, const ReportOptions& o)
 {
     if (o.csv && c.json()) {
         throw UsageError("--csv and --json exclude each other");
     }
+}
+
+// Prints the answer as the options ask, then writes the chart if asked.
+void report(Context& c, const ApiAnswer& answer, const ReportOptions& o, const std::vector<Column>& columns,
+            const std::vector<std::string>& csv_keys, const std::function<Chart(const rapidjson::Value&)>& chart)
+{
     if (o.csv) {
         print_csv(c.out(), items_of(answer.json), csv_keys);
     } else {
@@ -149,6 +154,7 @@ void add_load(CLI::App& usage, Registry& r)
     auto& by = r.make<std::string>("hour");
     auto* load = add_verb(
         r, usage, "load", "sessions, energy, utilisation and peak sessions by hour, day or week", [&](Context& c) {
+            check_output(c, o);
             Query q;
             q.add("by", by);
             add_range(q, o);
@@ -173,6 +179,7 @@ void add_regions(CLI::App& usage, Registry& r)
     auto& o = r.make<ReportOptions>();
     auto& level = r.make<std::string>("city");
     auto* regions = add_verb(r, usage, "regions", "usage per region at a level, busiest first", [&](Context& c) {
+        check_output(c, o);
         Query q;
         q.add("by", OptText("region")).add("level", level);
         add_range(q, o);
@@ -232,6 +239,7 @@ void add_chargers(CLI::App& usage, Registry& r)
     auto& o = r.make<ReportOptions>();
     auto& limit = r.make<OptText>();
     auto* chargers = add_verb(r, usage, "chargers", "per-charger performance, worst first", [&](Context& c) {
+        check_output(c, o);
         Query q;
         add_range(q, o);
         q.add("limit", limit);
