@@ -19,11 +19,12 @@ void add_event_routes(Router& router, ApiContext& context);                // li
 void add_alert_routes(Router& router, ApiContext& context);                // alerts: list, show, acknowledge
 void add_rule_routes(Router& router, ApiContext& context);                 // the alert rules in force, and reload
 void add_notification_routes(Router& router, ApiContext& context);         // inbox, deliveries per alert
+void add_stats_routes(Router& router, ApiContext& context);                // 15-minute statistics
+void add_billing_routes(Router& router, ApiContext& context);              // billing records, adjustments, tariffs
+void add_usage_routes(Router& router, ApiContext& context);                // usage, load and charger performance
 
 // "o***@example.com", "+86*******1234": enough to recognise, not to use.
 // Inbox and webhook recipients (names) are returned as they are.
 std::string mask_recipient(std::string_view channel_type, const std::string& recipient);
-void add_stats_routes(Router& router, ApiContext& context);   // 15-minute statistics
-void add_billing_routes(Router& router, ApiContext& context); // billing records, adjustments, tariffs
 
 } // namespace csms::admin

@@ -58,4 +58,7 @@ void add_notification_commands(CLI::App& app, Registry& registry);
 void add_stats_command(CLI::App& app, Registry& registry);    // stats
 void add_billing_commands(CLI::App& app, Registry& registry); // billing list|show|export|adjust, tariffs show|reload
 
+// usage load|regions|chargers: reports for planning (commands_usage.cpp).
+void add_usage_commands(CLI::App& app, Registry& registry);
+
 } // namespace csms::ctl

@@ -1,5 +1,7 @@
 #include "ctl/csv.hpp"
 
+#include "ctl/table.hpp"
+
 #include <cstdlib>
 
 namespace csms::ctl {
@@ -40,6 +42,22 @@ std::string csv_line(const std::vector<std::string>& cells)
         line += (i > 0 ? "," : "") + csv_cell(cells[i]);
     }
     return line + "\n";
+}
+
+void print_csv(std::ostream& out, const rapidjson::Value& items, const std::vector<std::string>& keys)
+{
+    out << csv_line(keys);
+    if (!items.IsArray()) {
+        return;
+    }
+    for (const auto& item : items.GetArray()) {
+        std::vector<std::string> cells;
+        for (const auto& key : keys) {
+            const auto* value = member(item, key.c_str());
+            cells.push_back(value == nullptr || value->IsNull() ? "" : cell(*value));
+        }
+        out << csv_line(cells);
+    }
 }
 
 } // namespace csms::ctl
