@@ -1,25 +1,30 @@
 #include "billing/tariff_book.hpp"
 
+#include "base/region_path.hpp"
+
+#include <algorithm>
+#include <cctype>
+
 namespace csms::billing {
 namespace {
 
-// A region path "A/B" covers the place "A/B" and everything under it
-// ("A/B/C"), not "A/BC".
-bool covers(std::string_view path, std::string_view region)
+// Id tags are OCPP CiString20: "fleet-a" is the group "FLEET-A".
+bool same_tag(std::string_view a, std::string_view b)
 {
-    return region.size() >= path.size() && region.compare(0, path.size(), path) == 0 &&
-           (region.size() == path.size() || region[path.size()] == '/');
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+           });
 }
 
 bool applies(const TariffAssignment& a, const SessionPlace& place)
 {
     switch (a.scope) {
     case AssignmentScope::tag_group:
-        return place.tag_group && *place.tag_group == a.value;
+        return place.tag_group && same_tag(*place.tag_group, a.value);
     case AssignmentScope::charger:
         return place.charger_id == a.value;
     case AssignmentScope::region:
-        return place.region && covers(a.value, *place.region);
+        return place.region && base::region_contains(a.value, place.region);
     case AssignmentScope::everywhere:
         return true;
     }

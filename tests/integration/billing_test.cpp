@@ -264,7 +264,8 @@ TEST_CASE("Billing: a tariffs file with a mistake is refused on reload and the t
     CHECK_THAT(shown, Catch::Contains("flat") && !Catch::Contains("standard"));
 }
 
-TEST_CASE("Billing: a simulated week's records add up to totals the test works out itself", "[e2e][billing]")
+TEST_CASE("Billing: a simulated week's records and usage reports add up to totals the test works out itself",
+          "[e2e][billing][usage]")
 {
     BillingFixture f;
     auto coast = accepted_charger(f.csmsd().ws_port(), "WEEK-A");
@@ -274,8 +275,8 @@ TEST_CASE("Billing: a simulated week's records add up to totals the test works o
 
     // Monday 9 to Sunday 15 March, three 45-minute sessions a day on each
     // charger, each inside one period: 02:00 (valley), 09:00 and 19:00 (peak).
-    std::map<int, std::int64_t> owed_by_day;
-    std::map<std::string, std::int64_t> owed_by_charger;
+    std::map<int, std::int64_t> owed_by_day, energy_by_day;
+    std::map<std::string, std::int64_t> owed_by_charger, energy_by_charger;
     std::int64_t owed = 0, energy = 0;
     int sessions = 0;
     std::map<std::string, std::int64_t> meter{{"WEEK-A", 0}, {"WEEK-B", 0}};
@@ -290,6 +291,8 @@ TEST_CASE("Billing: a simulated week's records add up to totals the test works o
                 std::int64_t total = rounded(wh, hour == 2 ? 3'500 : 12'000) + rounded(wh, 4'000);
                 owed_by_day[day] += total;
                 owed_by_charger[id] += total;
+                energy_by_day[day] += wh;
+                energy_by_charger[id] += wh;
                 owed += total;
                 energy += wh;
                 ++sessions;
@@ -330,4 +333,56 @@ TEST_CASE("Billing: a simulated week's records add up to totals the test works o
         shenzhen_total += r["total"].GetInt64();
     }
     CHECK(shenzhen_total == owed_by_charger["WEEK-A"]);
+
+    // The same week in the usage reports, once the statistics have caught up:
+    // six sessions a day, two at a time, the day's energy as charged.
+    auto by_day = [&] {
+        return f.json({"usage", "load", "--by", "day", "--from", "2026-03-09", "--to", "2026-03-15"});
+    };
+    auto week_energy = [&] {
+        double sum = 0;
+        for (const auto& row : by_day()["items"].GetArray()) {
+            sum += row["energy_wh"].GetDouble();
+        }
+        return sum;
+    };
+    REQUIRE(wait_until([&] { return week_energy() == Approx(static_cast<double>(energy)); }, 30s));
+    auto days = by_day();
+    REQUIRE(days["items"].Size() == 7);
+    int day = 9;
+    for (const auto& row : days["items"].GetArray()) {
+        INFO(row["bucket"].GetString());
+        CHECK(row["sessions"].GetInt() == 6);
+        CHECK(row["energy_wh"].GetDouble() == Approx(static_cast<double>(energy_by_day[day++])));
+        CHECK(row["peak_concurrent_sessions"].GetInt() == 2);
+        CHECK(row["charging_s"].GetInt() == 6 * 45 * 60);
+    }
+    auto week_row = f.json({"usage", "load", "--by", "week", "--from", "2026-03-09", "--to", "2026-03-15"});
+    REQUIRE(week_row["items"].Size() == 1);
+    CHECK(week_row["items"][0]["bucket"].GetString() == std::string("2026-W11"));
+    CHECK(week_row["items"][0]["sessions"].GetInt() == 42);
+    // 2 connectors charging 42 x 45 minutes of the week's 2 x 7 x 24 hours
+    CHECK(week_row["items"][0]["utilisation"].GetDouble() == Approx(42.0 * 45 / (2 * 7 * 24 * 60)).margin(0.0001));
+
+    auto cities = f.json({"usage", "regions", "--level", "city", "--from", "2026-03-09", "--to", "2026-03-15"});
+    REQUIRE(cities["items"].Size() == 2);
+    for (const auto& row : cities["items"].GetArray()) {
+        std::string place = row["bucket"].GetString();
+        auto charger = place == "Guangdong/Shenzhen" ? "WEEK-A" : "WEEK-B";
+        INFO(place);
+        CHECK((place == "Guangdong/Shenzhen" || place == "Guangdong/Guangzhou"));
+        CHECK(row["sessions"].GetInt() == 21);
+        CHECK(row["energy_wh"].GetDouble() == Approx(static_cast<double>(energy_by_charger[charger])));
+    }
+    auto ranking = f.json({"usage", "chargers", "--from", "2026-03-09", "--to", "2026-03-15"});
+    REQUIRE(ranking["items"].Size() == 2);
+    for (const auto& row : ranking["items"].GetArray()) {
+        CHECK(row["sessions"].GetInt() == 21);
+        CHECK(row["success_rate"].GetDouble() == Approx(1.0));
+    }
+    auto chart = f.dir().file("week.svg");
+    f.ctl({"usage", "load", "--by", "day", "--from", "2026-03-09", "--to", "2026-03-15", "--svg", chart});
+    std::ifstream svg(chart);
+    std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+    CHECK_THAT(text, Catch::StartsWith("<?xml") && Catch::Contains("2026-03-15") && !Catch::Contains("WEEK-1"));
 }
