@@ -341,7 +341,8 @@ TEST_CASE("Billing: a simulated week's records and usage reports add up to total
     };
     auto week_energy = [&] {
         double sum = 0;
-        for (const auto& row : by_day()["items"].GetArray()) {
+        auto days = by_day(); // the rows live in it
+        for (const auto& row : days["items"].GetArray()) {
             sum += row["energy_wh"].GetDouble();
         }
         return sum;
