@@ -2,9 +2,14 @@
 
 #include "csms/connection_log.hpp"
 #include "csms/handlers/handlers.hpp"
+#include "csms/partner_copy.hpp"
 #include "store/charger_store.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
+
+#include <utility>
 
 namespace csms {
 
@@ -35,7 +40,15 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
         call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
         return;
     }
+    auto* partners = services_.partner_copy;
+    if (partners != nullptr && partners->wants(call.action())) {
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        payload.Accept(writer);
+        partner_payload_.emplace(buffer.GetString(), buffer.GetSize());
+    }
     handlers::find(call.action())(*this, call, payload);
+    partner_payload_.reset();
 }
 
 void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
@@ -55,10 +68,12 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
         bool gated = false;
         std::optional<store::Registration> registration;
         bool refused = false;
+        std::optional<std::string> partner_payload;
     };
     auto pending =
         std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
-                                          !registration() && call.action() != "BootNotification", std::nullopt, false});
+                                          !registration() && call.action() != "BootNotification", std::nullopt, false,
+                                          std::exchange(partner_payload_, std::nullopt)});
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;
@@ -77,6 +92,9 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
                 }
             }
             p.work(db);
+            if (p.partner_payload) {
+                p.self->services_.partner_copy->copy(db, p.self->id_, p.call.action(), *p.partner_payload);
+            }
         },
         [pending](bool ok) {
             auto& p = *pending;
@@ -87,6 +105,9 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
             }
             if (p.registration) {
                 p.self->set_registration(*p.registration);
+            }
+            if (p.partner_payload && !p.refused) {
+                p.self->services_.partner_copy->committed(p.self->id_);
             }
             if (p.refused) {
                 p.call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");

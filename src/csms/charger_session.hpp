@@ -11,12 +11,14 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace csms {
 
 class CertificateSigner;
 class LastSeen;
+class PartnerCopy;
 
 // Shared by every session; outlives them all.
 struct Services {
@@ -30,6 +32,8 @@ struct Services {
     // Called on the charger's strand once a BootNotification was accepted,
     // while its answer is being sent; empty: nothing to do.
     std::function<void(const std::string& charger_id)> after_accepted_boot{};
+    // Copies CALLs for integration partners (src/proxy); nullptr: none.
+    PartnerCopy* partner_copy = nullptr;
 };
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
@@ -74,6 +78,11 @@ private:
     // read it from the database; written from the writer thread.
     std::atomic<int> registration_{-1};
     bool heartbeat_stored_ = false;
+    // Session strand: the CALL being dispatched, serialised for the partners
+    // that want it; taken by commit_then_reply into its writer job. A CALL
+    // its handler answers without a commit (Authorize, a coalesced
+    // Heartbeat, an invalid message) is not copied.
+    std::optional<std::string> partner_payload_;
 };
 
 } // namespace csms
