@@ -337,8 +337,9 @@ awaitable<void> Uplinks::Impl::Link::run()
         try {
             impl.set_state(*this, "connecting");
             tcp::resolver resolver(ex);
-            auto endpoints = co_await resolver.async_resolve(partner.endpoint.host,
-                                                             std::to_string(partner.endpoint.port), use_awaitable);
+            // No temporaries with destructors inside a co_await (g++ 12 frees them twice).
+            const std::string service = std::to_string(partner.endpoint.port);
+            auto endpoints = co_await resolver.async_resolve(partner.endpoint.host, service, use_awaitable);
             if (partner.endpoint.tls) {
                 auto c = std::make_shared<ConnT<TlsWs>>(ex, *impl.tls.at(partner.name));
                 conn = c;
@@ -420,7 +421,8 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::handshake(ConnT<Ws>& co
     }));
     websocket::response_type response;
     std::string host = partner.endpoint.host + ":" + std::to_string(partner.endpoint.port);
-    co_await ws.async_handshake(response, host, partner.endpoint.target(charger_id), use_awaitable);
+    const std::string target = partner.endpoint.target(charger_id);
+    co_await ws.async_handshake(response, host, target, use_awaitable);
     if (response[http::field::sec_websocket_protocol] != "ocpp1.6") {
         throw std::runtime_error("the partner did not accept subprotocol ocpp1.6");
     }
@@ -493,7 +495,8 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
         conn->pending_id = "csms-" + std::to_string(next_id++);
         conn->answer.reset();
         conn->enqueue(call_frame(conn->pending_id, row->action, payload));
-        co_await wait_signal(conn->answer_timer, partner.call_timeout);
+        const std::chrono::steady_clock::duration timeout = partner.call_timeout;
+        co_await wait_signal(conn->answer_timer, timeout);
         if (conn->closed) {
             co_return; // sent again on the next connection
         }
@@ -515,7 +518,7 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
         }
         auto partner_name = partner.name;
         auto now = impl.clock.now_utc();
-        bool ok = co_await commit([row = *row, partner_name, theirs, error, now](store::Database& w) {
+        store::Writer::Work work = [row = *row, partner_name, theirs, error, now](store::Database& w) {
             if (theirs) {
                 store::map_partner_transaction(w, partner_name, *row.transaction_id, *theirs, row.charger_id, now);
             }
@@ -524,7 +527,8 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
             }
             store::count_forwarded(w, partner_name, row.charger_id);
             store::delete_outbox(w, row.seq);
-        });
+        };
+        bool ok = co_await commit(std::move(work));
         if (!ok) {
             throw std::runtime_error("could not record the partner's answer");
         }
