@@ -151,6 +151,7 @@ struct Server::Parts {
     std::unique_ptr<BootConfiguration> boot_configuration; // null unless [statistics] configure_chargers
     // Null without a [proxy] partners file; the uplinks submit to the writer
     // and send through commands.
+    std::shared_ptr<const proxy::PartnerSet> partners;
     std::unique_ptr<proxy::Uplinks> uplinks;
     std::unique_ptr<proxy::Outbox> outbox;
     std::unique_ptr<admin::Api> api;
@@ -265,11 +266,11 @@ void Server::start()
     if (!s.partners_file.empty()) {
         // A bad partners file stops csmsd here with its file:line reason;
         // set before the listeners start, so no CALL misses its copy.
-        auto partners = std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file));
-        spdlog::info("proxy: {} partners from {}", partners->partners.size(), s.partners_file);
-        p.uplinks = std::make_unique<proxy::Uplinks>(partners, s.db_path, *p.writer, *p.commands, p.clock,
+        p.partners = std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file));
+        spdlog::info("proxy: {} partners from {}", p.partners->partners.size(), s.partners_file);
+        p.uplinks = std::make_unique<proxy::Uplinks>(p.partners, s.db_path, *p.writer, *p.commands, p.clock,
                                                      proxy::Uplinks::Options{});
-        p.outbox = std::make_unique<proxy::Outbox>(partners, p.clock, p.uplinks->waker());
+        p.outbox = std::make_unique<proxy::Outbox>(p.partners, p.clock, p.uplinks->waker());
         p.services->partner_copy = p.outbox.get();
     }
     using RulesSource = std::function<std::shared_ptr<const rules::RuleSet>()>;
@@ -324,7 +325,8 @@ void Server::start()
                               });
                           },
                           std::move(current_rules), std::move(reload_rules), std::move(current_tariffs),
-                          std::move(reload_tariffs)},
+                          std::move(reload_tariffs), p.partners,
+                          [&p] { return p.uplinks ? p.uplinks->states() : std::vector<proxy::LinkState>{}; }},
         sources);
     if (!s.admin_cert_file.empty()) {
         p.admin_tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.admin_cert_file, s.admin_key_file, "", ""});

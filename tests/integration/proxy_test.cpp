@@ -3,6 +3,7 @@
 // order with its own transaction ids, may stop that session but not reset
 // the charger, and a partner that is down at first gets everything once it
 // comes up. The charger talks to csmsd only.
+#include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/partner_backend.hpp"
@@ -27,20 +28,32 @@ std::string meter_values_with(std::int64_t transaction_id, const std::string& ti
            R"(","measurand":"Energy.Active.Import.Register","unit":"Wh"}]}]})";
 }
 
-// csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1.
-std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port)
+// csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1, and
+// an admin token in dir/token; `extra` adds lines to the partner's table.
+std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "")
 {
+    bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
     std::ofstream(dir.file("fleet.pw")) << "link-secret\n";
     std::ofstream(dir.file("partners.toml"))
         << "[[partner]]\nname = \"fleet\"\nurl = \"ws://127.0.0.1:" << port
         << "/ocpp\"\nuser = \"csms-fleet\"\npassword_file = \"" << dir.file("fleet.pw")
         << "\"\nchargers = [\"CP-P1\"]\n"
            "forward = [\"BootNotification\", \"StatusNotification\", \"StartTransaction\", \"MeterValues\", "
-           "\"StopTransaction\"]\naccept = [\"RemoteStopTransaction\"]\nrate_per_minute = 5\ncall_timeout_s = 5\n";
+           "\"StopTransaction\"]\naccept = [\"RemoteStopTransaction\"]\nrate_per_minute = 5\ncall_timeout_s = 5\n"
+        << extra;
     std::ofstream(dir.file("csmsd.toml")) << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n";
     CsmsdOptions options;
     options.extra_args = {"--config", dir.file("csmsd.toml")};
     return std::make_unique<CsmsdProcess>(dir, options);
+}
+
+ProcessResult csmsctl(const TempDir& dir, const CsmsdProcess& csmsd, const std::vector<std::string>& args)
+{
+    std::vector<std::string> argv{bin_path("csmsctl"), "--server",
+                                  "http://127.0.0.1:" + std::to_string(csmsd.admin_port()), "--token-file",
+                                  dir.file("token")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv, dir.file("csmsctl.err"), 30s);
 }
 
 std::vector<std::string> actions_of(const std::vector<PartnerBackend::Received>& calls)
@@ -119,6 +132,23 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     CHECK(db.scalar("SELECT count(*) FROM proxy_outbox") == 0);
     CHECK(db.scalar("SELECT partner_transaction_id FROM proxy_transaction_ids WHERE transaction_id = ?",
                     {std::to_string(ours)}) == 9001);
+
+    // The operator sees the link, its counts and the refused Reset.
+    auto list = csmsctl(dir, *csmsd, {"partners", "list"});
+    REQUIRE(list.status.success());
+    CHECK(list.out.find("fleet") != std::string::npos);
+    CHECK(list.out.find("1 connected") != std::string::npos);
+    auto show = csmsctl(dir, *csmsd, {"--json", "partners", "show", "fleet"});
+    REQUIRE(show.status.success());
+    rapidjson::Document fleet;
+    fleet.Parse(show.out.c_str());
+    REQUIRE(fleet.IsObject());
+    CHECK(fleet["forwarded"].GetInt64() == 5);
+    CHECK(fleet["refused"].GetInt64() == 1);
+    CHECK(fleet["queued"].GetInt64() == 0);
+    CHECK(std::string(fleet["links"][0]["state"].GetString()) == "connected");
+    CHECK(std::string(fleet["refusals"][0]["action"].GetString()) == "Reset");
+    CHECK_FALSE(csmsctl(dir, *csmsd, {"partners", "show", "nobody"}).status.success());
 }
 
 TEST_CASE("A partner that is down at first receives every message in order once it comes up")
@@ -146,4 +176,31 @@ TEST_CASE("A partner that is down at first receives every message in order once 
         CHECK(calls[i + 1].payload.find("\"" + statuses[i] + "\"") != std::string::npos);
     }
     CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 0; }, 5s));
+}
+
+TEST_CASE("A partner that stays down loses its oldest messages beyond its buffer and an alert says so")
+{
+    TempDir dir;
+    const auto port = free_loopback_port();
+    auto csmsd = csmsd_with_partner(dir, port, "buffer_limit = 3\n");
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    std::vector<std::string> statuses = {"Preparing", "Charging", "SuspendedEV", "Charging", "Finishing"};
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        REQUIRE(is_call_result(charger->call(
+            "StatusNotification", status_payload(1, statuses[i], test_time(1000 * static_cast<int>(i + 1))), 2s)));
+    }
+    TestDb db(csmsd->db_path());
+    REQUIRE(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 3; }, 5s));
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM alerts WHERE kind = 'proxy_buffer_overflow'") == 1; },
+                     5s));
+
+    // What is left arrives, the newest three, in order.
+    PartnerBackend partner(port);
+    REQUIRE(wait_until([&] { return partner.received().size() >= 3; }, 20s));
+    auto calls = partner.received();
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].payload.find("\"SuspendedEV\"") != std::string::npos);
+    CHECK(calls[1].payload.find("\"Charging\"") != std::string::npos);
+    CHECK(calls[2].payload.find("\"Finishing\"") != std::string::npos);
+    CHECK(db.scalar("SELECT dropped FROM proxy_links WHERE partner = 'fleet'") == 3);
 }
