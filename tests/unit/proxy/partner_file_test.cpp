@@ -158,3 +158,34 @@ TEST_CASE("An unreadable partners file is a PartnerFileError")
 {
     CHECK_THROWS_AS(load_partner_file("/nonexistent/partners.toml"), PartnerFileError);
 }
+
+TEST_CASE("The partners file example in docs/proxy.md is a valid file")
+{
+    std::ifstream in(std::string(CSMS_SCHEMA_DIR) + "/../docs/proxy.md");
+    REQUIRE(in);
+    std::string block, line;
+    bool in_block = false;
+    while (std::getline(in, line)) {
+        auto start = line.find_first_not_of(' ');
+        std::string trimmed = start == std::string::npos ? "" : line.substr(start);
+        if (!in_block && trimmed == "```toml") {
+            in_block = true;
+        } else if (in_block && trimmed == "```") {
+            break;
+        } else if (in_block) {
+            block += trimmed + "\n";
+        }
+    }
+    REQUIRE_FALSE(block.empty());
+    TempDir dir;
+    {
+        std::ofstream(dir.file("fleet.password")) << "pw\n";
+    }
+    auto at = block.find("/etc/csms/fleet.password");
+    REQUIRE(at != std::string::npos);
+    block.replace(at, std::string("/etc/csms/fleet.password").size(), dir.file("fleet.password"));
+    auto set = parse_partners(block, "docs/proxy.md");
+    REQUIRE(set.partners.size() == 1);
+    CHECK(set.partners[0].name == "fleet");
+    CHECK(set.partners[0].accept.size() == 2);
+}
