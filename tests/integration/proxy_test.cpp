@@ -13,6 +13,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <future>
 
@@ -32,7 +34,9 @@ std::string meter_values_with(std::int64_t transaction_id, const std::string& ti
 // an admin token in dir/token; `extra` adds lines to the partner's table.
 std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "")
 {
-    bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
+    if (!std::filesystem::exists(dir.file("token"))) { // a restart keeps its operators
+        bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
+    }
     std::ofstream(dir.file("fleet.pw")) << "link-secret\n";
     std::ofstream(dir.file("partners.toml"))
         << "[[partner]]\nname = \"fleet\"\nurl = \"ws://127.0.0.1:" << port
@@ -45,6 +49,21 @@ std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16
     CsmsdOptions options;
     options.extra_args = {"--config", dir.file("csmsd.toml")};
     return std::make_unique<CsmsdProcess>(dir, options);
+}
+
+// The same for a partner that is not listening yet, on a port csmsd did not
+// take for itself: the uplink would otherwise reach csmsd's own listener as
+// charger CP-P1 and replace the test charger's session.
+std::unique_ptr<CsmsdProcess> csmsd_with_absent_partner(const TempDir& dir, std::uint16_t& port,
+                                                        const std::string& extra = "")
+{
+    for (;;) {
+        port = free_loopback_port();
+        auto csmsd = csmsd_with_partner(dir, port, extra);
+        if (csmsd->ws_port() != port && csmsd->admin_port() != port) {
+            return csmsd;
+        }
+    }
 }
 
 ProcessResult csmsctl(const TempDir& dir, const CsmsdProcess& csmsd, const std::vector<std::string>& args)
@@ -129,7 +148,7 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
 
     TestDb db(csmsd->db_path());
     CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_refusals WHERE action = 'Reset'") == 1; }, 5s));
-    CHECK(db.scalar("SELECT count(*) FROM proxy_outbox") == 0);
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 0; }, 5s));
     CHECK(db.scalar("SELECT partner_transaction_id FROM proxy_transaction_ids WHERE transaction_id = ?",
                     {std::to_string(ours)}) == 9001);
 
@@ -149,13 +168,19 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     CHECK(std::string(fleet["links"][0]["state"].GetString()) == "connected");
     CHECK(std::string(fleet["refusals"][0]["action"].GetString()) == "Reset");
     CHECK_FALSE(csmsctl(dir, *csmsd, {"partners", "show", "nobody"}).status.success());
+
+    csmsd->signal(SIGTERM);
+    auto exit = csmsd->wait_exit(10s);
+    REQUIRE(exit);
+    CHECK(exit->exited);
+    CHECK(exit->code == 0);
 }
 
 TEST_CASE("A partner that is down at first receives every message in order once it comes up")
 {
     TempDir dir;
-    const auto port = free_loopback_port();
-    auto csmsd = csmsd_with_partner(dir, port);
+    std::uint16_t port = 0;
+    auto csmsd = csmsd_with_absent_partner(dir, port);
     auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
     std::vector<std::string> statuses = {"Preparing", "Charging", "SuspendedEV", "Charging", "Finishing", "Available"};
     for (std::size_t i = 0; i < statuses.size(); ++i) {
@@ -181,8 +206,8 @@ TEST_CASE("A partner that is down at first receives every message in order once 
 TEST_CASE("A partner that stays down loses its oldest messages beyond its buffer and an alert says so")
 {
     TempDir dir;
-    const auto port = free_loopback_port();
-    auto csmsd = csmsd_with_partner(dir, port, "buffer_limit = 3\n");
+    std::uint16_t port = 0;
+    auto csmsd = csmsd_with_absent_partner(dir, port, "buffer_limit = 3\n");
     auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
     std::vector<std::string> statuses = {"Preparing", "Charging", "SuspendedEV", "Charging", "Finishing"};
     for (std::size_t i = 0; i < statuses.size(); ++i) {
@@ -203,4 +228,25 @@ TEST_CASE("A partner that stays down loses its oldest messages beyond its buffer
     CHECK(calls[1].payload.find("\"Charging\"") != std::string::npos);
     CHECK(calls[2].payload.find("\"Finishing\"") != std::string::npos);
     CHECK(db.scalar("SELECT dropped FROM proxy_links WHERE partner = 'fleet'") == 3);
+}
+
+TEST_CASE("Messages queued for a partner that is down survive a restart of csmsd and arrive in order")
+{
+    TempDir dir;
+    std::uint16_t port = 0;
+    {
+        auto csmsd = csmsd_with_absent_partner(dir, port);
+        auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+        REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Preparing", test_time(1000)))));
+        charger->close();
+        csmsd->signal(SIGTERM); // its link is waiting to retry: the stop must not wait for it
+        auto exit = csmsd->wait_exit(10s);
+        REQUIRE(exit);
+        CHECK(exit->code == 0);
+    }
+    PartnerBackend partner(port);
+    auto csmsd = csmsd_with_partner(dir, port);
+    REQUIRE(wait_until([&] { return partner.received().size() >= 2; }, 20s));
+    auto calls = partner.received();
+    CHECK(actions_of(calls) == std::vector<std::string>{"BootNotification", "StatusNotification"});
 }
