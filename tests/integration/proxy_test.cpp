@@ -8,6 +8,7 @@
 #include "support/csmsd_process.hpp"
 #include "support/partner_backend.hpp"
 #include "support/tcp_test_server.hpp"
+#include "support/test_certs.hpp"
 #include "support/test_db.hpp"
 #include "support/wait_until.hpp"
 
@@ -32,15 +33,17 @@ std::string meter_values_with(std::int64_t transaction_id, const std::string& ti
 
 // csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1, and
 // an admin token in dir/token; `extra` adds lines to the partner's table.
-std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "")
+std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "",
+                                                 const std::string& url = "")
 {
     if (!std::filesystem::exists(dir.file("token"))) { // a restart keeps its operators
         bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
     }
     std::ofstream(dir.file("fleet.pw")) << "link-secret\n";
     std::ofstream(dir.file("partners.toml"))
-        << "[[partner]]\nname = \"fleet\"\nurl = \"ws://127.0.0.1:" << port
-        << "/ocpp\"\nuser = \"csms-fleet\"\npassword_file = \"" << dir.file("fleet.pw")
+        << "[[partner]]\nname = \"fleet\"\nurl = \""
+        << (url.empty() ? "ws://127.0.0.1:" + std::to_string(port) + "/ocpp" : url)
+        << "\"\nuser = \"csms-fleet\"\npassword_file = \"" << dir.file("fleet.pw")
         << "\"\nchargers = [\"CP-P1\"]\n"
            "forward = [\"BootNotification\", \"StatusNotification\", \"StartTransaction\", \"MeterValues\", "
            "\"StopTransaction\"]\naccept = [\"RemoteStopTransaction\"]\nrate_per_minute = 5\ncall_timeout_s = 5\n"
@@ -152,7 +155,23 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     CHECK(db.scalar("SELECT partner_transaction_id FROM proxy_transaction_ids WHERE transaction_id = ?",
                     {std::to_string(ours)}) == 9001);
 
-    // The operator sees the link, its counts and the refused Reset.
+    // The charger gone: the partner's allowed calls get a CALLERROR, and one
+    // beyond its rate (5 a minute, the RemoteStop above was the first) a
+    // rate error. Each is recorded.
+    charger->close();
+    REQUIRE(wait_until(
+        [&] { return db.scalar("SELECT count(*) FROM connection_events WHERE event = 'disconnected'") == 1; }, 5s));
+    for (int i = 0; i < 4; ++i) {
+        auto offline = partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})");
+        REQUIRE(offline);
+        CHECK(offline->find("\"GenericError\",\"charger CP-P1 is not connected\"") != std::string::npos);
+    }
+    auto limited = partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})");
+    REQUIRE(limited);
+    CHECK(limited->find("OccurenceConstraintViolation") != std::string::npos);
+    REQUIRE(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_refusals") == 6; }, 5s));
+
+    // The operator sees the link, its counts and the refused calls.
     auto list = csmsctl(dir, *csmsd, {"partners", "list"});
     REQUIRE(list.status.success());
     CHECK(list.out.find("fleet") != std::string::npos);
@@ -163,10 +182,11 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     fleet.Parse(show.out.c_str());
     REQUIRE(fleet.IsObject());
     CHECK(fleet["forwarded"].GetInt64() == 5);
-    CHECK(fleet["refused"].GetInt64() == 1);
+    CHECK(fleet["refused"].GetInt64() == 6);
     CHECK(fleet["queued"].GetInt64() == 0);
     CHECK(std::string(fleet["links"][0]["state"].GetString()) == "connected");
-    CHECK(std::string(fleet["refusals"][0]["action"].GetString()) == "Reset");
+    REQUIRE(fleet["refusals"].Size() == 6);
+    CHECK(std::string(fleet["refusals"][5]["action"].GetString()) == "Reset"); // newest first
     CHECK_FALSE(csmsctl(dir, *csmsd, {"partners", "show", "nobody"}).status.success());
 
     csmsd->signal(SIGTERM);
@@ -249,4 +269,32 @@ TEST_CASE("Messages queued for a partner that is down survive a restart of csmsd
     REQUIRE(wait_until([&] { return partner.received().size() >= 2; }, 20s));
     auto calls = partner.received();
     CHECK(actions_of(calls) == std::vector<std::string>{"BootNotification", "StatusNotification"});
+}
+
+TEST_CASE("A wss partner is reached with its CA checked and our client certificate and an untrusted one is not")
+{
+    const auto& certs = test_certs();
+    TempDir dir;
+    PartnerBackend partner(0, 9001, PartnerBackendTls{certs.server_cert(), certs.server_key(), certs.ca()});
+    const std::string url = "wss://localhost:" + std::to_string(partner.port()) + "/ocpp";
+    const std::string tls = "ca = \"" + certs.ca() + "\"\nclient_cert = \"" + certs.client_cert("CP-1") +
+                            "\"\nclient_key = \"" + certs.client_key("CP-1") + "\"\n";
+    // A second partner at the same address that trusts another CA.
+    const std::string mistrusted = "[[partner]]\nname = \"mistrusted\"\nurl = \"" + url +
+                                   "\"\nchargers = [\"CP-P1\"]\nforward = \"all\"\nca = \"" +
+                                   certs.test_cert("other-ca") + "\"\n";
+    auto csmsd = csmsd_with_partner(dir, partner.port(), tls + mistrusted, url);
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+
+    REQUIRE(wait_until([&] { return !partner.received().empty(); }, 10s));
+    CHECK(partner.received()[0].action == "BootNotification");
+    CHECK(partner.client_names() == std::vector<std::string>{"CP-1"}); // the untrusted link never got that far
+    CHECK(partner.authorizations() == std::vector<std::string>{basic_authorization("csms-fleet", "link-secret")});
+
+    TestDb db(csmsd->db_path());
+    REQUIRE(wait_until(
+        [&] { return !db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'").empty(); }, 10s));
+    auto error = db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'")[0][0];
+    CHECK(error.find("certificate verify failed") != std::string::npos);
+    CHECK(db.scalar("SELECT count(*) FROM proxy_outbox WHERE partner = 'mistrusted'") == 1);
 }

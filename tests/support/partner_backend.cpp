@@ -1,9 +1,11 @@
 #include "support/partner_backend.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -12,7 +14,9 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <type_traits>
 
 namespace csms::test {
 namespace {
@@ -42,12 +46,41 @@ std::string quoted(const std::string& text)
 } // namespace
 
 struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
-    struct Link : std::enable_shared_from_this<Link> {
-        Link(Impl& impl_, tcp::socket socket) : impl(impl_), ws(std::move(socket)) {}
+    struct Link {
+        virtual ~Link() = default;
+        virtual void write(std::string frame) = 0;
+    };
+
+    template <class Next> struct LinkT final : Link, std::enable_shared_from_this<LinkT<Next>> {
+        template <class... Args> LinkT(Impl& impl_, Args&&... args) : impl(impl_), ws(std::forward<Args>(args)...) {}
 
         void start()
         {
-            auto self = shared_from_this();
+            auto self = this->shared_from_this();
+            if constexpr (std::is_same_v<Next, tcp::socket>) {
+                upgrade();
+            } else {
+                ws.next_layer().async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+                    if (!ec) {
+                        std::lock_guard lock(self->impl.mutex);
+                        X509* peer = SSL_get_peer_certificate(self->ws.next_layer().native_handle());
+                        if (peer != nullptr) {
+                            char name[256] = {};
+                            X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, name, sizeof name);
+                            self->impl.client_names.push_back(name);
+                            X509_free(peer);
+                        }
+                    }
+                    if (!ec) {
+                        self->upgrade();
+                    }
+                });
+            }
+        }
+
+        void upgrade()
+        {
+            auto self = this->shared_from_this();
             http::async_read(ws.next_layer(), buffer, request, [self](beast::error_code ec, std::size_t) {
                 if (ec || !websocket::is_upgrade(self->request)) {
                     return;
@@ -75,7 +108,7 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
 
         void read()
         {
-            auto self = shared_from_this();
+            auto self = this->shared_from_this();
             buffer.clear();
             ws.async_read(buffer, [self](beast::error_code ec, std::size_t) {
                 if (ec) {
@@ -121,7 +154,7 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
             write("[3," + quoted(id) + "," + answer + "]");
         }
 
-        void write(std::string frame)
+        void write(std::string frame) override
         {
             writes.push_back(std::move(frame));
             if (writes.size() == 1) {
@@ -130,7 +163,7 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
         }
         void write_next()
         {
-            auto self = shared_from_this();
+            auto self = this->shared_from_this();
             ws.async_write(asio::buffer(writes.front()), [self](beast::error_code ec, std::size_t) {
                 self->writes.pop_front();
                 if (!ec && !self->writes.empty()) {
@@ -140,7 +173,7 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
         }
 
         Impl& impl;
-        websocket::stream<tcp::socket> ws;
+        websocket::stream<Next> ws;
         beast::flat_buffer buffer;
         http::request<http::string_body> request;
         std::string charger_id;
@@ -148,8 +181,18 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
         std::deque<std::string> writes;
     };
 
-    Impl(std::uint16_t port, std::int64_t first) : acceptor(io), next_transaction_id(first)
+    Impl(std::uint16_t port, std::int64_t first, const PartnerBackendTls& tls_options)
+        : acceptor(io), next_transaction_id(first)
     {
+        if (!tls_options.cert.empty()) {
+            tls.emplace(asio::ssl::context::tls_server);
+            tls->use_certificate_chain_file(tls_options.cert);
+            tls->use_private_key_file(tls_options.key, asio::ssl::context::pem);
+            if (!tls_options.client_ca.empty()) {
+                tls->load_verify_file(tls_options.client_ca);
+                tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+            }
+        }
         tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -163,12 +206,17 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
             if (ec) {
                 return;
             }
-            std::make_shared<Link>(*this, std::move(socket))->start();
+            if (tls) {
+                std::make_shared<LinkT<asio::ssl::stream<tcp::socket>>>(*this, std::move(socket), *tls)->start();
+            } else {
+                std::make_shared<LinkT<tcp::socket>>(*this, std::move(socket))->start();
+            }
             accept();
         });
     }
 
     asio::io_context io;
+    std::optional<asio::ssl::context> tls;
     tcp::acceptor acceptor;
     std::thread thread;
 
@@ -177,13 +225,14 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
     std::int64_t next_transaction_id;
     std::vector<Received> calls;
     std::vector<std::string> auths;
+    std::vector<std::string> client_names;
     std::map<std::string, std::shared_ptr<Link>> links;
     std::map<std::string, std::string> replies;
     int next_call = 1;
 };
 
-PartnerBackend::PartnerBackend(std::uint16_t port, std::int64_t first_transaction_id)
-    : impl_(std::make_shared<Impl>(port, first_transaction_id))
+PartnerBackend::PartnerBackend(std::uint16_t port, std::int64_t first_transaction_id, PartnerBackendTls tls)
+    : impl_(std::make_shared<Impl>(port, first_transaction_id, tls))
 {
     impl_->accept();
     impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
@@ -210,6 +259,12 @@ std::vector<std::string> PartnerBackend::authorizations() const
 {
     std::lock_guard lock(impl_->mutex);
     return impl_->auths;
+}
+
+std::vector<std::string> PartnerBackend::client_names() const
+{
+    std::lock_guard lock(impl_->mutex);
+    return impl_->client_names;
 }
 
 bool PartnerBackend::connected(const std::string& charger_id) const

@@ -4,7 +4,8 @@
 // ocpp1.6. It answers what csmsd forwards (StartTransaction with its own
 // transaction ids from 9001 on), records every CALL in order with the
 // Authorization header of its connection, and can send a CALL of its own to
-// a charger's link. Its own thread; Beast lives in partner_backend.cpp.
+// a charger's link. Plain ws, or wss with an optional client certificate.
+// Its own thread; Beast lives in partner_backend.cpp.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -13,6 +14,12 @@
 #include <vector>
 
 namespace csms::test {
+
+// wss instead of ws: the server's certificate, and the CA its clients'
+// certificates must chain to ("" = no client certificate asked for).
+struct PartnerBackendTls {
+    std::string cert, key, client_ca;
+};
 
 class PartnerBackend {
 public:
@@ -23,7 +30,8 @@ public:
     };
 
     // port 0: any free port. Throws if it cannot listen.
-    explicit PartnerBackend(std::uint16_t port = 0, std::int64_t first_transaction_id = 9001);
+    explicit PartnerBackend(std::uint16_t port = 0, std::int64_t first_transaction_id = 9001,
+                            PartnerBackendTls tls = {});
     ~PartnerBackend();
     PartnerBackend(const PartnerBackend&) = delete;
     PartnerBackend& operator=(const PartnerBackend&) = delete;
@@ -32,6 +40,8 @@ public:
     std::vector<Received> received() const;
     // The Authorization header of each accepted connection ("" when none).
     std::vector<std::string> authorizations() const;
+    // The common name of each verified client certificate (wss).
+    std::vector<std::string> client_names() const;
     bool connected(const std::string& charger_id) const;
 
     // Sends [2,id,action,payload] on the charger's link and returns the whole
