@@ -2,7 +2,7 @@
 
 #include "csms/connection_log.hpp"
 #include "csms/handlers/handlers.hpp"
-#include "csms/partner_copy.hpp"
+#include "csms/json.hpp"
 #include "store/charger_store.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -45,10 +45,11 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
         rapidjson::StringBuffer buffer;
         rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
         payload.Accept(writer);
-        partner_payload_.emplace(buffer.GetString(), buffer.GetSize());
+        partner_call_.emplace(PartnerCopy::Call{std::string(buffer.GetString(), buffer.GetSize()),
+                                                json::int64_field(payload, "transactionId").value});
     }
     handlers::find(call.action())(*this, call, payload);
-    partner_payload_.reset();
+    partner_call_.reset();
 }
 
 void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
@@ -68,12 +69,12 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
         bool gated = false;
         std::optional<store::Registration> registration;
         bool refused = false;
-        std::optional<std::string> partner_payload;
+        std::optional<PartnerCopy::Call> partner_call;
+        bool copied = false;
     };
-    auto pending =
-        std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
-                                          !registration() && call.action() != "BootNotification", std::nullopt, false,
-                                          std::exchange(partner_payload_, std::nullopt)});
+    auto pending = std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
+                                                     !registration() && call.action() != "BootNotification",
+                                                     std::nullopt, false, std::exchange(partner_call_, std::nullopt)});
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;
@@ -92,8 +93,8 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
                 }
             }
             p.work(db);
-            if (p.partner_payload) {
-                p.self->services_.partner_copy->copy(db, p.self->id_, p.call.action(), *p.partner_payload);
+            if (p.partner_call) {
+                p.copied = p.self->services_.partner_copy->copy(db, p.self->id_, p.call.action(), *p.partner_call);
             }
         },
         [pending](bool ok) {
@@ -106,7 +107,7 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
             if (p.registration) {
                 p.self->set_registration(*p.registration);
             }
-            if (p.partner_payload && !p.refused) {
+            if (p.copied && !p.refused) {
                 p.self->services_.partner_copy->committed(p.self->id_);
             }
             if (p.refused) {

@@ -4,6 +4,7 @@
 // committed" into the CALLRESULT (acknowledged means durable).
 #include "base/clock.hpp"
 #include "csms/charger_registry.hpp"
+#include "csms/partner_copy.hpp"
 #include "csms/policy.hpp"
 #include "ocpp/endpoint.hpp"
 #include "store/writer.hpp"
@@ -18,7 +19,6 @@ namespace csms {
 
 class CertificateSigner;
 class LastSeen;
-class PartnerCopy;
 
 // Shared by every session; outlives them all.
 struct Services {
@@ -82,7 +82,7 @@ private:
     // that want it; taken by commit_then_reply into its writer job. A CALL
     // its handler answers without a commit (Authorize, a coalesced
     // Heartbeat, an invalid message) is not copied.
-    std::optional<std::string> partner_payload_;
+    std::optional<PartnerCopy::Call> partner_call_;
 };
 
 } // namespace csms

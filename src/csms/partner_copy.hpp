@@ -6,6 +6,8 @@
 // when no partners are configured: then nothing is serialised or written.
 #include "store/database.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,16 +15,25 @@ namespace csms {
 
 class PartnerCopy {
 public:
+    // A CALL as the partners get it, taken on the session strand: its
+    // payload as text, and its top-level transactionId (ours) when it has one,
+    // so the writer thread never parses it again.
+    struct Call {
+        std::string payload;
+        std::optional<std::int64_t> transaction_id;
+    };
+
     virtual ~PartnerCopy() = default;
     // Session strand, every CALL: whether any partner takes this action at
     // all (cheap; the payload is serialised only when true).
     virtual bool wants(std::string_view action) const = 0;
     // Writer thread, inside the message's transaction, after its own rows:
     // one INSERT per partner whose policy takes this charger and action.
-    virtual void copy(store::Database& db, const std::string& charger_id, const std::string& action,
-                      const std::string& payload) = 0;
-    // Writer thread, once that transaction has committed: the uplinks may
-    // send the copy now.
+    // False when no partner took it.
+    virtual bool copy(store::Database& db, const std::string& charger_id, const std::string& action,
+                      const Call& call) = 0;
+    // Writer thread, once a transaction with a copy has committed: the
+    // uplinks may send it now.
     virtual void committed(const std::string& charger_id) = 0;
 };
 

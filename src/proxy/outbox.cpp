@@ -22,20 +22,14 @@ std::optional<std::string> charger_region(store::Database& db, const std::string
     return statement.step() ? statement.column_optional_text(0) : std::nullopt;
 }
 
-// Our transaction a message starts (the row the handler has just written or
-// found, read back by the same fields) or refers to.
-std::optional<std::int64_t> our_transaction(store::Database& db, const std::string& charger_id,
-                                            const std::string& action, const std::string& payload)
+// Our transaction a StartTransaction opened: the row its handler has just
+// written (or found, for a retry), read back by the same fields.
+std::optional<std::int64_t> started_transaction(store::Database& db, const std::string& charger_id,
+                                                const std::string& payload)
 {
-    if (action != "StartTransaction" && action != "StopTransaction" && action != "MeterValues") {
-        return std::nullopt;
-    }
     rapidjson::Document doc;
     if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
         return std::nullopt;
-    }
-    if (action != "StartTransaction") {
-        return json::int64_field(doc, "transactionId").value;
     }
     auto connector = json::bounded_int(doc, "connectorId", 1, std::numeric_limits<int>::max()).value;
     auto meter = json::int64_field(doc, "meterStart").value;
@@ -69,24 +63,27 @@ bool Outbox::wants(std::string_view action) const
                        [&](const Partner& p) { return forwards(p, action); });
 }
 
-void Outbox::copy(store::Database& db, const std::string& charger_id, const std::string& action,
-                  const std::string& payload)
+bool Outbox::copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call)
 {
     std::optional<std::string> region;
     if (any_region_) {
         region = charger_region(db, charger_id);
     }
-    std::optional<std::optional<std::int64_t>> transaction; // read once, for the first partner that takes it
+    std::optional<std::optional<std::int64_t>> transaction; // found once, for the first partner that takes it
+    bool copied = false;
     for (const auto& partner : partners_->partners) {
         if (!forwards(partner, action) || !covers(partner, charger_id, region)) {
             continue;
         }
         if (!transaction) {
-            transaction = our_transaction(db, charger_id, action, payload);
+            transaction =
+                action == "StartTransaction" ? started_transaction(db, charger_id, call.payload) : call.transaction_id;
         }
         store::enqueue_outbox(
-            db, store::OutboxRow{0, partner.name, charger_id, action, payload, *transaction, clock_.now_utc()});
+            db, store::OutboxRow{0, partner.name, charger_id, action, call.payload, *transaction, clock_.now_utc()});
+        copied = true;
     }
+    return copied;
 }
 
 void Outbox::committed(const std::string& charger_id)

@@ -21,8 +21,7 @@ public:
            std::function<void(const std::string& charger_id)> wake);
 
     bool wants(std::string_view action) const override;
-    void copy(store::Database& db, const std::string& charger_id, const std::string& action,
-              const std::string& payload) override;
+    bool copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call) override;
     void committed(const std::string& charger_id) override;
 
 private:

@@ -60,8 +60,21 @@ void Uplinks::Impl::on_wake(const std::string& charger_id)
             }
             continue;
         }
-        check_buffer(*it->second);
-        it->second->wake_timer.cancel();
+        auto& link = *it->second;
+        if (link.known_depth >= 0) {
+            ++link.known_depth; // at most one row per partner per wake
+        }
+        check_buffer_if_needed(link);
+        link.wake_timer.cancel();
+    }
+}
+
+// Counting a link's rows costs an index range, so it is done only when
+// the link's estimate (never below the truth) could be over the limit.
+void Uplinks::Impl::check_buffer_if_needed(Link& link)
+{
+    if (link.known_depth < 0 || link.known_depth > link.partner.buffer_limit) {
+        check_buffer(link);
     }
 }
 
@@ -70,7 +83,9 @@ void Uplinks::Impl::on_wake(const std::string& charger_id)
 void Uplinks::Impl::check_buffer(Link& link)
 {
     const auto limit = static_cast<std::int64_t>(link.partner.buffer_limit);
-    if (store::outbox_depth(*db, link.partner.name, link.charger_id) <= limit) {
+    const auto depth = store::outbox_depth(*db, link.partner.name, link.charger_id);
+    link.known_depth = std::min(depth, limit);
+    if (depth <= limit) {
         link.overflow_alerted = false;
         return;
     }

@@ -156,6 +156,7 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
     void ensure_link(const Partner& partner, const std::string& charger_id);
     void on_wake(const std::string& charger_id);
     void check_buffer(Link& link);
+    void check_buffer_if_needed(Link& link);
 
     void set_state(const Link& link, std::string state, std::optional<std::string> error = std::nullopt);
 
@@ -207,6 +208,9 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     std::shared_ptr<Conn> current;
     std::uint64_t next_id = 1;
     bool overflow_alerted = false;
+    // Rows queued when last counted, plus one per wake-up since and minus
+    // one per row sent: never below the truth. -1: not counted yet.
+    std::int64_t known_depth = -1;
 };
 
 } // namespace csms::proxy

@@ -195,7 +195,7 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
 {
     auto& db = *impl.db;
     while (!conn->closed && !impl.stopping) {
-        impl.check_buffer(*this);
+        impl.check_buffer_if_needed(*this);
         auto row = store::next_outbox(db, partner.name, charger_id);
         if (!row) {
             // The outbox wakes us after each commit; the limit only guards
@@ -248,6 +248,9 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
         bool ok = co_await commit(std::move(work));
         if (!ok) {
             throw std::runtime_error("could not record the partner's answer");
+        }
+        if (known_depth > 0 && --known_depth < partner.buffer_limit) {
+            overflow_alerted = false; // drained below the limit: a new overflow alerts again
         }
     }
 }

@@ -60,9 +60,9 @@ TEST_CASE("The outbox copies a CALL only for partners whose policy takes the cha
     CHECK(outbox.wants("Heartbeat"));
     CHECK_FALSE(outbox.wants("MeterValues"));
 
-    outbox.copy(f.db, "CP-SZ", "StatusNotification", R"({"connectorId":1})");
-    outbox.copy(f.db, "CP-GZ", "StatusNotification", R"({"connectorId":2})");
-    outbox.copy(f.db, "CP-GZ", "Heartbeat", "{}");
+    CHECK(outbox.copy(f.db, "CP-SZ", "StatusNotification", {R"({"connectorId":1})", std::nullopt}));
+    CHECK(outbox.copy(f.db, "CP-GZ", "StatusNotification", {R"({"connectorId":2})", std::nullopt}));
+    CHECK_FALSE(outbox.copy(f.db, "CP-GZ", "Heartbeat", {"{}", std::nullopt})); // its region is not roaming's
     CHECK(store::outbox_depth(f.db, "roaming", "CP-SZ") == 1);
     CHECK(store::outbox_depth(f.db, "fleet", "CP-GZ") == 1);
     CHECK(store::outbox_depth(f.db, "roaming", "CP-GZ") == 0); // not in its region
@@ -88,10 +88,11 @@ TEST_CASE("The outbox remembers which of our transactions a copy starts or refer
     start.auth_status = "Accepted";
     auto ours = store::insert_transaction(f.db, start);
 
-    outbox.copy(f.db, "CP-SZ", "StartTransaction",
-                R"({"connectorId":1,"idTag":"TAG1","meterStart":1000,"timestamp":"2026-07-01T08:00:00Z"})");
+    outbox.copy(
+        f.db, "CP-SZ", "StartTransaction",
+        {R"({"connectorId":1,"idTag":"TAG1","meterStart":1000,"timestamp":"2026-07-01T08:00:00Z"})", std::nullopt});
     outbox.copy(f.db, "CP-SZ", "MeterValues",
-                R"({"connectorId":1,"transactionId":)" + std::to_string(ours) + R"(,"meterValue":[]})");
+                {R"({"connectorId":1,"transactionId":)" + std::to_string(ours) + R"(,"meterValue":[]})", ours});
     auto first = store::next_outbox(f.db, "roaming", "CP-SZ");
     REQUIRE(first);
     CHECK(first->action == "StartTransaction");
@@ -108,7 +109,7 @@ TEST_CASE("The outbox keeps the newest rows of a link when it drops the oldest")
     Fixture f;
     auto outbox = f.outbox({partner("roaming", {"CP-SZ"}, {"Heartbeat"})});
     for (int i = 0; i < 5; ++i) {
-        outbox.copy(f.db, "CP-SZ", "Heartbeat", "{\"n\":" + std::to_string(i) + "}");
+        outbox.copy(f.db, "CP-SZ", "Heartbeat", {"{\"n\":" + std::to_string(i) + "}", std::nullopt});
     }
     CHECK(store::drop_oldest_outbox(f.db, "roaming", "CP-SZ", 2) == 3);
     CHECK(store::outbox_depth(f.db, "roaming", "CP-SZ") == 2);
