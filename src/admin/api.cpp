@@ -53,6 +53,7 @@ Api::Api(ApiContext context, StatusSources status) : context_(std::move(context)
     add_stats_routes(router_, context_);
     add_billing_routes(router_, context_);
     add_usage_routes(router_, context_);
+    add_partner_routes(router_, context_);
 }
 
 void Api::handle(HttpRequest request, Respond respond)

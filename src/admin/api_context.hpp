@@ -7,6 +7,8 @@
 #include "csms/charger_registry.hpp"
 #include "csms/command_service.hpp"
 #include "ocpp/schema_registry.hpp"
+#include "proxy/partner.hpp"
+#include "proxy/uplink.hpp"
 #include "rules/rule.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
@@ -35,6 +37,10 @@ struct ApiContext {
     // The same for the tariffs file; both empty when csmsd runs no billing.
     std::function<std::shared_ptr<const billing::TariffBook>()> current_tariffs;
     std::function<std::shared_ptr<const billing::TariffBook>()> reload_tariffs;
+    // The integration partners and their uplinks' live states; null and
+    // empty when csmsd runs without a partners file.
+    std::shared_ptr<const proxy::PartnerSet> partners{};
+    std::function<std::vector<proxy::LinkState>()> partner_links = [] { return std::vector<proxy::LinkState>{}; };
 };
 
 } // namespace csms::admin

@@ -22,6 +22,7 @@ void add_notification_routes(Router& router, ApiContext& context);         // in
 void add_stats_routes(Router& router, ApiContext& context);                // 15-minute statistics
 void add_billing_routes(Router& router, ApiContext& context);              // billing records, adjustments, tariffs
 void add_usage_routes(Router& router, ApiContext& context);                // usage, load and charger performance
+void add_partner_routes(Router& router, ApiContext& context);              // integration partners and their links
 
 // "o***@example.com", "+86*******1234": enough to recognise, not to use.
 // Inbox and webhook recipients (names) are returned as they are.

@@ -16,6 +16,9 @@
 #include "notify/config_file.hpp"
 #include "notify/dispatcher.hpp"
 #include "ocpp/schema_registry.hpp"
+#include "proxy/outbox.hpp"
+#include "proxy/partner_file.hpp"
+#include "proxy/uplink.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule_file.hpp"
 #include "stats/engine.hpp"
@@ -146,6 +149,11 @@ struct Server::Parts {
     std::unique_ptr<store::Database> admin_reader;
     std::unique_ptr<CommandService> commands;
     std::unique_ptr<BootConfiguration> boot_configuration; // null unless [statistics] configure_chargers
+    // Null without a [proxy] partners file; the uplinks submit to the writer
+    // and send through commands.
+    std::shared_ptr<const proxy::PartnerSet> partners;
+    std::unique_ptr<proxy::Uplinks> uplinks;
+    std::unique_ptr<proxy::Outbox> outbox;
     std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
@@ -255,6 +263,16 @@ void Server::start()
                                  p.started};
     p.admin_reader = std::make_unique<store::Database>(s.db_path, true);
     p.commands = std::make_unique<CommandService>(p.registry);
+    if (!s.partners_file.empty()) {
+        // A bad partners file stops csmsd here with its file:line reason;
+        // set before the listeners start, so no CALL misses its copy.
+        p.partners = std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file));
+        spdlog::info("proxy: {} partners from {}", p.partners->partners.size(), s.partners_file);
+        p.uplinks = std::make_unique<proxy::Uplinks>(p.partners, s.db_path, *p.writer, *p.commands, p.clock,
+                                                     proxy::Uplinks::Options{});
+        p.outbox = std::make_unique<proxy::Outbox>(p.partners, p.clock, p.uplinks->waker());
+        p.services->partner_copy = p.outbox.get();
+    }
     using RulesSource = std::function<std::shared_ptr<const rules::RuleSet>()>;
     RulesSource current_rules, reload_rules;
     if (p.rule_engine) {
@@ -307,7 +325,8 @@ void Server::start()
                               });
                           },
                           std::move(current_rules), std::move(reload_rules), std::move(current_tariffs),
-                          std::move(reload_tariffs)},
+                          std::move(reload_tariffs), p.partners,
+                          [&p] { return p.uplinks ? p.uplinks->states() : std::vector<proxy::LinkState>{}; }},
         sources);
     if (!s.admin_cert_file.empty()) {
         p.admin_tls = std::make_shared<net::TlsContext>(net::TlsFiles{s.admin_cert_file, s.admin_key_file, "", ""});
@@ -347,6 +366,9 @@ void Server::start()
     }
     if (p.billing) {
         p.billing->start();
+    }
+    if (p.uplinks) {
+        p.uplinks->start();
     }
     p.admin_thread = std::thread([&p] {
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
@@ -435,6 +457,9 @@ void Server::shutdown()
     }
     if (p.billing) {
         p.billing->stop(); // likewise
+    }
+    if (p.uplinks) {
+        p.uplinks->stop(); // likewise; what a partner has not answered stays in its outbox
     }
     p.writer->stop();
     p.ioc.stop();

@@ -114,6 +114,7 @@ void apply_file(const std::string& path, Settings& s)
     read(table, "statistics.configure_chargers", s.configure_chargers);
     read(table, "billing.tariffs", s.tariffs_file);
     read_int(table, "billing.idle_wait_minutes", s.idle_wait_minutes, 0, 7 * 24 * 60);
+    read(table, "proxy.partners", s.partners_file);
     read(table, "security.allow_profile_0", s.allow_profile_0);
     read_int(table, "security.max_auth_failures", s.max_auth_failures, 1, 1000);
     read_seconds(table, "security.auth_failure_window_s", s.auth_failure_window);

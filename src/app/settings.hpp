@@ -64,6 +64,8 @@ struct Settings {
     // [billing] (docs/billing.md)
     std::string tariffs_file;    // tariffs and where they apply; "" = no billing engine
     int idle_wait_minutes = 120; // how long a session with an idle fee waits for its car to leave
+    // [proxy] partners: integration partners' uplinks (docs/proxy.md); "" = none
+    std::string partners_file;
 
     // [store]
     std::size_t max_batch = 1024;

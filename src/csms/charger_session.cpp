@@ -2,9 +2,14 @@
 
 #include "csms/connection_log.hpp"
 #include "csms/handlers/handlers.hpp"
+#include "csms/json.hpp"
 #include "store/charger_store.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
+
+#include <utility>
 
 namespace csms {
 
@@ -35,7 +40,16 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
         call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
         return;
     }
+    auto* partners = services_.partner_copy;
+    if (partners != nullptr && partners->wants(call.action())) {
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        payload.Accept(writer);
+        partner_call_.emplace(PartnerCopy::Call{std::string(buffer.GetString(), buffer.GetSize()),
+                                                json::int64_field(payload, "transactionId").value});
+    }
     handlers::find(call.action())(*this, call, payload);
+    partner_call_.reset();
 }
 
 void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
@@ -55,10 +69,12 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
         bool gated = false;
         std::optional<store::Registration> registration;
         bool refused = false;
+        std::optional<PartnerCopy::Call> partner_call;
+        bool copied = false;
     };
-    auto pending =
-        std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
-                                          !registration() && call.action() != "BootNotification", std::nullopt, false});
+    auto pending = std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
+                                                     !registration() && call.action() != "BootNotification",
+                                                     std::nullopt, false, std::exchange(partner_call_, std::nullopt)});
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;
@@ -77,6 +93,9 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
                 }
             }
             p.work(db);
+            if (p.partner_call) {
+                p.copied = p.self->services_.partner_copy->copy(db, p.self->id_, p.call.action(), *p.partner_call);
+            }
         },
         [pending](bool ok) {
             auto& p = *pending;
@@ -87,6 +106,9 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
             }
             if (p.registration) {
                 p.self->set_registration(*p.registration);
+            }
+            if (p.copied && !p.refused) {
+                p.self->services_.partner_copy->committed(p.self->id_);
             }
             if (p.refused) {
                 p.call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");

@@ -4,6 +4,7 @@
 // committed" into the CALLRESULT (acknowledged means durable).
 #include "base/clock.hpp"
 #include "csms/charger_registry.hpp"
+#include "csms/partner_copy.hpp"
 #include "csms/policy.hpp"
 #include "ocpp/endpoint.hpp"
 #include "store/writer.hpp"
@@ -11,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace csms {
@@ -30,6 +32,8 @@ struct Services {
     // Called on the charger's strand once a BootNotification was accepted,
     // while its answer is being sent; empty: nothing to do.
     std::function<void(const std::string& charger_id)> after_accepted_boot{};
+    // Copies CALLs for integration partners (src/proxy); nullptr: none.
+    PartnerCopy* partner_copy = nullptr;
 };
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
@@ -74,6 +78,11 @@ private:
     // read it from the database; written from the writer thread.
     std::atomic<int> registration_{-1};
     bool heartbeat_stored_ = false;
+    // Session strand: the CALL being dispatched, serialised for the partners
+    // that want it; taken by commit_then_reply into its writer job. A CALL
+    // its handler answers without a commit (Authorize, a coalesced
+    // Heartbeat, an invalid message) is not copied.
+    std::optional<PartnerCopy::Call> partner_call_;
 };
 
 } // namespace csms

@@ -56,6 +56,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_stats_command(app, registry);
     add_billing_commands(app, registry);
     add_usage_commands(app, registry);
+    add_partner_commands(app, registry);
 
     try {
         app.parse(argc, argv);

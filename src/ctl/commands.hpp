@@ -60,5 +60,6 @@ void add_billing_commands(CLI::App& app, Registry& registry); // billing list|sh
 
 // usage load|regions|chargers: reports for planning (commands_usage.cpp).
 void add_usage_commands(CLI::App& app, Registry& registry);
+void add_partner_commands(CLI::App& app, Registry& registry); // partners list|show
 
 } // namespace csms::ctl

@@ -1,0 +1,126 @@
+#include "proxy/id_map.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace csms::proxy {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+std::string text_of(const rapidjson::Value& value)
+{
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+void raw(Writer& writer, std::string_view json)
+{
+    writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+void string(Writer& writer, std::string_view text)
+{
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+} // namespace
+
+std::string with_transaction_id(std::string_view payload, std::int64_t id)
+{
+    rapidjson::Document doc;
+    if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
+        return std::string(payload);
+    }
+    if (auto it = doc.FindMember("transactionId"); it != doc.MemberEnd()) {
+        it->value.SetInt64(id);
+    } else {
+        doc.AddMember("transactionId", rapidjson::Value(id), doc.GetAllocator());
+    }
+    return text_of(doc);
+}
+
+std::optional<std::int64_t> transaction_id_in(std::string_view payload)
+{
+    rapidjson::Document doc;
+    if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
+        return std::nullopt;
+    }
+    auto it = doc.FindMember("transactionId");
+    if (it == doc.MemberEnd() || !it->value.IsInt64()) {
+        return std::nullopt;
+    }
+    return it->value.GetInt64();
+}
+
+std::string call_frame(std::string_view unique_id, std::string_view action, std::string_view payload)
+{
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartArray();
+    writer.Int(2);
+    string(writer, unique_id);
+    string(writer, action);
+    raw(writer, payload);
+    writer.EndArray();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string result_frame(std::string_view unique_id, std::string_view payload)
+{
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartArray();
+    writer.Int(3);
+    string(writer, unique_id);
+    raw(writer, payload);
+    writer.EndArray();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string error_frame(std::string_view unique_id, std::string_view code, std::string_view description)
+{
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartArray();
+    writer.Int(4);
+    string(writer, unique_id);
+    string(writer, code);
+    string(writer, description);
+    writer.StartObject();
+    writer.EndObject();
+    writer.EndArray();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+PartnerFrame parse_partner_frame(std::string_view text)
+{
+    PartnerFrame frame;
+    rapidjson::Document doc;
+    if (doc.Parse(text.data(), text.size()).HasParseError() || !doc.IsArray() || doc.Size() < 3 || !doc[0].IsInt() ||
+        !doc[1].IsString()) {
+        frame.description = "not an OCPP-J frame";
+        return frame;
+    }
+    frame.unique_id = doc[1].GetString();
+    int kind = doc[0].GetInt();
+    if (kind == 2 && doc.Size() == 4 && doc[2].IsString() && doc[3].IsObject()) {
+        frame.action = doc[2].GetString();
+        frame.payload = text_of(doc[3]);
+    } else if (kind == 3 && doc.Size() == 3 && doc[2].IsObject()) {
+        frame.payload = text_of(doc[2]);
+    } else if (kind == 4 && doc.Size() >= 4 && doc[2].IsString() && doc[3].IsString()) {
+        frame.error_code = doc[2].GetString();
+        frame.description = doc[3].GetString();
+    } else {
+        frame.description = "malformed CALL, CALLRESULT or CALLERROR";
+        return frame;
+    }
+    frame.kind = kind;
+    return frame;
+}
+
+} // namespace csms::proxy

@@ -1,0 +1,36 @@
+#pragma once
+// Frames on a partner link and the transaction id translation in them, as
+// pure functions of text (RapidJSON only): the uplink builds and reads its
+// OCPP-J frames here, so what the partner sees can be tested without a
+// socket. Ours -> the partner's in what we forward; the partner's -> ours in
+// its RemoteStopTransaction.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace csms::proxy {
+
+// The payload with its top-level "transactionId" set to id; the text as is
+// when it is not a JSON object.
+std::string with_transaction_id(std::string_view payload, std::int64_t id);
+// Its top-level integer "transactionId", if any.
+std::optional<std::int64_t> transaction_id_in(std::string_view payload);
+
+// [2,"id","Action",payload] with payload already JSON text.
+std::string call_frame(std::string_view unique_id, std::string_view action, std::string_view payload);
+std::string result_frame(std::string_view unique_id, std::string_view payload);
+std::string error_frame(std::string_view unique_id, std::string_view code, std::string_view description);
+
+// One frame read from a partner; kind 0 when it is not a valid OCPP-J frame.
+struct PartnerFrame {
+    int kind = 0; // 2 CALL, 3 CALLRESULT, 4 CALLERROR
+    std::string unique_id;
+    std::string action;      // CALL
+    std::string payload;     // CALL and CALLRESULT: JSON text of the object
+    std::string error_code;  // CALLERROR
+    std::string description; // CALLERROR, or why kind is 0
+};
+PartnerFrame parse_partner_frame(std::string_view text);
+
+} // namespace csms::proxy

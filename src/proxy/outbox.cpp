@@ -1,0 +1,96 @@
+#include "proxy/outbox.hpp"
+
+#include "csms/json.hpp"
+#include "proxy/relay_policy.hpp"
+#include "store/proxy_store.hpp"
+#include "store/statement.hpp"
+#include "store/transaction_store.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace csms::proxy {
+namespace {
+
+std::optional<std::string> charger_region(store::Database& db, const std::string& charger_id)
+{
+    auto& statement = db.cached("SELECT region FROM chargers WHERE charger_id = ?1");
+    store::ResetGuard guard(statement);
+    statement.bind(1, charger_id);
+    return statement.step() ? statement.column_optional_text(0) : std::nullopt;
+}
+
+// Our transaction a StartTransaction opened: the row its handler has just
+// written (or found, for a retry), read back by the same fields.
+std::optional<std::int64_t> started_transaction(store::Database& db, const std::string& charger_id,
+                                                const std::string& payload)
+{
+    rapidjson::Document doc;
+    if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
+        return std::nullopt;
+    }
+    auto connector = json::bounded_int(doc, "connectorId", 1, std::numeric_limits<int>::max()).value;
+    auto meter = json::int64_field(doc, "meterStart").value;
+    auto timestamp = json::optional_time(doc, "timestamp");
+    if (!connector || !meter || !timestamp) {
+        return std::nullopt;
+    }
+    store::StartRecord start;
+    start.charger_id = charger_id;
+    start.connector_id = static_cast<int>(*connector);
+    start.id_tag = json::string(doc, "idTag");
+    start.meter_start_wh = *meter;
+    start.timestamp = *timestamp;
+    auto existing = store::find_identical_start(db, start);
+    return existing ? std::optional<std::int64_t>(existing->transaction_id) : std::nullopt;
+}
+
+} // namespace
+
+Outbox::Outbox(std::shared_ptr<const PartnerSet> partners, const base::Clock& clock,
+               std::function<void(const std::string&)> wake)
+    : partners_(std::move(partners)), clock_(clock), wake_(std::move(wake))
+{
+    any_region_ = std::any_of(partners_->partners.begin(), partners_->partners.end(),
+                              [](const Partner& p) { return needs_region(p); });
+}
+
+bool Outbox::wants(std::string_view action) const
+{
+    return std::any_of(partners_->partners.begin(), partners_->partners.end(),
+                       [&](const Partner& p) { return forwards(p, action); });
+}
+
+bool Outbox::copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call)
+{
+    std::optional<std::string> region;
+    if (any_region_) {
+        region = charger_region(db, charger_id);
+    }
+    std::optional<std::optional<std::int64_t>> transaction; // found once, for the first partner that takes it
+    bool copied = false;
+    for (const auto& partner : partners_->partners) {
+        if (!forwards(partner, action) || !covers(partner, charger_id, region)) {
+            continue;
+        }
+        if (!transaction) {
+            transaction =
+                action == "StartTransaction" ? started_transaction(db, charger_id, call.payload) : call.transaction_id;
+        }
+        store::enqueue_outbox(
+            db, store::OutboxRow{0, partner.name, charger_id, action, call.payload, *transaction, clock_.now_utc()});
+        copied = true;
+    }
+    return copied;
+}
+
+void Outbox::committed(const std::string& charger_id)
+{
+    if (wake_) {
+        wake_(charger_id);
+    }
+}
+
+} // namespace csms::proxy

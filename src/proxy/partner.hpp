@@ -1,0 +1,56 @@
+#pragma once
+// One integration partner as the partners file describes it: where its
+// backend is, the credentials csmsd presents to it (its own for this link,
+// never a charger's), which chargers and actions it sees and which of its
+// calls may reach a charger. Plain data; docs/proxy.md shows the file.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace csms::proxy {
+
+// "wss://partner.example:9443/ocpp" split up; the charger id is appended as
+// the last path segment ("/ocpp/CP-1").
+struct PartnerUrl {
+    bool tls = false;
+    std::string host;
+    std::uint16_t port = 0;
+    std::string path; // without a trailing '/'; "" for the root
+    std::string target(const std::string& charger_id) const { return path + "/" + charger_id; }
+};
+
+struct Partner {
+    std::string name;
+    std::string url; // as written, for messages; never holds credentials
+    PartnerUrl endpoint;
+
+    // Basic auth for the link: user plus a password read from password_file
+    // at load time. Both or neither. The password is never logged.
+    std::string user;
+    std::string password_file;
+    std::string password;
+    // TLS (wss only): the partner's certificate is checked against ca_file;
+    // client_cert/client_key, when set, identify csmsd to the partner.
+    std::string ca_file, client_cert, client_key;
+
+    // Which chargers: listed ids and/or region paths (base::region_contains).
+    std::vector<std::string> chargers;
+    std::vector<std::string> regions;
+
+    // Charger-initiated actions copied to the partner; forward_all = "all".
+    bool forward_all = false;
+    std::vector<std::string> forward;
+    // Partner-initiated actions that may reach a charger; none by default.
+    std::vector<std::string> accept;
+
+    int rate_per_minute = 10;  // accepted partner calls per charger per minute
+    int buffer_limit = 10'000; // queued messages per charger before the oldest are dropped
+    std::chrono::milliseconds call_timeout{std::chrono::seconds(30)};
+};
+
+struct PartnerSet {
+    std::vector<Partner> partners;
+};
+
+} // namespace csms::proxy

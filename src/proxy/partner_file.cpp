@@ -1,0 +1,218 @@
+#include "proxy/partner_file.hpp"
+
+#include "base/region_path.hpp"
+#include "base/toml_fields.hpp"
+#include "proxy/ocpp_actions.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace csms::proxy {
+namespace {
+
+using base::in_quotes;
+using base::TableReader;
+
+bool contains(std::span<const std::string_view> list, std::string_view word)
+{
+    return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// The first line of a password file, without its line end or surrounding
+// blanks; the message never repeats the content.
+std::string read_password(const TableReader& r, const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        r.fail_at("password_file", "password_file " + in_quotes(path) + " cannot be read");
+    }
+    std::string line;
+    std::getline(in, line);
+    auto first = line.find_first_not_of(" \t\r");
+    auto last = line.find_last_not_of(" \t\r");
+    if (first == std::string::npos) {
+        r.fail_at("password_file", "password_file " + in_quotes(path) + " is empty");
+    }
+    return line.substr(first, last - first + 1);
+}
+
+std::vector<std::string> action_list(const TableReader& r, std::string_view key,
+                                     std::span<const std::string_view> known, std::string_view direction)
+{
+    return r.strings(key, [&](const std::string& action) {
+        return contains(known, action)
+                   ? std::string()
+                   : "is not an OCPP 1.6 action " + std::string(direction) + base::suggestion(action, known);
+    });
+}
+
+Partner read_partner(const toml::table& table, const std::string& source, std::size_t index,
+                     std::map<std::string, int>& names)
+{
+    TableReader r(table, source, "partner #" + std::to_string(index));
+    r.check_keys({"name", "url", "user", "password_file", "ca", "client_cert", "client_key", "chargers", "regions",
+                  "forward", "accept", "rate_per_minute", "buffer_limit", "call_timeout_s"},
+                 base::KeyHint::did_you_mean);
+    Partner p;
+    p.name = r.required_text("name");
+    if (!base::valid_name(p.name)) {
+        r.fail_at("name", "name " + in_quotes(p.name) + " must be 1 to 64 of A-Z a-z 0-9 _ . -");
+    }
+    if (auto [it, fresh] = names.emplace(p.name, r.line()); !fresh) {
+        r.fail_at("name", "partner " + in_quotes(p.name) + " is already defined at line " + std::to_string(it->second));
+    }
+    r.rename("partner " + in_quotes(p.name));
+
+    p.url = r.required_text("url");
+    if (auto problem = parse_partner_url(p.url, p.endpoint); !problem.empty()) {
+        r.fail_at("url", "url " + in_quotes(p.url) + " " + problem);
+    }
+
+    p.user = r.text("user").value_or("");
+    p.password_file = r.text("password_file").value_or("");
+    if (p.user.empty() != p.password_file.empty()) {
+        r.fail_at(p.user.empty() ? "password_file" : "user", "user and password_file go together (Basic auth)");
+    }
+    if (p.user.find(':') != std::string::npos) {
+        r.fail_at("user", "user must not contain ':' (Basic auth)");
+    }
+    p.ca_file = r.text("ca").value_or("");
+    p.client_cert = r.text("client_cert").value_or("");
+    p.client_key = r.text("client_key").value_or("");
+    if (p.client_cert.empty() != p.client_key.empty()) {
+        r.fail_at(p.client_cert.empty() ? "client_key" : "client_cert", "client_cert and client_key go together");
+    }
+    if (!p.endpoint.tls) {
+        for (std::string_view key : {"ca", "client_cert", "client_key"}) {
+            if (r.has(key)) {
+                r.fail_at(key, std::string(key) + " needs a wss:// url");
+            }
+        }
+    }
+    p.chargers = r.strings("chargers", [](const std::string&) { return std::string(); });
+    p.regions = r.strings("regions", [](const std::string& region) {
+        return base::normalized_region(region).empty()
+                   ? std::string("is not a region path such as \"Guangdong/Shenzhen\"")
+                   : std::string();
+    });
+    for (auto& region : p.regions) {
+        region = base::normalized_region(region);
+    }
+    if (p.chargers.empty() && p.regions.empty()) {
+        r.fail_at("chargers", "give chargers and/or regions: a partner sees only the chargers chosen for it");
+    }
+
+    if (const toml::node* forward = table.get("forward"); forward != nullptr && forward->is_string()) {
+        if (forward->value<std::string>() != "all") {
+            r.fail(base::line_of(*forward), "forward must be \"all\" or a list of charger-initiated actions");
+        }
+        p.forward_all = true;
+    } else {
+        p.forward = action_list(r, "forward", charger_actions, "sent by a charger");
+        if (p.forward.empty()) {
+            r.fail_at("forward", "missing forward: \"all\" or a list such as [\"BootNotification\", "
+                                 "\"StatusNotification\", \"StartTransaction\", \"StopTransaction\"]");
+        }
+    }
+    p.accept = action_list(r, "accept", central_actions, "a partner may send to a charger");
+    p.rate_per_minute = r.integer("rate_per_minute", 1, 6000).value_or(p.rate_per_minute);
+    p.buffer_limit = r.integer("buffer_limit", 1, 10'000'000).value_or(p.buffer_limit);
+    p.call_timeout = r.seconds("call_timeout_s", 1, 600).value_or(p.call_timeout);
+
+    if (!p.password_file.empty()) {
+        p.password = read_password(r, p.password_file);
+    }
+    return p;
+}
+
+PartnerSet parse(std::string_view toml_text, const std::string& source)
+{
+    toml::table root = base::parse_toml(toml_text, source);
+    constexpr std::string_view top_keys[] = {"partner"};
+    base::check_top_level_keys(root, source, top_keys, "each partner is a [[partner]] table");
+    PartnerSet set;
+    std::map<std::string, int> names;
+    if (const auto* partners = base::table_array(root, "partner", source)) {
+        for (std::size_t i = 0; i < partners->size(); ++i) {
+            set.partners.push_back(read_partner(*partners->get(i)->as_table(), source, i + 1, names));
+        }
+    }
+    return set;
+}
+
+} // namespace
+
+std::string parse_partner_url(std::string_view url, PartnerUrl& out)
+{
+    PartnerUrl u;
+    std::string_view rest;
+    if (url.starts_with("ws://")) {
+        rest = url.substr(5);
+    } else if (url.starts_with("wss://")) {
+        u.tls = true;
+        rest = url.substr(6);
+    } else {
+        return "must start with ws:// or wss://";
+    }
+    auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    if (authority.find('@') != std::string_view::npos) {
+        return "must not hold credentials: use user and password_file";
+    }
+    if (path.find_first_of("?#") != std::string_view::npos) {
+        return "must not have a query or fragment (the charger id is appended to its path)";
+    }
+    std::string_view host = authority;
+    u.port = u.tls ? 443 : 80;
+    auto bracket = authority.find(']');
+    if (auto colon = authority.rfind(':');
+        colon != std::string_view::npos && (bracket == std::string_view::npos || bracket < colon)) {
+        host = authority.substr(0, colon);
+        auto port_text = authority.substr(colon + 1);
+        unsigned port = 0;
+        auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+            return "has a bad port";
+        }
+        u.port = static_cast<std::uint16_t>(port);
+    }
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host.empty()) {
+        return "has no host";
+    }
+    u.host = std::string(host);
+    while (!path.empty() && path.back() == '/') {
+        path.remove_suffix(1);
+    }
+    u.path = std::string(path);
+    out = std::move(u);
+    return "";
+}
+
+PartnerSet parse_partners(std::string_view toml_text, const std::string& source_name)
+{
+    try {
+        return parse(toml_text, source_name);
+    } catch (const base::TomlFileError& e) {
+        throw PartnerFileError(e.what());
+    }
+}
+
+PartnerSet load_partner_file(const std::string& path)
+{
+    std::string text;
+    try {
+        text = base::read_toml_file(path, "the partners file");
+    } catch (const base::TomlFileError& e) {
+        throw PartnerFileError(e.what());
+    }
+    return parse_partners(text, path);
+}
+
+} // namespace csms::proxy

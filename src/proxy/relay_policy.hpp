@@ -1,0 +1,38 @@
+#pragma once
+// What one partner's policy decides, as pure functions: whether a charger is
+// the partner's, whether a charger's action is copied to it, whether its own
+// call may reach a charger, and at what rate. The outbox hook and the uplink
+// ask the same questions, so they cannot disagree.
+#include "proxy/partner.hpp"
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace csms::proxy {
+
+// Listed by id, or placed under one of the partner's regions.
+bool covers(const Partner& partner, std::string_view charger_id, const std::optional<std::string>& region);
+// Whether a region lookup can change the answer (the partner names regions).
+bool needs_region(const Partner& partner);
+bool forwards(const Partner& partner, std::string_view action);
+bool accepts(const Partner& partner, std::string_view action);
+
+// A sliding one-minute window per charger: at most `per_minute` calls in any
+// 60 s. Not thread-safe; each uplink thread owns one.
+class RateLimiter {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit RateLimiter(int per_minute) : per_minute_(per_minute) {}
+    // True (and the call counted) when within the rate.
+    bool allow(const std::string& charger_id, Clock::time_point now);
+
+private:
+    int per_minute_;
+    std::map<std::string, std::deque<Clock::time_point>, std::less<>> recent_;
+};
+
+} // namespace csms::proxy

@@ -1,0 +1,197 @@
+#include "proxy/uplink_link.hpp"
+
+#include "store/proxy_store.hpp"
+#include "store/security_store.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace csms::proxy {
+namespace uplink_detail {
+
+awaitable<void> wait_signal(asio::steady_timer& timer, std::chrono::steady_clock::duration limit)
+{
+    timer.expires_after(limit);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
+std::string text_of(const rapidjson::Value& value)
+{
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+} // namespace uplink_detail
+
+void Uplinks::Impl::set_state(const Link& link, std::string state, std::optional<std::string> error)
+{
+    std::lock_guard lock(states_mutex);
+    auto& s = states[{link.partner.name, link.charger_id}];
+    s.partner = link.partner.name;
+    s.charger_id = link.charger_id;
+    s.state = std::move(state);
+    if (error) {
+        s.last_error = std::move(*error);
+    }
+}
+
+void Uplinks::Impl::ensure_link(const Partner& partner, const std::string& charger_id)
+{
+    auto key = std::make_pair(partner.name, charger_id);
+    if (links.count(key) != 0 || stopping) {
+        return;
+    }
+    auto link = std::make_shared<Link>(*this, partner, charger_id);
+    links[key] = link;
+    set_state(*link, "connecting");
+    asio::co_spawn(io, link->run(), asio::detached);
+}
+
+void Uplinks::Impl::on_wake(const std::string& charger_id)
+{
+    for (const auto& partner : partners->partners) {
+        auto it = links.find({partner.name, charger_id});
+        if (it == links.end()) {
+            if (store::outbox_depth(*db, partner.name, charger_id) > 0) {
+                ensure_link(partner, charger_id);
+            }
+            continue;
+        }
+        auto& link = *it->second;
+        if (link.known_depth >= 0) {
+            ++link.known_depth; // at most one row per partner per wake
+        }
+        check_buffer_if_needed(link);
+        link.wake_timer.cancel();
+    }
+}
+
+// Counting a link's rows costs an index range, so it is done only when
+// the link's estimate (never below the truth) could be over the limit.
+void Uplinks::Impl::check_buffer_if_needed(Link& link)
+{
+    if (link.known_depth < 0 || link.known_depth > link.partner.buffer_limit) {
+        check_buffer(link);
+    }
+}
+
+// Over buffer_limit: the oldest copies go, and one alert says so until the
+// link has drained below the limit again.
+void Uplinks::Impl::check_buffer(Link& link)
+{
+    const auto limit = static_cast<std::int64_t>(link.partner.buffer_limit);
+    const auto depth = store::outbox_depth(*db, link.partner.name, link.charger_id);
+    link.known_depth = std::min(depth, limit);
+    if (depth <= limit) {
+        link.overflow_alerted = false;
+        return;
+    }
+    bool alert = !link.overflow_alerted;
+    link.overflow_alerted = true;
+    auto partner = link.partner.name;
+    auto charger = link.charger_id;
+    auto now = clock.now_utc();
+    writer.submit(
+        [partner, charger, limit, alert, now](store::Database& w) {
+            auto dropped = store::drop_oldest_outbox(w, partner, charger, limit);
+            if (dropped == 0) {
+                return;
+            }
+            store::count_dropped(w, partner, charger, dropped);
+            if (alert) {
+                store::AlertRecord record;
+                record.charger_id = charger;
+                record.kind = "proxy_buffer_overflow";
+                record.severity = store::AlertSeverity::warning;
+                record.message = "partner '" + partner + "' is not taking messages: its buffer of " +
+                                 std::to_string(limit) + " is full and the oldest are being dropped";
+                record.source_ref = "proxy_links:" + partner;
+                record.raised_at = now;
+                store::insert_alert(w, record);
+            }
+        },
+        [](bool) {});
+}
+
+Uplinks::Uplinks(std::shared_ptr<const PartnerSet> partners, std::string db_path, store::Writer& writer,
+                 CommandService& commands, const base::Clock& clock, Options options)
+    : impl_(std::make_shared<Impl>(std::move(partners), std::move(db_path), writer, commands, clock, options))
+{
+}
+
+Uplinks::~Uplinks()
+{
+    stop();
+}
+
+void Uplinks::start()
+{
+    auto& impl = *impl_;
+    impl.db.emplace(impl.db_path, true);
+    impl.work.emplace(impl.io.get_executor());
+    asio::post(impl.io, [&impl] {
+        for (const auto& link : store::outbox_links(*impl.db)) {
+            if (const auto* partner = impl.partner_named(link.partner)) {
+                impl.ensure_link(*partner, link.charger_id);
+            }
+        }
+        for (const auto& partner : impl.partners->partners) {
+            for (const auto& charger : partner.chargers) {
+                impl.ensure_link(partner, charger);
+            }
+        }
+    });
+    impl.thread = std::thread([&impl] { impl.io.run(); });
+}
+
+void Uplinks::stop()
+{
+    auto& impl = *impl_;
+    if (!impl.thread.joinable()) {
+        return;
+    }
+    asio::post(impl.io, [&impl] {
+        impl.stopping = true;
+        for (auto& [key, link] : impl.links) {
+            if (link->current) {
+                link->current->close_with("csmsd is stopping");
+            }
+            link->wake_timer.cancel();
+            link->retry_timer.cancel();
+        }
+    });
+    impl.work.reset();
+    // Coroutines still waiting for the writer end with the io_context.
+    impl.writer.flush();
+    impl.io.stop();
+    impl.thread.join();
+}
+
+std::function<void(const std::string&)> Uplinks::waker() const
+{
+    std::weak_ptr<Impl> weak = impl_;
+    return [weak](const std::string& charger_id) {
+        if (auto impl = weak.lock()) {
+            asio::post(impl->io, [impl, charger_id] {
+                if (!impl->stopping && impl->db) {
+                    impl->on_wake(charger_id);
+                }
+            });
+        }
+    };
+}
+
+std::vector<LinkState> Uplinks::states() const
+{
+    std::lock_guard lock(impl_->states_mutex);
+    std::vector<LinkState> out;
+    for (const auto& [key, state] : impl_->states) {
+        out.push_back(state);
+    }
+    return out;
+}
+
+} // namespace csms::proxy

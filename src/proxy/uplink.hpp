@@ -1,0 +1,65 @@
+#pragma once
+// The partners' uplinks: one OCPP-J client connection (subprotocol ocpp1.6,
+// ws or wss) per partner and charger, presenting csmsd's own credentials for
+// that partner, never the charger's. Each link sends its outbox in order, one
+// CALL at a time, and deletes a row once the partner has answered; the
+// partner's transaction ids are kept and put in what follows. Calls from the
+// partner reach the charger through CommandService when its policy and rate
+// allow, and are refused with a CALLERROR (and audited) otherwise.
+// Everything runs on the uplinks' own thread and io_context: a partner that
+// is down or slow never delays a charger or csmsd's own handling. Beast and
+// Asio stay in uplink.cpp.
+#include "base/clock.hpp"
+#include "csms/command_service.hpp"
+#include "proxy/partner.hpp"
+#include "store/writer.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace csms::proxy {
+
+struct LinkState {
+    std::string partner;
+    std::string charger_id;
+    std::string state; // connecting | connected | waiting (back-off before the next attempt)
+    std::string last_error;
+};
+
+class Uplinks {
+public:
+    struct Options {
+        std::chrono::milliseconds first_retry{500}; // back-off doubles from here, with jitter
+        std::chrono::milliseconds max_retry{60'000};
+        std::size_t max_frame_bytes = 64 * 1024;
+    };
+
+    // Throws std::runtime_error when a partner's TLS files cannot be loaded.
+    Uplinks(std::shared_ptr<const PartnerSet> partners, std::string db_path, store::Writer& writer,
+            CommandService& commands, const base::Clock& clock, Options options);
+    ~Uplinks(); // stop()
+    Uplinks(const Uplinks&) = delete;
+    Uplinks& operator=(const Uplinks&) = delete;
+
+    // Starts the thread and the links that have work or are listed by id.
+    void start();
+    // Idempotent; closes every link and joins the thread.
+    void stop();
+
+    // For the outbox: any thread, cheap; a copy for this charger committed.
+    // Safe to call after stop() and after this object is gone.
+    std::function<void(const std::string& charger_id)> waker() const;
+
+    // Any thread: every link started since csmsd started.
+    std::vector<LinkState> states() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+} // namespace csms::proxy

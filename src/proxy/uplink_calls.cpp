@@ -1,0 +1,88 @@
+// The partner's own calls on a link: its policy and rate decide, the
+// charger answers through CommandService, and every refusal is audited.
+#include "proxy/uplink_link.hpp"
+
+#include "store/proxy_store.hpp"
+
+namespace csms::proxy {
+
+void Uplinks::Impl::Link::refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
+                                 const std::string& reason)
+{
+    conn->enqueue(error_frame(frame.unique_id, code, reason));
+    auto partner_name = partner.name;
+    auto charger = charger_id;
+    auto action = frame.action;
+    auto now = impl.clock.now_utc();
+    impl.writer.submit(
+        [partner_name, charger, action, reason, now](store::Database& w) {
+            store::record_refusal(w, partner_name, charger, action, reason, now);
+        },
+        [](bool) {});
+}
+
+void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame)
+{
+    if (!accepts(partner, frame.action)) {
+        refuse(conn, frame, "SecurityError", frame.action + " is not allowed for partner " + partner.name);
+        return;
+    }
+    if (!rate.allow(charger_id, std::chrono::steady_clock::now())) {
+        refuse(conn, frame, "OccurenceConstraintViolation",
+               "rate limit: at most " + std::to_string(partner.rate_per_minute) + " calls per minute for partner " +
+                   partner.name);
+        return;
+    }
+    std::string payload = frame.payload;
+    if (frame.action == "RemoteStopTransaction") {
+        auto theirs = transaction_id_in(payload);
+        auto ours = theirs ? store::our_transaction_id(*impl.db, partner.name, charger_id, *theirs) : std::nullopt;
+        if (!ours) {
+            refuse(conn, frame, "PropertyConstraintViolation",
+                   "transactionId " + (theirs ? std::to_string(*theirs) : std::string("(missing)")) +
+                       " is not a transaction of " + charger_id + " known to partner " + partner.name);
+            return;
+        }
+        payload = with_transaction_id(payload, *ours);
+    }
+    rapidjson::Document doc;
+    doc.Parse(payload.data(), payload.size());
+    auto self = shared_from_this();
+    auto owner = impl.shared_from_this();
+    impl.commands.send(charger_id, frame.action, std::move(doc), [self, owner, conn, frame](ocpp::CallOutcome outcome) {
+        // On the charger's strand: the answer goes out from the uplinks' thread.
+        auto shared = std::make_shared<ocpp::CallOutcome>(std::move(outcome));
+        asio::post(owner->io, [self, conn, frame, shared] { self->answer_partner(conn, frame, *shared); });
+    });
+}
+
+void Uplinks::Impl::Link::answer_partner(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame,
+                                         const ocpp::CallOutcome& outcome)
+{
+    using Kind = ocpp::CallOutcome::Kind;
+    switch (outcome.kind) {
+    case Kind::result:
+        conn->enqueue(result_frame(frame.unique_id, outcome.payload.IsObject() ? text_of(outcome.payload) : "{}"));
+        return;
+    case Kind::call_error:
+        conn->enqueue(error_frame(frame.unique_id, outcome.error_code, outcome.error_description));
+        return;
+    case Kind::closed:
+        refuse(conn, frame, "GenericError", "charger " + charger_id + " is not connected");
+        return;
+    case Kind::timeout:
+        refuse(conn, frame, "GenericError", "charger " + charger_id + " did not answer in time");
+        return;
+    case Kind::invalid_request:
+        refuse(conn, frame, "FormationViolation", "not a valid " + frame.action + ": " + outcome.error_description);
+        return;
+    case Kind::invalid_response:
+        refuse(conn, frame, "InternalError", "charger " + charger_id + " gave an invalid answer");
+        return;
+    case Kind::queue_full:
+        refuse(conn, frame, "GenericError", "charger " + charger_id + " has too many calls waiting");
+        return;
+    }
+}
+
+} // namespace csms::proxy

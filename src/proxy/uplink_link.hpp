@@ -1,0 +1,216 @@
+#pragma once
+// Inside the uplinks, for uplink*.cpp only (Beast and Asio stay here): the
+// shared state of all links (Uplinks::Impl, on the uplinks' io thread) and
+// one link per partner and charger with its connection. uplink.cpp starts,
+// stops and wakes links and keeps each partner's buffer bounded;
+// uplink_session.cpp connects and sends the outbox; uplink_calls.cpp takes
+// the partner's own calls to the charger.
+#include "proxy/id_map.hpp"
+#include "proxy/relay_policy.hpp"
+#include "proxy/uplink.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <rapidjson/document.h>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+
+namespace csms::proxy {
+namespace uplink_detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+using namespace std::chrono_literals;
+
+constexpr std::size_t max_queued_writes = 64;
+
+// A timer used as a wake-up: waits until cancelled, or at most `limit`.
+awaitable<void> wait_signal(asio::steady_timer& timer, std::chrono::steady_clock::duration limit);
+std::string text_of(const rapidjson::Value& value);
+
+// One connection of a link; a reconnect makes a new one, so the reader and
+// writer of a closed connection can never touch the next.
+struct Conn {
+    explicit Conn(asio::any_io_executor ex) : write_signal(ex), answer_timer(ex) {}
+    virtual ~Conn() = default;
+    virtual void close() = 0;
+
+    void enqueue(std::string frame)
+    {
+        if (closed) {
+            return;
+        }
+        if (writes.size() >= max_queued_writes) {
+            close_with("too many frames waiting to be written");
+            return;
+        }
+        writes.push_back(std::move(frame));
+        write_signal.cancel();
+    }
+    void close_with(std::string why)
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        error = std::move(why);
+        write_signal.cancel();
+        answer_timer.cancel();
+        close();
+    }
+
+    bool closed = false;
+    std::string error;
+    std::deque<std::string> writes;
+    asio::steady_timer write_signal;
+    // The one CALL of ours in flight, and its answer once read.
+    std::string pending_id;
+    std::optional<PartnerFrame> answer;
+    asio::steady_timer answer_timer;
+};
+
+template <class Ws> struct ConnT final : Conn {
+    template <class... Args>
+    ConnT(asio::any_io_executor ex, Args&&... args) : Conn(ex), ws(ex, std::forward<Args>(args)...)
+    {
+    }
+    void close() override
+    {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(ws).socket().close(ignored);
+    }
+    Ws ws;
+};
+
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+} // namespace uplink_detail
+
+using namespace uplink_detail;
+
+struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
+    struct Link;
+
+    Impl(std::shared_ptr<const PartnerSet> partners_, std::string db_path_, store::Writer& writer_,
+         CommandService& commands_, const base::Clock& clock_, Options options_)
+        : partners(std::move(partners_)), db_path(std::move(db_path_)), writer(writer_), commands(commands_),
+          clock(clock_), options(options_), random(std::random_device{}())
+    {
+        for (const auto& p : partners->partners) {
+            if (p.endpoint.tls) {
+                tls[p.name] = make_tls_context(p);
+            }
+        }
+    }
+
+    static std::shared_ptr<ssl::context> make_tls_context(const Partner& p)
+    {
+        auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+        try {
+            ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                             ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+            ctx->set_verify_mode(ssl::verify_peer);
+            if (p.ca_file.empty()) {
+                ctx->set_default_verify_paths();
+            } else {
+                ctx->load_verify_file(p.ca_file);
+            }
+            if (!p.client_cert.empty()) {
+                ctx->use_certificate_chain_file(p.client_cert);
+                ctx->use_private_key_file(p.client_key, ssl::context::pem);
+            }
+        } catch (const boost::system::system_error& e) {
+            throw std::runtime_error("partner '" + p.name + "': cannot load its TLS files: " + e.what());
+        }
+        return ctx;
+    }
+
+    const Partner* partner_named(const std::string& name) const
+    {
+        for (const auto& p : partners->partners) {
+            if (p.name == name) {
+                return &p;
+            }
+        }
+        return nullptr;
+    }
+
+    // io thread only.
+    void ensure_link(const Partner& partner, const std::string& charger_id);
+    void on_wake(const std::string& charger_id);
+    void check_buffer(Link& link);
+    void check_buffer_if_needed(Link& link);
+
+    void set_state(const Link& link, std::string state, std::optional<std::string> error = std::nullopt);
+
+    std::shared_ptr<const PartnerSet> partners;
+    std::string db_path;
+    store::Writer& writer;
+    CommandService& commands;
+    const base::Clock& clock;
+    Options options;
+    std::map<std::string, std::shared_ptr<ssl::context>> tls;
+
+    asio::io_context io{1};
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::thread thread;
+    bool stopping = false;             // io thread
+    std::optional<store::Database> db; // io thread: reads only; writes go through the writer
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<Link>> links; // io thread
+    std::mt19937 random;
+
+    mutable std::mutex states_mutex;
+    std::map<std::pair<std::string, std::string>, LinkState> states;
+};
+
+struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
+    Link(Impl& impl_, const Partner& partner_, std::string charger_)
+        : impl(impl_), partner(partner_), charger_id(std::move(charger_)), wake_timer(impl_.io), retry_timer(impl_.io),
+          rate(partner_.rate_per_minute)
+    {
+    }
+
+    awaitable<void> run();
+    template <class Ws> awaitable<void> handshake(ConnT<Ws>& conn);
+    template <class Ws> awaitable<void> read_loop(std::shared_ptr<ConnT<Ws>> conn);
+    template <class Ws> awaitable<void> write_loop(std::shared_ptr<ConnT<Ws>> conn);
+    awaitable<void> send_loop(std::shared_ptr<Conn> conn);
+    awaitable<bool> commit(store::Writer::Work work);
+    void on_partner_call(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame);
+    void refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
+                const std::string& reason);
+    void record_error(const std::string& error);
+    void answer_partner(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, const ocpp::CallOutcome& outcome);
+
+    Impl& impl;
+    const Partner& partner;
+    std::string charger_id;
+    asio::steady_timer wake_timer;
+    asio::steady_timer retry_timer;
+    RateLimiter rate;
+    std::shared_ptr<Conn> current;
+    std::uint64_t next_id = 1;
+    bool overflow_alerted = false;
+    // Rows queued when last counted, plus one per wake-up since and minus
+    // one per row sent: never below the truth. -1: not counted yet.
+    std::int64_t known_depth = -1;
+};
+
+} // namespace csms::proxy

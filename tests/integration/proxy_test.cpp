@@ -1,0 +1,300 @@
+// An integration partner's view of csmsd through its uplink: a partner
+// backend (tests/support/partner_backend) sees a whole charging session in
+// order with its own transaction ids, may stop that session but not reset
+// the charger, and a partner that is down at first gets everything once it
+// comes up. The charger talks to csmsd only.
+#include "support/admin_bootstrap.hpp"
+#include "support/charger.hpp"
+#include "support/csmsd_process.hpp"
+#include "support/partner_backend.hpp"
+#include "support/tcp_test_server.hpp"
+#include "support/test_certs.hpp"
+#include "support/test_db.hpp"
+#include "support/wait_until.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+
+using namespace csms::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string meter_values_with(std::int64_t transaction_id, const std::string& timestamp, int wh)
+{
+    return R"({"connectorId":1,"transactionId":)" + std::to_string(transaction_id) +
+           R"(,"meterValue":[{"timestamp":")" + timestamp + R"(","sampledValue":[{"value":")" + std::to_string(wh) +
+           R"(","measurand":"Energy.Active.Import.Register","unit":"Wh"}]}]})";
+}
+
+// csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1, and
+// an admin token in dir/token; `extra` adds lines to the partner's table.
+std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "",
+                                                 const std::string& url = "")
+{
+    if (!std::filesystem::exists(dir.file("token"))) { // a restart keeps its operators
+        bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
+    }
+    std::ofstream(dir.file("fleet.pw")) << "link-secret\n";
+    std::ofstream(dir.file("partners.toml"))
+        << "[[partner]]\nname = \"fleet\"\nurl = \""
+        << (url.empty() ? "ws://127.0.0.1:" + std::to_string(port) + "/ocpp" : url)
+        << "\"\nuser = \"csms-fleet\"\npassword_file = \"" << dir.file("fleet.pw")
+        << "\"\nchargers = [\"CP-P1\"]\n"
+           "forward = [\"BootNotification\", \"StatusNotification\", \"StartTransaction\", \"MeterValues\", "
+           "\"StopTransaction\"]\naccept = [\"RemoteStopTransaction\"]\nrate_per_minute = 5\ncall_timeout_s = 5\n"
+        << extra;
+    std::ofstream(dir.file("csmsd.toml")) << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n";
+    CsmsdOptions options;
+    options.extra_args = {"--config", dir.file("csmsd.toml")};
+    return std::make_unique<CsmsdProcess>(dir, options);
+}
+
+// The same for a partner that is not listening yet, on a port csmsd did not
+// take for itself: the uplink would otherwise reach csmsd's own listener as
+// charger CP-P1 and replace the test charger's session.
+std::unique_ptr<CsmsdProcess> csmsd_with_absent_partner(const TempDir& dir, std::uint16_t& port,
+                                                        const std::string& extra = "")
+{
+    for (;;) {
+        port = free_loopback_port();
+        auto csmsd = csmsd_with_partner(dir, port, extra);
+        if (csmsd->ws_port() != port && csmsd->admin_port() != port) {
+            return csmsd;
+        }
+    }
+}
+
+ProcessResult csmsctl(const TempDir& dir, const CsmsdProcess& csmsd, const std::vector<std::string>& args)
+{
+    std::vector<std::string> argv{bin_path("csmsctl"), "--server",
+                                  "http://127.0.0.1:" + std::to_string(csmsd.admin_port()), "--token-file",
+                                  dir.file("token")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv, dir.file("csmsctl.err"), 30s);
+}
+
+std::vector<std::string> actions_of(const std::vector<PartnerBackend::Received>& calls)
+{
+    std::vector<std::string> out;
+    for (const auto& call : calls) {
+        out.push_back(call.action);
+    }
+    return out;
+}
+
+std::int64_t transaction_id_of(const std::string& payload)
+{
+    rapidjson::Document doc;
+    doc.Parse(payload.c_str());
+    return doc.IsObject() && doc.HasMember("transactionId") ? doc["transactionId"].GetInt64() : -1;
+}
+
+} // namespace
+
+TEST_CASE("A partner sees a whole session in order with its own transaction ids and may stop it but not reset")
+{
+    TempDir dir;
+    PartnerBackend partner;
+    auto csmsd = csmsd_with_partner(dir, partner.port());
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Preparing", test_time(1000)))));
+    auto started = charger->call("StartTransaction", start_payload(1, "TAG-1", 1000, test_time(2000)));
+    REQUIRE(is_call_result(started));
+    const std::int64_t ours = started[2]["transactionId"].GetInt64();
+    REQUIRE(is_call_result(charger->call("MeterValues", meter_values_with(ours, test_time(3000), 1500))));
+
+    // The partner received the session so far, in order, under its own id.
+    REQUIRE(wait_until([&] { return partner.received().size() >= 4; }, 10s));
+    auto calls = partner.received();
+    CHECK(actions_of(calls) ==
+          std::vector<std::string>{"BootNotification", "StatusNotification", "StartTransaction", "MeterValues"});
+    CHECK(calls[3].charger_id == "CP-P1");
+    CHECK(transaction_id_of(calls[3].payload) == 9001);
+    // csmsd presented its own credentials for the link, not the charger's.
+    REQUIRE_FALSE(partner.authorizations().empty());
+    CHECK(partner.authorizations().front() == basic_authorization("csms-fleet", "link-secret"));
+
+    // A RemoteStop for the partner's 9001 reaches the charger as ours; the
+    // charger's answer goes back to the partner.
+    auto remote_stop = std::async(std::launch::async, [&] {
+        return partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})");
+    });
+    auto incoming = charger->read(10s);
+    REQUIRE(incoming.status == ReadStatus::message);
+    rapidjson::Document call;
+    call.Parse(incoming.text.c_str());
+    REQUIRE(call.IsArray());
+    CHECK(std::string(call[2].GetString()) == "RemoteStopTransaction");
+    CHECK(call[3]["transactionId"].GetInt64() == ours);
+    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    auto stop_answer = remote_stop.get();
+    REQUIRE(stop_answer);
+    CHECK(stop_answer->find(R"({"status":"Accepted"})") != std::string::npos);
+
+    // Reset is not in its policy: a CALLERROR, and the charger never sees it.
+    auto reset = partner.call("CP-P1", "Reset", R"({"type":"Soft"})");
+    REQUIRE(reset);
+    CHECK(reset->find("SecurityError") != std::string::npos);
+    CHECK(reset->find("Reset is not allowed for partner fleet") != std::string::npos);
+
+    REQUIRE(is_call_result(charger->call("StopTransaction", stop_payload(ours, 4000, test_time(4000)))));
+    REQUIRE(wait_until([&] { return partner.received().size() >= 5; }, 10s));
+    calls = partner.received();
+    CHECK(calls[4].action == "StopTransaction");
+    CHECK(transaction_id_of(calls[4].payload) == 9001);
+    CHECK(charger->unmatched().empty()); // nothing but the RemoteStop reached the charger
+
+    TestDb db(csmsd->db_path());
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_refusals WHERE action = 'Reset'") == 1; }, 5s));
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 0; }, 5s));
+    CHECK(db.scalar("SELECT partner_transaction_id FROM proxy_transaction_ids WHERE transaction_id = ?",
+                    {std::to_string(ours)}) == 9001);
+
+    // The charger gone: the partner's allowed calls get a CALLERROR, and one
+    // beyond its rate (5 a minute, the RemoteStop above was the first) a
+    // rate error. Each is recorded.
+    charger->close();
+    REQUIRE(wait_until(
+        [&] { return db.scalar("SELECT count(*) FROM connection_events WHERE event = 'disconnected'") == 1; }, 5s));
+    for (int i = 0; i < 4; ++i) {
+        auto offline = partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})");
+        REQUIRE(offline);
+        CHECK(offline->find("\"GenericError\",\"charger CP-P1 is not connected\"") != std::string::npos);
+    }
+    auto limited = partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})");
+    REQUIRE(limited);
+    CHECK(limited->find("OccurenceConstraintViolation") != std::string::npos);
+    REQUIRE(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_refusals") == 6; }, 5s));
+
+    // The operator sees the link, its counts and the refused calls.
+    auto list = csmsctl(dir, *csmsd, {"partners", "list"});
+    REQUIRE(list.status.success());
+    CHECK(list.out.find("fleet") != std::string::npos);
+    CHECK(list.out.find("1 connected") != std::string::npos);
+    auto show = csmsctl(dir, *csmsd, {"--json", "partners", "show", "fleet"});
+    REQUIRE(show.status.success());
+    rapidjson::Document fleet;
+    fleet.Parse(show.out.c_str());
+    REQUIRE(fleet.IsObject());
+    CHECK(fleet["forwarded"].GetInt64() == 5);
+    CHECK(fleet["refused"].GetInt64() == 6);
+    CHECK(fleet["queued"].GetInt64() == 0);
+    CHECK(std::string(fleet["links"][0]["state"].GetString()) == "connected");
+    REQUIRE(fleet["refusals"].Size() == 6);
+    CHECK(std::string(fleet["refusals"][5]["action"].GetString()) == "Reset"); // newest first
+    CHECK_FALSE(csmsctl(dir, *csmsd, {"partners", "show", "nobody"}).status.success());
+
+    csmsd->signal(SIGTERM);
+    auto exit = csmsd->wait_exit(10s);
+    REQUIRE(exit);
+    CHECK(exit->exited);
+    CHECK(exit->code == 0);
+}
+
+TEST_CASE("A partner that is down at first receives every message in order once it comes up")
+{
+    TempDir dir;
+    std::uint16_t port = 0;
+    auto csmsd = csmsd_with_absent_partner(dir, port);
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    std::vector<std::string> statuses = {"Preparing", "Charging", "SuspendedEV", "Charging", "Finishing", "Available"};
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        // Answered at once: a partner that is down never delays the charger.
+        auto answer = charger->call("StatusNotification",
+                                    status_payload(1, statuses[i], test_time(1000 * static_cast<int>(i + 1))), 2s);
+        REQUIRE(is_call_result(answer));
+    }
+    TestDb db(csmsd->db_path());
+    CHECK(db.scalar("SELECT count(*) FROM proxy_outbox WHERE partner = 'fleet'") == 7);
+
+    PartnerBackend partner(port);
+    REQUIRE(wait_until([&] { return partner.received().size() >= 7; }, 20s));
+    auto calls = partner.received();
+    REQUIRE(calls.size() == 7);
+    CHECK(calls[0].action == "BootNotification");
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        CHECK(calls[i + 1].payload.find("\"" + statuses[i] + "\"") != std::string::npos);
+    }
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 0; }, 5s));
+}
+
+TEST_CASE("A partner that stays down loses its oldest messages beyond its buffer and an alert says so")
+{
+    TempDir dir;
+    std::uint16_t port = 0;
+    auto csmsd = csmsd_with_absent_partner(dir, port, "buffer_limit = 3\n");
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    std::vector<std::string> statuses = {"Preparing", "Charging", "SuspendedEV", "Charging", "Finishing"};
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        REQUIRE(is_call_result(charger->call(
+            "StatusNotification", status_payload(1, statuses[i], test_time(1000 * static_cast<int>(i + 1))), 2s)));
+    }
+    TestDb db(csmsd->db_path());
+    REQUIRE(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 3; }, 5s));
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM alerts WHERE kind = 'proxy_buffer_overflow'") == 1; },
+                     5s));
+
+    // What is left arrives, the newest three, in order.
+    PartnerBackend partner(port);
+    REQUIRE(wait_until([&] { return partner.received().size() >= 3; }, 20s));
+    auto calls = partner.received();
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].payload.find("\"SuspendedEV\"") != std::string::npos);
+    CHECK(calls[1].payload.find("\"Charging\"") != std::string::npos);
+    CHECK(calls[2].payload.find("\"Finishing\"") != std::string::npos);
+    CHECK(db.scalar("SELECT dropped FROM proxy_links WHERE partner = 'fleet'") == 3);
+}
+
+TEST_CASE("Messages queued for a partner that is down survive a restart of csmsd and arrive in order")
+{
+    TempDir dir;
+    std::uint16_t port = 0;
+    {
+        auto csmsd = csmsd_with_absent_partner(dir, port);
+        auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+        REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Preparing", test_time(1000)))));
+        charger->close();
+        csmsd->signal(SIGTERM); // its link is waiting to retry: the stop must not wait for it
+        auto exit = csmsd->wait_exit(10s);
+        REQUIRE(exit);
+        CHECK(exit->code == 0);
+    }
+    PartnerBackend partner(port);
+    auto csmsd = csmsd_with_partner(dir, port);
+    REQUIRE(wait_until([&] { return partner.received().size() >= 2; }, 20s));
+    auto calls = partner.received();
+    CHECK(actions_of(calls) == std::vector<std::string>{"BootNotification", "StatusNotification"});
+}
+
+TEST_CASE("A wss partner is reached with its CA checked and our client certificate and an untrusted one is not")
+{
+    const auto& certs = test_certs();
+    TempDir dir;
+    PartnerBackend partner(0, 9001, PartnerBackendTls{certs.server_cert(), certs.server_key(), certs.ca()});
+    const std::string url = "wss://localhost:" + std::to_string(partner.port()) + "/ocpp";
+    const std::string tls = "ca = \"" + certs.ca() + "\"\nclient_cert = \"" + certs.client_cert("CP-1") +
+                            "\"\nclient_key = \"" + certs.client_key("CP-1") + "\"\n";
+    // A second partner at the same address that trusts another CA.
+    const std::string mistrusted = "[[partner]]\nname = \"mistrusted\"\nurl = \"" + url +
+                                   "\"\nchargers = [\"CP-P1\"]\nforward = \"all\"\nca = \"" +
+                                   certs.test_cert("other-ca") + "\"\n";
+    auto csmsd = csmsd_with_partner(dir, partner.port(), tls + mistrusted, url);
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+
+    REQUIRE(wait_until([&] { return !partner.received().empty(); }, 10s));
+    CHECK(partner.received()[0].action == "BootNotification");
+    CHECK(partner.client_names() == std::vector<std::string>{"CP-1"}); // the untrusted link never got that far
+    CHECK(partner.authorizations() == std::vector<std::string>{basic_authorization("csms-fleet", "link-secret")});
+
+    TestDb db(csmsd->db_path());
+    REQUIRE(wait_until(
+        [&] { return !db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'").empty(); }, 10s));
+    auto error = db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'")[0][0];
+    CHECK(error.find("certificate verify failed") != std::string::npos);
+    CHECK(db.scalar("SELECT count(*) FROM proxy_outbox WHERE partner = 'mistrusted'") == 1);
+}

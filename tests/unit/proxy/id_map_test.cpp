@@ -1,0 +1,38 @@
+#include "proxy/id_map.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace csms::proxy;
+
+TEST_CASE("What a partner is sent carries its own transaction id")
+{
+    CHECK(with_transaction_id(R"({"transactionId":12,"meterStop":5000})", 9001) ==
+          R"({"transactionId":9001,"meterStop":5000})");
+    CHECK(with_transaction_id(R"({"connectorId":1})", 7) == R"({"connectorId":1,"transactionId":7})");
+    CHECK(with_transaction_id("not json", 7) == "not json");
+    CHECK(transaction_id_in(R"({"transactionId":9001})") == 9001);
+    CHECK_FALSE(transaction_id_in(R"({"transactionId":"9001"})"));
+    CHECK_FALSE(transaction_id_in("[]"));
+}
+
+TEST_CASE("Partner link frames are built and read as OCPP-J")
+{
+    CHECK(call_frame("csms-1", "Heartbeat", "{}") == R"([2,"csms-1","Heartbeat",{}])");
+    CHECK(result_frame("p-7", R"({"status":"Accepted"})") == R"([3,"p-7",{"status":"Accepted"}])");
+    CHECK(error_frame("p-8", "SecurityError", "Reset is not allowed for partner x") ==
+          R"([4,"p-8","SecurityError","Reset is not allowed for partner x",{}])");
+
+    auto call = parse_partner_frame(R"([2,"p-1","RemoteStopTransaction",{"transactionId":9001}])");
+    CHECK(call.kind == 2);
+    CHECK(call.unique_id == "p-1");
+    CHECK(call.action == "RemoteStopTransaction");
+    CHECK(call.payload == R"({"transactionId":9001})");
+    auto result = parse_partner_frame(R"([3,"csms-4",{"transactionId":9001}])");
+    CHECK(result.kind == 3);
+    CHECK(result.payload == R"({"transactionId":9001})");
+    auto error = parse_partner_frame(R"([4,"csms-5","NotImplemented","no",{}])");
+    CHECK(error.kind == 4);
+    CHECK(error.error_code == "NotImplemented");
+    CHECK(parse_partner_frame(R"([2,"x","Reset"])").kind == 0);
+    CHECK(parse_partner_frame("garbage").kind == 0);
+}

@@ -1,0 +1,191 @@
+#include "proxy/partner_file.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <initializer_list>
+
+using namespace csms::proxy;
+using csms::test::TempDir;
+
+namespace {
+
+// Joins lines so that the first one is line 1.
+std::string toml_lines(std::initializer_list<std::string_view> lines)
+{
+    std::string text;
+    for (auto line : lines) {
+        text += line;
+        text += '\n';
+    }
+    return text;
+}
+
+std::string error_of(const std::string& text)
+{
+    try {
+        parse_partners(text, "partners.toml");
+    } catch (const PartnerFileError& e) {
+        return e.what();
+    }
+    return "no PartnerFileError";
+}
+
+// A partner whose table starts at line 1, with extra lines from line 5 on.
+std::string partner_with(std::initializer_list<std::string_view> extra)
+{
+    std::string text = toml_lines(
+        {"[[partner]]", "name = \"roaming\"", "url = \"ws://127.0.0.1:9000/ocpp/\"", "chargers = [\"CP-1\"]"});
+    for (auto line : extra) {
+        text += std::string(line) + "\n";
+    }
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("A partner file reads every field")
+{
+    TempDir dir;
+    {
+        std::ofstream(dir.file("roaming.pw")) << "s3cret \n";
+    }
+    auto text = toml_lines(
+        {"[[partner]]", "name = \"roaming\"", "url = \"wss://partner.example:9443/ocpp/v16\"", "user = \"csms-link\"",
+         "password_file = \"" + dir.file("roaming.pw") + "\"", "ca = \"partner-ca.pem\"", "client_cert = \"link.pem\"",
+         "client_key = \"link.key\"", "chargers = [\"CP-1\", \"CP-2\"]", "regions = [\"Guangdong / Shenzhen/\"]",
+         "forward = [\"BootNotification\", \"StartTransaction\"]", "accept = [\"RemoteStopTransaction\"]",
+         "rate_per_minute = 5", "buffer_limit = 200", "call_timeout_s = 10"});
+    auto set = parse_partners(text, "partners.toml");
+    REQUIRE(set.partners.size() == 1);
+    const auto& p = set.partners[0];
+    CHECK(p.name == "roaming");
+    CHECK(p.endpoint.tls);
+    CHECK(p.endpoint.host == "partner.example");
+    CHECK(p.endpoint.port == 9443);
+    CHECK(p.endpoint.target("CP-1") == "/ocpp/v16/CP-1");
+    CHECK(p.user == "csms-link");
+    CHECK(p.password == "s3cret");
+    CHECK(p.client_cert == "link.pem");
+    CHECK(p.chargers == std::vector<std::string>{"CP-1", "CP-2"});
+    CHECK(p.regions == std::vector<std::string>{"Guangdong/Shenzhen"});
+    CHECK_FALSE(p.forward_all);
+    CHECK(p.forward == std::vector<std::string>{"BootNotification", "StartTransaction"});
+    CHECK(p.accept == std::vector<std::string>{"RemoteStopTransaction"});
+    CHECK(p.rate_per_minute == 5);
+    CHECK(p.buffer_limit == 200);
+    CHECK(p.call_timeout == std::chrono::seconds(10));
+}
+
+TEST_CASE("A partner file takes forward all and defaults the rest")
+{
+    auto set = parse_partners(partner_with({"forward = \"all\""}), "partners.toml");
+    const auto& p = set.partners.at(0);
+    CHECK(p.forward_all);
+    CHECK(p.accept.empty());
+    CHECK_FALSE(p.endpoint.tls);
+    CHECK(p.endpoint.port == 9000);
+    CHECK(p.endpoint.target("CP-1") == "/ocpp/CP-1");
+    CHECK(p.password.empty());
+    CHECK(parse_partners("", "partners.toml").partners.empty());
+}
+
+TEST_CASE("A partner file names the line and field of each mistake")
+{
+    CHECK(error_of(partner_with({"forward = \"some\""})) ==
+          "partners.toml:5: partner 'roaming': forward must be \"all\" or a list of charger-initiated actions");
+    CHECK(error_of(partner_with({"forward = [\"Bootnotification\"]"})) ==
+          "partners.toml:5: partner 'roaming': forward[0] 'Bootnotification' is not an OCPP 1.6 action sent by a "
+          "charger (did you mean 'BootNotification'?)");
+    CHECK(error_of(partner_with({"forward = \"all\"", "accept = [\"InstallCertificate\"]"})) ==
+          "partners.toml:6: partner 'roaming': accept[0] 'InstallCertificate' is not an OCPP 1.6 action a partner "
+          "may send to a charger");
+    CHECK(error_of(partner_with({"forward = \"all\"", "rate_per_minute = 0"})) ==
+          "partners.toml:6: partner 'roaming': rate_per_minute must be a whole number from 1 to 6000");
+    CHECK(error_of(partner_with({"forward = \"all\"", "user = \"x\""})) ==
+          "partners.toml:6: partner 'roaming': user and password_file go together (Basic auth)");
+    CHECK(error_of(partner_with({"forward = \"all\"", "ca = \"ca.pem\""})) ==
+          "partners.toml:6: partner 'roaming': ca needs a wss:// url");
+    CHECK(error_of(partner_with({"forward = \"all\"", "bufer_limit = 3"}))
+              .starts_with("partners.toml:6: partner #1: unknown key 'bufer_limit'"));
+    CHECK(error_of(partner_with({})) ==
+          "partners.toml:1: partner 'roaming': missing forward: \"all\" or a list such as [\"BootNotification\", "
+          "\"StatusNotification\", \"StartTransaction\", \"StopTransaction\"]");
+    CHECK(error_of(toml_lines(
+              {"[[partner]]", "name = \"p\"", "url = \"http://x/ocpp\"", "chargers = [\"A\"]", "forward = \"all\""})) ==
+          "partners.toml:3: partner 'p': url 'http://x/ocpp' must start with ws:// or wss://");
+    CHECK(error_of(toml_lines({"[[partner]]", "name = \"p\"", "url = \"ws://x/ocpp\"", "forward = \"all\""})) ==
+          "partners.toml:1: partner 'p': give chargers and/or regions: a partner sees only the chargers chosen "
+          "for it");
+    auto twice = partner_with({"forward = \"all\""}) + partner_with({"forward = \"all\""});
+    CHECK(error_of(twice) == "partners.toml:7: partner #2: partner 'roaming' is already defined at line 1");
+    CHECK(error_of("[partner]\nname = 1\n").starts_with("partners.toml:1:"));
+}
+
+TEST_CASE("A partner password file that is missing or empty is an error that never shows a password")
+{
+    TempDir dir;
+    {
+        std::ofstream(dir.file("empty.pw")) << "\n";
+    }
+    auto with_file = [](const std::string& path) {
+        return partner_with({"forward = \"all\"", "user = \"u\"", "password_file = \"" + path + "\""});
+    };
+    CHECK(error_of(with_file(dir.file("empty.pw"))) ==
+          "partners.toml:7: partner 'roaming': password_file '" + dir.file("empty.pw") + "' is empty");
+    CHECK(error_of(with_file(dir.file("none.pw"))) ==
+          "partners.toml:7: partner 'roaming': password_file '" + dir.file("none.pw") + "' cannot be read");
+}
+
+TEST_CASE("A partner url is split into host port and path")
+{
+    PartnerUrl u;
+    CHECK(parse_partner_url("wss://[::1]:8443", u).empty());
+    CHECK(u.host == "::1");
+    CHECK(u.port == 8443);
+    CHECK(u.target("CP") == "/CP");
+    CHECK(parse_partner_url("ws://host", u).empty());
+    CHECK(u.port == 80);
+    CHECK(parse_partner_url("ws://user:pw@host/ocpp", u) == "must not hold credentials: use user and password_file");
+    CHECK(parse_partner_url("ws://host:0/ocpp", u) == "has a bad port");
+    CHECK(parse_partner_url("ws://host/ocpp?x=1", u) ==
+          "must not have a query or fragment (the charger id is appended to its path)");
+    CHECK(parse_partner_url("ws:///ocpp", u) == "has no host");
+}
+
+TEST_CASE("An unreadable partners file is a PartnerFileError")
+{
+    CHECK_THROWS_AS(load_partner_file("/nonexistent/partners.toml"), PartnerFileError);
+}
+
+TEST_CASE("The partners file example in docs/proxy.md is a valid file")
+{
+    std::ifstream in(std::string(CSMS_SCHEMA_DIR) + "/../docs/proxy.md");
+    REQUIRE(in);
+    std::string block, line;
+    bool in_block = false;
+    while (std::getline(in, line)) {
+        auto start = line.find_first_not_of(' ');
+        std::string trimmed = start == std::string::npos ? "" : line.substr(start);
+        if (!in_block && trimmed == "```toml") {
+            in_block = true;
+        } else if (in_block && trimmed == "```") {
+            break;
+        } else if (in_block) {
+            block += trimmed + "\n";
+        }
+    }
+    REQUIRE_FALSE(block.empty());
+    TempDir dir;
+    {
+        std::ofstream(dir.file("fleet.password")) << "pw\n";
+    }
+    auto at = block.find("/etc/csms/fleet.password");
+    REQUIRE(at != std::string::npos);
+    block.replace(at, std::string("/etc/csms/fleet.password").size(), dir.file("fleet.password"));
+    auto set = parse_partners(block, "docs/proxy.md");
+    REQUIRE(set.partners.size() == 1);
+    CHECK(set.partners[0].name == "fleet");
+    CHECK(set.partners[0].accept.size() == 2);
+}
