@@ -3,6 +3,8 @@
 
 #include "base/time_format.hpp"
 
+#include "support/operator_file_text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -16,26 +18,11 @@ using csms::test::TempDir;
 
 namespace {
 
-// Joins lines so that the first one is line 1: expected line numbers can be
-// read off the test.
-std::string toml_lines(std::initializer_list<std::string_view> lines)
-{
-    std::string text;
-    for (auto line : lines) {
-        text += line;
-        text += '\n';
-    }
-    return text;
-}
+using csms::test::toml_lines;
 
 std::string error_of(const std::string& text)
 {
-    try {
-        parse_tariffs(text, "tariffs.toml");
-    } catch (const TariffFileError& e) {
-        return e.what();
-    }
-    return "no TariffFileError";
+    return csms::test::parse_error<TariffFileError>([&] { parse_tariffs(text, "tariffs.toml"); });
 }
 
 // A one-tariff file whose [[tariff]] starts at line 1, with extra lines after

@@ -1,5 +1,7 @@
 #include "notify/config_file.hpp"
 
+#include "support/operator_file_text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -58,12 +60,7 @@ channels = ["ops-hook"]
 
 std::string error_of(const std::string& text)
 {
-    try {
-        parse_notifications(text, "n.toml");
-    } catch (const NotificationFileError& e) {
-        return e.what();
-    }
-    return "no error";
+    return csms::test::parse_error<NotificationFileError>([&] { parse_notifications(text, "n.toml"); });
 }
 
 // The good file with one line replaced.

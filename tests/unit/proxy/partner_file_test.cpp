@@ -1,6 +1,8 @@
 #include "proxy/partner_file.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/operator_file_text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -11,25 +13,11 @@ using csms::test::TempDir;
 
 namespace {
 
-// Joins lines so that the first one is line 1.
-std::string toml_lines(std::initializer_list<std::string_view> lines)
-{
-    std::string text;
-    for (auto line : lines) {
-        text += line;
-        text += '\n';
-    }
-    return text;
-}
+using csms::test::toml_lines;
 
 std::string error_of(const std::string& text)
 {
-    try {
-        parse_partners(text, "partners.toml");
-    } catch (const PartnerFileError& e) {
-        return e.what();
-    }
-    return "no PartnerFileError";
+    return csms::test::parse_error<PartnerFileError>([&] { parse_partners(text, "partners.toml"); });
 }
 
 // A partner whose table starts at line 1, with extra lines from line 5 on.

@@ -1,6 +1,8 @@
 #include "rules/rule_file.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/operator_file_text.hpp"
+
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
@@ -18,27 +20,11 @@ using csms::test::TempDir;
 
 namespace {
 
-// Joins lines so that the first one is line 1: expected line numbers can be
-// read off the test.
-std::string toml_lines(std::initializer_list<std::string_view> lines)
-{
-    std::string text;
-    for (auto line : lines) {
-        text += line;
-        text += '\n';
-    }
-    return text;
-}
+using csms::test::toml_lines;
 
 std::string error_of(const std::string& text)
 {
-    try {
-        parse_rules(text, "rules.toml");
-    } catch (const RuleFileError& e) {
-        return e.what();
-    }
-    FAIL("no RuleFileError for:\n" << text);
-    return {};
+    return csms::test::parse_error<RuleFileError>([&] { parse_rules(text, "rules.toml"); });
 }
 
 std::vector<std::string> schema_enum(const std::string& file, const std::string& pointer_path)
