@@ -38,6 +38,20 @@ std::optional<std::int64_t> started_transaction(store::Database& db, const std::
     return existing ? std::optional<std::int64_t>(existing->transaction_id) : std::nullopt;
 }
 
+// An Authorize the partner answers itself (its customer's tag) is not
+// copied to it as well.
+bool answered_by(const Partner& partner, const std::string& action, const std::string& payload)
+{
+    if (action != "Authorize" || partner.authorize_tags.empty()) {
+        return false;
+    }
+    rapidjson::Document doc;
+    if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
+        return false;
+    }
+    return authorizes(partner, json::string(doc, "idTag"));
+}
+
 } // namespace
 
 Outbox::Outbox(std::shared_ptr<const PartnerSet> partners, const base::Clock& clock,
@@ -63,7 +77,8 @@ bool Outbox::copy(store::Database& db, const std::string& charger_id, const std:
     std::optional<std::optional<std::int64_t>> transaction; // found once, for the first partner that takes it
     bool copied = false;
     for (const auto& partner : partners_->partners) {
-        if (!forwards(partner, action) || !covers(partner, charger_id, region)) {
+        if (!forwards(partner, action) || !covers(partner, charger_id, region) ||
+            answered_by(partner, action, call.payload)) {
             continue;
         }
         if (!transaction) {
