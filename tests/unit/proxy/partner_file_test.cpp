@@ -231,4 +231,5 @@ TEST_CASE("The partners file example in docs/proxy.md is a valid file")
     REQUIRE(set.partners.size() == 1);
     CHECK(set.partners[0].name == "fleet");
     CHECK(set.partners[0].accept.size() == 2);
+    CHECK(set.partners[0].authorize_tags == std::vector<std::string>{"FLEET-"});
 }
