@@ -14,6 +14,7 @@ namespace csms::admin {
 namespace {
 
 constexpr int refusals_shown = 20;
+constexpr int decisions_shown = 20;
 
 struct Link {
     std::string state = "idle"; // no uplink started for it in this run
@@ -50,9 +51,11 @@ void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::s
     w.EndArray();
 }
 
-void write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
+// True when it named id tags (its Authorize decisions): personal data.
+bool write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
                    const std::vector<store::LinkCounts>& counts, bool with_refusals)
 {
+    bool named_tags = false;
     w.StartObject();
     write_string(w, "name", p.name);
     write_string(w, "url", p.url);
@@ -66,6 +69,9 @@ void write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
     write_strings(w, "accept", p.accept);
     write_int(w, "rate_per_minute", p.rate_per_minute);
     write_int(w, "buffer_limit", p.buffer_limit);
+    write_strings(w, "authorize_tags", p.authorize_tags);
+    write_int(w, "authorize_timeout_ms", static_cast<std::int64_t>(p.authorize_timeout.count()));
+    write_string(w, "authorize_fallback", p.authorize_fallback);
     std::int64_t queued = 0, forwarded = 0, refused = 0, dropped = 0;
     w.Key("links");
     w.StartArray();
@@ -108,8 +114,28 @@ void write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
             w.EndObject();
         }
         w.EndArray();
+        // Id tags are shown to operators as in the other admin views; only
+        // logs redact them.
+        w.Key("authorizations");
+        w.StartArray();
+        for (const auto& d : store::recent_partner_decisions(ctx.reader, p.name, decisions_shown)) {
+            named_tags = true;
+            w.StartObject();
+            write_int(w, "id", d.id);
+            write_string(w, "charger_id", d.charger_id);
+            write_string(w, "id_tag", d.id_tag);
+            write_string(w, "status", d.status);
+            write_string(w, "expiry",
+                         d.expiry ? std::optional<std::string>(base::format_date_time(*d.expiry)) : std::nullopt);
+            write_string(w, "source", d.from_partner ? "partner" : "fallback");
+            write_string(w, "reason", d.reason.empty() ? std::nullopt : std::optional<std::string>(d.reason));
+            write_string(w, "at", base::format_date_time(d.decided_at));
+            w.EndObject();
+        }
+        w.EndArray();
     }
     w.EndObject();
+    return named_tags;
 }
 
 const proxy::PartnerSet& partners_of(const ApiContext& ctx)
@@ -146,8 +172,8 @@ void add_partner_routes(Router& router, ApiContext& ctx)
                             auto counts = store::link_counts(ctx.reader);
                             rapidjson::StringBuffer buffer;
                             JsonWriter w(buffer);
-                            write_partner(w, ctx, p, counts, true);
-                            finish(ApiReply{json_ok(buffer), AuditNote{"partner:" + name}});
+                            bool personal = write_partner(w, ctx, p, counts, true);
+                            finish(ApiReply{json_ok(buffer), AuditNote{"partner:" + name, "ok", personal}});
                             return;
                         }
                     }

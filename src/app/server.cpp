@@ -16,6 +16,7 @@
 #include "notify/config_file.hpp"
 #include "notify/dispatcher.hpp"
 #include "ocpp/schema_registry.hpp"
+#include "proxy/delegation.hpp"
 #include "proxy/outbox.hpp"
 #include "proxy/partner_file.hpp"
 #include "proxy/uplink.hpp"
@@ -154,6 +155,7 @@ struct Server::Parts {
     std::shared_ptr<const proxy::PartnerSet> partners;
     std::unique_ptr<proxy::Uplinks> uplinks;
     std::unique_ptr<proxy::Outbox> outbox;
+    std::unique_ptr<proxy::Delegation> delegation; // null unless a partner has authorize_tags
     std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
@@ -272,6 +274,14 @@ void Server::start()
                                                      proxy::Uplinks::Options{});
         p.outbox = std::make_unique<proxy::Outbox>(p.partners, p.clock, p.uplinks->waker());
         p.services->partner_copy = p.outbox.get();
+        if (proxy::Delegation::wanted(*p.partners)) {
+            p.delegation = std::make_unique<proxy::Delegation>(
+                p.partners, [uplinks = p.uplinks.get()](const std::string& partner, const std::string& charger_id,
+                                                        const std::string& id_tag, auto done) {
+                    uplinks->authorize(partner, charger_id, id_tag, std::move(done));
+                });
+            p.services->authorize_delegate = p.delegation.get();
+        }
     }
     using RulesSource = std::function<std::shared_ptr<const rules::RuleSet>()>;
     RulesSource current_rules, reload_rules;

@@ -55,6 +55,17 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
 void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
                                        std::function<rapidjson::Document()> reply)
 {
+    submit(call, std::move(work), std::move(reply), {});
+}
+
+void ChargerSession::commit_then(const ocpp::IncomingCall& call, store::Writer::Work work, std::function<void()> then)
+{
+    submit(call, std::move(work), {}, std::move(then));
+}
+
+void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work work,
+                            std::function<rapidjson::Document()> reply, std::function<void()> then)
+{
     // Everything the two writer-side callbacks need, in one allocation: each
     // callback then captures a single shared_ptr, which std::function keeps
     // without allocating again.
@@ -63,6 +74,7 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
         ocpp::IncomingCall call;
         store::Writer::Work work;
         std::function<rapidjson::Document()> reply;
+        std::function<void()> then; // instead of reply, when set
         // Until this connection knows the charger's registration, the first
         // job reads it inside the same transaction, so no extra round trip
         // is paid. It is remembered only once that transaction has committed.
@@ -72,9 +84,10 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
         std::optional<PartnerCopy::Call> partner_call;
         bool copied = false;
     };
-    auto pending = std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply),
-                                                     !registration() && call.action() != "BootNotification",
-                                                     std::nullopt, false, std::exchange(partner_call_, std::nullopt)});
+    auto pending =
+        std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply), std::move(then),
+                                          !registration() && call.action() != "BootNotification", std::nullopt, false,
+                                          std::exchange(partner_call_, std::nullopt)});
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;
@@ -112,6 +125,10 @@ void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Wr
             }
             if (p.refused) {
                 p.call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
+                return;
+            }
+            if (p.then) {
+                p.then();
                 return;
             }
             p.call.result_from(std::move(p.reply));

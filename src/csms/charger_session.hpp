@@ -3,6 +3,7 @@
 // one handler per action, gates them on registration, and turns "rows
 // committed" into the CALLRESULT (acknowledged means durable).
 #include "base/clock.hpp"
+#include "csms/authorize_delegate.hpp"
 #include "csms/charger_registry.hpp"
 #include "csms/partner_copy.hpp"
 #include "csms/policy.hpp"
@@ -34,6 +35,8 @@ struct Services {
     std::function<void(const std::string& charger_id)> after_accepted_boot{};
     // Copies CALLs for integration partners (src/proxy); nullptr: none.
     PartnerCopy* partner_copy = nullptr;
+    // Asks partners about their customers' id tags (src/proxy); nullptr: none.
+    AuthorizeDelegate* authorize_delegate = nullptr;
 };
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
@@ -57,6 +60,10 @@ public:
     // is not. reply runs on the session strand, off the writer thread.
     void commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
                            std::function<rapidjson::Document()> reply);
+    // The same, but once the batch is durable `then` runs (on the writer
+    // thread: it must be cheap) and answers the call itself, possibly
+    // later from another thread. Failures and refusals are answered here.
+    void commit_then(const ocpp::IncomingCall& call, store::Writer::Work work, std::function<void()> then);
 
     void set_registration(store::Registration registration) { registration_ = static_cast<int>(registration); }
     // Known and Accepted (read from the database or set by a boot).
@@ -69,6 +76,8 @@ public:
 
 private:
     std::optional<store::Registration> registration() const;
+    void submit(const ocpp::IncomingCall& call, store::Writer::Work work, std::function<rapidjson::Document()> reply,
+                std::function<void()> then);
 
     std::string id_;
     std::shared_ptr<ocpp::Endpoint> endpoint_;
@@ -79,9 +88,9 @@ private:
     std::atomic<int> registration_{-1};
     bool heartbeat_stored_ = false;
     // Session strand: the CALL being dispatched, serialised for the partners
-    // that want it; taken by commit_then_reply into its writer job. A CALL
-    // its handler answers without a commit (Authorize, a coalesced
-    // Heartbeat, an invalid message) is not copied.
+    // that want it; taken by commit_then_reply (or commit_then) into its
+    // writer job. A CALL its handler answers without a writer job (a
+    // coalesced Heartbeat, an invalid message) is not copied.
     std::optional<PartnerCopy::Call> partner_call_;
 };
 

@@ -1,5 +1,6 @@
 // csmsctl partners list|show: each integration partner's links, their state,
-// queue depth, forwarded and refused counts and last error (docs/proxy.md).
+// queue depth, forwarded and refused counts and last error, and the
+// Authorize decisions it made (docs/proxy.md).
 #include "ctl/commands.hpp"
 
 #include <map>
@@ -53,6 +54,14 @@ void print_partner(std::ostream& out, const rapidjson::Value& partner)
             out, *refusals,
             {field("AT", "at"), field("CHARGER", "charger_id"), field("ACTION", "action"), field("REASON", "reason")});
     }
+    const auto* decisions = member(partner, "authorizations");
+    if (decisions != nullptr && decisions->IsArray() && !decisions->Empty()) {
+        out << "\nAuthorize decisions, newest first\n";
+        print_items(out, *decisions,
+                    {field("AT", "at"), field("CHARGER", "charger_id"), field("ID TAG", "id_tag"),
+                     field("STATUS", "status"), field("EXPIRY", "expiry"), field("BY", "source"),
+                     field("REASON", "reason")});
+    }
 }
 
 } // namespace
@@ -65,10 +74,11 @@ void add_partner_commands(CLI::App& app, Registry& r)
     });
     auto& name = r.make<std::string>();
     auto* show =
-        add_verb(r, *partners, "show", "one partner: each link's state and last error, refused calls", [&](Context& c) {
-            c.print(c.api().get("/api/v1/partners/" + segment(name)),
-                    [&c](const rapidjson::Value& json) { print_partner(c.out(), json); });
-        });
+        add_verb(r, *partners, "show",
+                 "one partner: each link's state and last error, refused calls, Authorize decisions", [&](Context& c) {
+                     c.print(c.api().get("/api/v1/partners/" + segment(name)),
+                             [&c](const rapidjson::Value& json) { print_partner(c.out(), json); });
+                 });
     show->add_option("NAME", name, "partner name, as in the partners file")->required();
 }
 

@@ -1,5 +1,7 @@
 #include "proxy/id_map.hpp"
 
+#include "base/time_format.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -54,6 +56,53 @@ std::optional<std::int64_t> transaction_id_in(std::string_view payload)
         return std::nullopt;
     }
     return it->value.GetInt64();
+}
+
+std::string authorize_payload(std::string_view id_tag)
+{
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    writer.Key("idTag");
+    string(writer, id_tag);
+    writer.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<IdTagInfo> id_tag_info_in(std::string_view payload)
+{
+    rapidjson::Document doc;
+    if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
+        return std::nullopt;
+    }
+    auto info = doc.FindMember("idTagInfo");
+    if (info == doc.MemberEnd() || !info->value.IsObject()) {
+        return std::nullopt;
+    }
+    const auto& v = info->value;
+    auto status = v.FindMember("status");
+    if (status == v.MemberEnd() || !status->value.IsString()) {
+        return std::nullopt;
+    }
+    IdTagInfo out;
+    out.status = status->value.GetString();
+    if (out.status != "Accepted" && out.status != "Blocked" && out.status != "Expired" && out.status != "Invalid" &&
+        out.status != "ConcurrentTx") {
+        return std::nullopt;
+    }
+    if (auto expiry = v.FindMember("expiryDate"); expiry != v.MemberEnd()) {
+        if (!expiry->value.IsString() || !(out.expiry = base::parse_date_time(std::string_view(
+                                               expiry->value.GetString(), expiry->value.GetStringLength())))) {
+            return std::nullopt;
+        }
+    }
+    if (auto parent = v.FindMember("parentIdTag"); parent != v.MemberEnd()) {
+        if (!parent->value.IsString() || parent->value.GetStringLength() == 0 || parent->value.GetStringLength() > 20) {
+            return std::nullopt;
+        }
+        out.parent_id_tag = std::string(parent->value.GetString(), parent->value.GetStringLength());
+    }
+    return out;
 }
 
 std::string call_frame(std::string_view unique_id, std::string_view action, std::string_view payload)

@@ -1,9 +1,12 @@
 #pragma once
-// Frames on a partner link and the transaction id translation in them, as
-// pure functions of text (RapidJSON only): the uplink builds and reads its
+// Frames on a partner link, the transaction id translation in them and a
+// delegated Authorize's question and answer, as pure functions of text
+// (RapidJSON only): the uplink builds and reads its
 // OCPP-J frames here, so what the partner sees can be tested without a
 // socket. Ours -> the partner's in what we forward; the partner's -> ours in
 // its RemoteStopTransaction.
+#include "csms/authorization.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +19,13 @@ namespace csms::proxy {
 std::string with_transaction_id(std::string_view payload, std::int64_t id);
 // Its top-level integer "transactionId", if any.
 std::optional<std::int64_t> transaction_id_in(std::string_view payload);
+
+// {"idTag":"..."}: what the partner is asked in a delegated Authorize.
+std::string authorize_payload(std::string_view id_tag);
+// The idTagInfo of the partner's Authorize answer, when it is one a charger
+// may be given (a known status, a date-time expiry, a parent tag of 1-20
+// characters); nullopt otherwise.
+std::optional<IdTagInfo> id_tag_info_in(std::string_view payload);
 
 // [2,"id","Action",payload] with payload already JSON text.
 std::string call_frame(std::string_view unique_id, std::string_view action, std::string_view payload);

@@ -3,7 +3,6 @@
 #include "csms/json.hpp"
 #include "proxy/relay_policy.hpp"
 #include "store/proxy_store.hpp"
-#include "store/statement.hpp"
 #include "store/transaction_store.hpp"
 
 #include <rapidjson/document.h>
@@ -13,14 +12,6 @@
 
 namespace csms::proxy {
 namespace {
-
-std::optional<std::string> charger_region(store::Database& db, const std::string& charger_id)
-{
-    auto& statement = db.cached("SELECT region FROM chargers WHERE charger_id = ?1");
-    store::ResetGuard guard(statement);
-    statement.bind(1, charger_id);
-    return statement.step() ? statement.column_optional_text(0) : std::nullopt;
-}
 
 // Our transaction a StartTransaction opened: the row its handler has just
 // written (or found, for a retry), read back by the same fields.
@@ -47,6 +38,20 @@ std::optional<std::int64_t> started_transaction(store::Database& db, const std::
     return existing ? std::optional<std::int64_t>(existing->transaction_id) : std::nullopt;
 }
 
+// An Authorize the partner answers itself (its customer's tag) is not
+// copied to it as well.
+bool answered_by(const Partner& partner, const std::string& action, const std::string& payload)
+{
+    if (action != "Authorize" || partner.authorize_tags.empty()) {
+        return false;
+    }
+    rapidjson::Document doc;
+    if (doc.Parse(payload.data(), payload.size()).HasParseError() || !doc.IsObject()) {
+        return false;
+    }
+    return authorizes(partner, json::string(doc, "idTag"));
+}
+
 } // namespace
 
 Outbox::Outbox(std::shared_ptr<const PartnerSet> partners, const base::Clock& clock,
@@ -67,12 +72,13 @@ bool Outbox::copy(store::Database& db, const std::string& charger_id, const std:
 {
     std::optional<std::string> region;
     if (any_region_) {
-        region = charger_region(db, charger_id);
+        region = store::charger_region(db, charger_id);
     }
     std::optional<std::optional<std::int64_t>> transaction; // found once, for the first partner that takes it
     bool copied = false;
     for (const auto& partner : partners_->partners) {
-        if (!forwards(partner, action) || !covers(partner, charger_id, region)) {
+        if (!forwards(partner, action) || !covers(partner, charger_id, region) ||
+            answered_by(partner, action, call.payload)) {
             continue;
         }
         if (!transaction) {

@@ -47,6 +47,16 @@ struct Partner {
     int rate_per_minute = 10;  // accepted partner calls per charger per minute
     int buffer_limit = 10'000; // queued messages per charger before the oldest are dropped
     std::chrono::milliseconds call_timeout{std::chrono::seconds(30)};
+
+    // Authorize delegation: id tags starting with one of these prefixes (case
+    // ignored, as OCPP compares CiString20 tags) are this partner's customers,
+    // and an Authorize for one from a charger it covers is answered by the
+    // partner. Empty: no delegation. When it does not answer within
+    // authorize_timeout, the link is down or it answers with a CALLERROR, the
+    // charger gets authorize_fallback (Invalid or Accepted).
+    std::vector<std::string> authorize_tags;
+    std::chrono::milliseconds authorize_timeout{std::chrono::seconds(3)};
+    std::string authorize_fallback = "Invalid";
 };
 
 struct PartnerSet {

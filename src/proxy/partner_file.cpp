@@ -3,6 +3,7 @@
 #include "base/region_path.hpp"
 #include "base/toml_fields.hpp"
 #include "proxy/ocpp_actions.hpp"
+#include "proxy/relay_policy.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -49,12 +50,48 @@ std::vector<std::string> action_list(const TableReader& r, std::string_view key,
     });
 }
 
+// An authorize_tags prefix of an earlier partner; a tag matching two
+// partners' prefixes would have no single answerer.
+struct TagOwner {
+    std::string prefix; // as written
+    std::string partner;
+};
+
+// A tag matches both prefixes exactly when one starts the other.
+bool overlaps(std::string_view a, std::string_view b)
+{
+    auto n = std::min(a.size(), b.size());
+    return std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin(),
+                      [](char x, char y) { return same_letter(x, y); });
+}
+
+std::vector<std::string> authorize_tags(const TableReader& r, const std::string& partner, std::vector<TagOwner>& owners)
+{
+    auto tags = r.strings("authorize_tags", [&](const std::string& prefix) {
+        if (prefix.size() > 20) {
+            return std::string("is longer than an id tag (20 characters)");
+        }
+        for (const auto& owner : owners) {
+            if (owner.partner != partner && overlaps(owner.prefix, prefix)) {
+                return "overlaps " + in_quotes(owner.prefix) + " of partner " + in_quotes(owner.partner) +
+                       ": a tag would match both";
+            }
+        }
+        return std::string();
+    });
+    for (const auto& prefix : tags) {
+        owners.push_back(TagOwner{prefix, partner});
+    }
+    return tags;
+}
+
 Partner read_partner(const toml::table& table, const std::string& source, std::size_t index,
-                     std::map<std::string, int>& names)
+                     std::map<std::string, int>& names, std::vector<TagOwner>& tag_owners)
 {
     TableReader r(table, source, "partner #" + std::to_string(index));
     r.check_keys({"name", "url", "user", "password_file", "ca", "client_cert", "client_key", "chargers", "regions",
-                  "forward", "accept", "rate_per_minute", "buffer_limit", "call_timeout_s"},
+                  "forward", "accept", "rate_per_minute", "buffer_limit", "call_timeout_s", "authorize_tags",
+                  "authorize_timeout_s", "authorize_fallback"},
                  base::KeyHint::did_you_mean);
     Partner p;
     p.name = r.required_text("name");
@@ -121,6 +158,12 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     p.rate_per_minute = r.integer("rate_per_minute", 1, 6000).value_or(p.rate_per_minute);
     p.buffer_limit = r.integer("buffer_limit", 1, 10'000'000).value_or(p.buffer_limit);
     p.call_timeout = r.seconds("call_timeout_s", 1, 600).value_or(p.call_timeout);
+    p.authorize_tags = authorize_tags(r, p.name, tag_owners);
+    p.authorize_timeout = r.seconds("authorize_timeout_s", 1, 30).value_or(p.authorize_timeout);
+    p.authorize_fallback = r.text("authorize_fallback").value_or(p.authorize_fallback);
+    if (p.authorize_fallback != "Invalid" && p.authorize_fallback != "Accepted") {
+        r.fail_at("authorize_fallback", "authorize_fallback must be \"Invalid\" or \"Accepted\"");
+    }
 
     if (!p.password_file.empty()) {
         p.password = read_password(r, p.password_file);
@@ -135,9 +178,10 @@ PartnerSet parse(std::string_view toml_text, const std::string& source)
     base::check_top_level_keys(root, source, top_keys, "each partner is a [[partner]] table");
     PartnerSet set;
     std::map<std::string, int> names;
+    std::vector<TagOwner> tag_owners;
     if (const auto* partners = base::table_array(root, "partner", source)) {
         for (std::size_t i = 0; i < partners->size(); ++i) {
-            set.partners.push_back(read_partner(*partners->get(i)->as_table(), source, i + 1, names));
+            set.partners.push_back(read_partner(*partners->get(i)->as_table(), source, i + 1, names, tag_owners));
         }
     }
     return set;

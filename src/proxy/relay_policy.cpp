@@ -33,6 +33,30 @@ bool accepts(const Partner& partner, std::string_view action)
     return std::find(partner.accept.begin(), partner.accept.end(), action) != partner.accept.end();
 }
 
+bool same_letter(char a, char b)
+{
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    return lower(a) == lower(b);
+}
+
+bool authorizes(const Partner& partner, std::string_view id_tag)
+{
+    return std::any_of(partner.authorize_tags.begin(), partner.authorize_tags.end(), [&](const std::string& prefix) {
+        return id_tag.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), id_tag.begin(),
+                                                            [](char x, char y) { return same_letter(x, y); });
+    });
+}
+
+const Partner* authorizer_of(const PartnerSet& partners, std::string_view id_tag)
+{
+    for (const auto& partner : partners.partners) {
+        if (authorizes(partner, id_tag)) {
+            return &partner;
+        }
+    }
+    return nullptr;
+}
+
 bool RateLimiter::allow(const std::string& charger_id, Clock::time_point now)
 {
     auto& times = recent_[charger_id];

@@ -21,6 +21,14 @@ bool needs_region(const Partner& partner);
 bool forwards(const Partner& partner, std::string_view action);
 bool accepts(const Partner& partner, std::string_view action);
 
+// ASCII letters compared without case, as OCPP compares id tags (CiString).
+bool same_letter(char a, char b);
+// Whether the id tag starts with one of the partner's authorize_tags.
+bool authorizes(const Partner& partner, std::string_view id_tag);
+// The one partner that answers Authorize for this tag (the partners file
+// refuses prefixes that overlap), or nullptr: csmsd answers.
+const Partner* authorizer_of(const PartnerSet& partners, std::string_view id_tag);
+
 // A sliding one-minute window per charger: at most `per_minute` calls in any
 // 60 s. Not thread-safe; each uplink thread owns one.
 class RateLimiter {

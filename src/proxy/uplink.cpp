@@ -161,6 +161,7 @@ void Uplinks::stop()
             }
             link->wake_timer.cancel();
             link->retry_timer.cancel();
+            link->fail_authorizations("csmsd is stopping");
         }
     });
     impl.work.reset();
@@ -182,6 +183,14 @@ std::function<void(const std::string&)> Uplinks::waker() const
             });
         }
     };
+}
+
+void Uplinks::authorize(const std::string& partner, const std::string& charger_id, const std::string& id_tag,
+                        std::function<void(AuthorizeDelegate::Decision)> done)
+{
+    asio::post(impl_->io, [impl = impl_, partner, charger_id, id_tag, done = std::move(done)]() mutable {
+        impl->authorize(partner, charger_id, id_tag, std::move(done));
+    });
 }
 
 std::vector<LinkState> Uplinks::states() const

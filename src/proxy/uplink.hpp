@@ -5,11 +5,15 @@
 // CALL at a time, and deletes a row once the partner has answered; the
 // partner's transaction ids are kept and put in what follows. Calls from the
 // partner reach the charger through CommandService when its policy and rate
-// allow, and are refused with a CALLERROR (and audited) otherwise.
+// allow, and are refused with a CALLERROR (and audited) otherwise. An
+// Authorize for a partner's customer goes to the partner on the charger's
+// link, ahead of its outbox, and its answer (or the partner's fallback) is
+// recorded before it is handed back.
 // Everything runs on the uplinks' own thread and io_context: a partner that
 // is down or slow never delays a charger or csmsd's own handling. Beast and
 // Asio stay in uplink.cpp.
 #include "base/clock.hpp"
+#include "csms/authorize_delegate.hpp"
 #include "csms/command_service.hpp"
 #include "proxy/partner.hpp"
 #include "store/writer.hpp"
@@ -53,6 +57,15 @@ public:
     // For the outbox: any thread, cheap; a copy for this charger committed.
     // Safe to call after stop() and after this object is gone.
     std::function<void(const std::string& charger_id)> waker() const;
+
+    // Any thread: asks the partner about id_tag on charger_id's link, ahead
+    // of the link's outbox (one CALL in flight at a time, as OCPP-J wants).
+    // done runs once, on the writer thread once the decision is recorded:
+    // the partner's idTagInfo, or its authorize_fallback when it does not
+    // answer within authorize_timeout, the link is down, or it answers with
+    // a CALLERROR or an invalid idTagInfo.
+    void authorize(const std::string& partner, const std::string& charger_id, const std::string& id_tag,
+                   std::function<void(AuthorizeDelegate::Decision)> done);
 
     // Any thread: every link started since csmsd started.
     std::vector<LinkState> states() const;

@@ -4,7 +4,8 @@
 // one link per partner and charger with its connection. uplink.cpp starts,
 // stops and wakes links and keeps each partner's buffer bounded;
 // uplink_session.cpp connects and sends the outbox; uplink_calls.cpp takes
-// the partner's own calls to the charger.
+// the partner's own calls to the charger; uplink_authorize.cpp asks the
+// partner about its customers' id tags.
 #include "proxy/id_map.hpp"
 #include "proxy/relay_policy.hpp"
 #include "proxy/uplink.hpp"
@@ -98,6 +99,17 @@ template <class Ws> struct ConnT final : Conn {
     Ws ws;
 };
 
+// An Authorize waiting for its partner's answer; decided exactly once, by
+// the answer, the deadline or a lost link.
+struct AuthorizeRequest {
+    explicit AuthorizeRequest(asio::io_context& io) : deadline(io) {}
+    std::string partner, charger_id, id_tag;
+    std::string fallback; // the partner's authorize_fallback status
+    asio::steady_timer deadline;
+    std::function<void(AuthorizeDelegate::Decision)> done;
+    bool decided = false;
+};
+
 using PlainWs = websocket::stream<beast::tcp_stream>;
 using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
@@ -160,6 +172,12 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
 
     void set_state(const Link& link, std::string state, std::optional<std::string> error = std::nullopt);
 
+    void authorize(const std::string& partner, const std::string& charger_id, const std::string& id_tag,
+                   std::function<void(AuthorizeDelegate::Decision)> done);
+    // Records the decision, then hands it back; once per request.
+    void decide(AuthorizeRequest& request, const IdTagInfo& info, bool from_partner, const std::string& reason);
+    void fall_back(AuthorizeRequest& request, const std::string& reason);
+
     std::shared_ptr<const PartnerSet> partners;
     std::string db_path;
     store::Writer& writer;
@@ -192,6 +210,8 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     template <class Ws> awaitable<void> read_loop(std::shared_ptr<ConnT<Ws>> conn);
     template <class Ws> awaitable<void> write_loop(std::shared_ptr<ConnT<Ws>> conn);
     awaitable<void> send_loop(std::shared_ptr<Conn> conn);
+    awaitable<void> send_authorize(std::shared_ptr<Conn> conn, std::shared_ptr<AuthorizeRequest> request);
+    void fail_authorizations(const std::string& reason);
     awaitable<bool> commit(store::Writer::Work work);
     void on_partner_call(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame);
     void refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
@@ -211,6 +231,9 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     // Rows queued when last counted, plus one per wake-up since and minus
     // one per row sent: never below the truth. -1: not counted yet.
     std::int64_t known_depth = -1;
+    // Authorize calls waiting to be sent; they go before the next outbox row.
+    std::deque<std::shared_ptr<AuthorizeRequest>> authorizations;
+    bool backing_off = false; // between a failed connection and the next attempt
 };
 
 } // namespace csms::proxy

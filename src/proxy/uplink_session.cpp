@@ -1,6 +1,7 @@
 // A link's life: connect (ws or wss, our credentials for this partner),
-// then send the outbox oldest first, one CALL at a time, until the
-// connection fails; then a jittered back-off and again.
+// then send the outbox oldest first, one CALL at a time (a waiting
+// Authorize first), until the connection fails; then a jittered back-off
+// and again.
 #include "proxy/uplink_link.hpp"
 
 #include "base/password_hash.hpp"
@@ -51,6 +52,7 @@ awaitable<void> Uplinks::Impl::Link::run()
     auto backoff = impl.options.first_retry;
     while (!impl.stopping) {
         std::shared_ptr<Conn> conn;
+        std::string failure = "closed";
         try {
             impl.set_state(*this, "connecting");
             tcp::resolver resolver(ex);
@@ -89,6 +91,7 @@ awaitable<void> Uplinks::Impl::Link::run()
             backoff = impl.options.first_retry;
             co_await send_loop(conn);
         } catch (const std::exception& e) {
+            failure = e.what();
             if (conn) {
                 conn->close_with(e.what());
             } else {
@@ -97,20 +100,24 @@ awaitable<void> Uplinks::Impl::Link::run()
         }
         if (conn && !conn->error.empty()) {
             record_error(conn->error);
+            failure = conn->error;
         }
         if (conn) {
             conn->close_with("closed");
         }
         current.reset();
+        fail_authorizations("link down: " + failure);
         if (impl.stopping) {
             break;
         }
         impl.set_state(*this, "waiting");
+        backing_off = true;
         // Jittered: a partner coming back is not hit by every link at once.
         std::uniform_int_distribution<long> jitter(backoff.count() / 2, backoff.count());
         retry_timer.expires_after(std::chrono::milliseconds(jitter(impl.random)));
         boost::system::error_code ec;
         co_await retry_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        backing_off = false;
         backoff = std::min(backoff * 2, impl.options.max_retry);
     }
 }
@@ -195,6 +202,13 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
 {
     auto& db = *impl.db;
     while (!conn->closed && !impl.stopping) {
+        // A charger waits for these: they go before any backlog.
+        if (!authorizations.empty()) {
+            auto request = std::move(authorizations.front());
+            authorizations.pop_front();
+            co_await send_authorize(conn, std::move(request));
+            continue;
+        }
         impl.check_buffer_if_needed(*this);
         auto row = store::next_outbox(db, partner.name, charger_id);
         if (!row) {

@@ -6,6 +6,22 @@
 namespace csms::store {
 namespace {
 
+// Columns: decision_id, partner, charger_id, id_tag, status, expiry,
+// parent_id_tag, source, reason, decided_at.
+PartnerDecision decision_row(const Statement& s)
+{
+    return PartnerDecision{s.column_int64(0),
+                           s.column_text(1),
+                           s.column_text(2),
+                           s.column_text(3),
+                           s.column_text(4),
+                           optional_time_from_column(s.column_optional_text(5)),
+                           s.column_optional_text(6),
+                           s.column_text(7) == "partner",
+                           s.column_optional_text(8).value_or(""),
+                           time_from_column(s.column_text(9))};
+}
+
 OutboxRow outbox_row(const Statement& s)
 {
     return OutboxRow{s.column_int64(0),
@@ -26,6 +42,14 @@ void ensure_link(Database& db, const std::string& partner, const std::string& ch
 }
 
 } // namespace
+
+std::optional<std::string> charger_region(Database& db, const std::string& charger_id)
+{
+    auto& statement = db.cached("SELECT region FROM chargers WHERE charger_id = ?1");
+    ResetGuard guard(statement);
+    statement.bind(1, charger_id);
+    return statement.step() ? statement.column_optional_text(0) : std::nullopt;
+}
 
 std::int64_t enqueue_outbox(Database& db, const OutboxRow& row)
 {
@@ -231,6 +255,56 @@ std::vector<RefusalRow> recent_refusals(Database& db, const std::string& partner
         out.push_back(RefusalRow{statement.column_int64(0), statement.column_text(1), statement.column_text(2),
                                  statement.column_text(3), statement.column_text(4),
                                  time_from_column(statement.column_text(5))});
+    }
+    return out;
+}
+
+void record_partner_decision(Database& db, const PartnerDecision& d)
+{
+    auto& insert = db.cached(R"sql(
+        INSERT INTO proxy_authorizations
+            (partner, charger_id, id_tag, status, expiry, parent_id_tag, source, reason, decided_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
+    insert.bind(1, d.partner);
+    insert.bind(2, d.charger_id);
+    insert.bind(3, d.id_tag);
+    insert.bind(4, d.status);
+    insert.bind(5, to_column(d.expiry));
+    insert.bind(6, d.parent_id_tag);
+    insert.bind(7, d.from_partner ? "partner" : "fallback");
+    insert.bind(8, d.reason.empty() ? std::optional<std::string>() : std::optional<std::string>(d.reason));
+    insert.bind(9, to_column(d.decided_at));
+    insert.execute();
+}
+
+std::optional<PartnerDecision> latest_partner_decision(Database& db, const std::string& charger_id,
+                                                       const std::string& id_tag, base::SysTime not_before)
+{
+    auto& statement = db.cached(R"sql(
+        SELECT decision_id, partner, charger_id, id_tag, status, expiry, parent_id_tag, source, reason, decided_at
+        FROM proxy_authorizations WHERE charger_id = ?1 AND id_tag = ?2 AND decided_at >= ?3
+        ORDER BY decision_id DESC LIMIT 1)sql");
+    ResetGuard guard(statement);
+    statement.bind(1, charger_id);
+    statement.bind(2, id_tag);
+    statement.bind(3, to_column(not_before));
+    if (!statement.step()) {
+        return std::nullopt;
+    }
+    return decision_row(statement);
+}
+
+std::vector<PartnerDecision> recent_partner_decisions(Database& db, const std::string& partner, int limit)
+{
+    auto& statement = db.cached(R"sql(
+        SELECT decision_id, partner, charger_id, id_tag, status, expiry, parent_id_tag, source, reason, decided_at
+        FROM proxy_authorizations WHERE partner = ?1 ORDER BY decision_id DESC LIMIT ?2)sql");
+    ResetGuard guard(statement);
+    statement.bind(1, partner);
+    statement.bind(2, limit);
+    std::vector<PartnerDecision> out;
+    while (statement.step()) {
+        out.push_back(decision_row(statement));
     }
     return out;
 }

@@ -1,7 +1,8 @@
 #pragma once
-// The integration partners' tables (migration 0010): the durable outbox of
-// charger CALLs copied for each partner, the per-partner transaction id map,
-// each link's counts and last error, and the audit of refused partner calls.
+// The integration partners' tables (migrations 0010, 0011): the durable
+// outbox of charger CALLs copied for each partner, the per-partner
+// transaction id map, each link's counts and last error, the audit of
+// refused partner calls, and the Authorize decisions partners made.
 // Writes run on the writer thread; reads on any connection.
 #include "base/clock.hpp"
 #include "store/database.hpp"
@@ -22,6 +23,9 @@ struct OutboxRow {
     std::optional<std::int64_t> transaction_id{}; // ours
     base::SysTime enqueued_at{};
 };
+
+// The charger's region path, for partners that choose chargers by region.
+std::optional<std::string> charger_region(Database& db, const std::string& charger_id);
 
 // seq is ignored (assigned); returns it.
 std::int64_t enqueue_outbox(Database& db, const OutboxRow& row);
@@ -78,5 +82,27 @@ struct RefusalRow {
 };
 // The partner's newest refusals first.
 std::vector<RefusalRow> recent_refusals(Database& db, const std::string& partner, int limit);
+
+// An Authorize answered for a partner's customer: by the partner, or by its
+// fallback (from_partner false, reason says why).
+struct PartnerDecision {
+    std::int64_t id = 0; // assigned
+    std::string partner{};
+    std::string charger_id{};
+    std::string id_tag{};
+    std::string status{};
+    std::optional<base::SysTime> expiry{};
+    std::optional<std::string> parent_id_tag{};
+    bool from_partner = false;
+    std::string reason{};
+    base::SysTime decided_at{};
+};
+void record_partner_decision(Database& db, const PartnerDecision& decision);
+// The newest decision for this tag (case ignored) on this charger made at
+// or after not_before.
+std::optional<PartnerDecision> latest_partner_decision(Database& db, const std::string& charger_id,
+                                                       const std::string& id_tag, base::SysTime not_before);
+// The partner's newest decisions first.
+std::vector<PartnerDecision> recent_partner_decisions(Database& db, const std::string& partner, int limit);
 
 } // namespace csms::store

@@ -2,7 +2,8 @@
 // backend (tests/support/partner_backend) sees a whole charging session in
 // order with its own transaction ids, may stop that session but not reset
 // the charger, and a partner that is down at first gets everything once it
-// comes up. The charger talks to csmsd only.
+// comes up. A partner answers Authorize for its own customers' tags, with
+// a fallback when it is silent or down. The charger talks to csmsd only.
 #include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
@@ -33,8 +34,9 @@ std::string meter_values_with(std::int64_t transaction_id, const std::string& ti
 
 // csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1, and
 // an admin token in dir/token; `extra` adds lines to the partner's table.
+// Without dev, unknown chargers are accepted but unknown id tags are not.
 std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "",
-                                                 const std::string& url = "")
+                                                 const std::string& url = "", bool dev = true)
 {
     if (!std::filesystem::exists(dir.file("token"))) { // a restart keeps its operators
         bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
@@ -48,8 +50,13 @@ std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16
            "forward = [\"BootNotification\", \"StatusNotification\", \"StartTransaction\", \"MeterValues\", "
            "\"StopTransaction\"]\naccept = [\"RemoteStopTransaction\"]\nrate_per_minute = 5\ncall_timeout_s = 5\n"
         << extra;
-    std::ofstream(dir.file("csmsd.toml")) << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n";
+    std::ofstream(dir.file("csmsd.toml"))
+        << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n"
+        << (dev ? ""
+                : "[security]\nallow_profile_0 = true\n[policy]\nunknown_chargers = \"accept\"\n"
+                  "accept_unknown_id_tags = false\n");
     CsmsdOptions options;
+    options.dev = dev;
     options.extra_args = {"--config", dir.file("csmsd.toml")};
     return std::make_unique<CsmsdProcess>(dir, options);
 }
@@ -58,11 +65,11 @@ std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16
 // take for itself: the uplink would otherwise reach csmsd's own listener as
 // charger CP-P1 and replace the test charger's session.
 std::unique_ptr<CsmsdProcess> csmsd_with_absent_partner(const TempDir& dir, std::uint16_t& port,
-                                                        const std::string& extra = "")
+                                                        const std::string& extra = "", bool dev = true)
 {
     for (;;) {
         port = free_loopback_port();
-        auto csmsd = csmsd_with_partner(dir, port, extra);
+        auto csmsd = csmsd_with_partner(dir, port, extra, "", dev);
         if (csmsd->ws_port() != port && csmsd->admin_port() != port) {
             return csmsd;
         }
@@ -92,6 +99,28 @@ std::int64_t transaction_id_of(const std::string& payload)
     rapidjson::Document doc;
     doc.Parse(payload.c_str());
     return doc.IsObject() && doc.HasMember("transactionId") ? doc["transactionId"].GetInt64() : -1;
+}
+
+std::string authorize_status(WsClient& charger, const std::string& id_tag)
+{
+    auto reply = charger.call("Authorize", JsonObject().set("idTag", id_tag).str(), 10s);
+    if (!is_call_result(reply)) {
+        return "not a CALLRESULT: " + to_json(reply);
+    }
+    return reply[2]["idTagInfo"]["status"].GetString();
+}
+
+std::vector<std::string> tags_asked(const PartnerBackend& partner)
+{
+    std::vector<std::string> tags;
+    for (const auto& call : partner.received()) {
+        if (call.action == "Authorize") {
+            rapidjson::Document doc;
+            doc.Parse(call.payload.c_str());
+            tags.push_back(doc["idTag"].GetString());
+        }
+    }
+    return tags;
 }
 
 } // namespace
@@ -297,4 +326,100 @@ TEST_CASE("A wss partner is reached with its CA checked and our client certifica
     auto error = db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'")[0][0];
     CHECK(error.find("certificate verify failed") != std::string::npos);
     CHECK(db.scalar("SELECT count(*) FROM proxy_outbox WHERE partner = 'mistrusted'") == 1);
+}
+
+TEST_CASE(
+    "Authorize for a partner's customers is answered by the partner and the StartTransaction that follows uses it")
+{
+    TempDir dir;
+    PartnerBackend partner;
+    partner.answer_authorize("fleet-acc", "Accepted");
+    partner.answer_authorize("FLEET-BLK", "Blocked");
+    partner.answer_authorize("FLEET-SILENT", std::nullopt);
+    // Not --dev: csmsd itself refuses every tag it does not know.
+    auto csmsd = csmsd_with_partner(dir, partner.port(),
+                                    "authorize_tags = [\"FLEET-\"]\nauthorize_timeout_s = 1\n"
+                                    "authorize_fallback = \"Accepted\"\n",
+                                    "", false);
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    REQUIRE(wait_until([&] { return partner.connected("CP-P1"); }, 10s));
+
+    // The partner's Accepted reaches the charger (the prefix matches with
+    // case ignored), and the StartTransaction that follows is Accepted
+    // although csmsd does not know the tag.
+    CHECK(authorize_status(*charger, "fleet-acc") == "Accepted");
+    auto started = charger->call("StartTransaction", start_payload(1, "fleet-acc", 1000, test_time(2000)));
+    REQUIRE(is_call_result(started));
+    CHECK(std::string(started[2]["idTagInfo"]["status"].GetString()) == "Accepted");
+    // A customer of the partner that was never authorised here is not.
+    auto unasked = charger->call("StartTransaction", start_payload(2, "FLEET-NEW", 1000, test_time(2000)));
+    REQUIRE(is_call_result(unasked));
+    CHECK(std::string(unasked[2]["idTagInfo"]["status"].GetString()) == "Invalid");
+
+    CHECK(authorize_status(*charger, "FLEET-BLK") == "Blocked");
+
+    // A partner that does not answer: the fallback, within the timeout.
+    const auto before = std::chrono::steady_clock::now();
+    CHECK(authorize_status(*charger, "FLEET-SILENT") == "Accepted");
+    const auto waited = std::chrono::steady_clock::now() - before;
+    CHECK(waited >= 900ms);
+    CHECK(waited < 2500ms);
+    // The link carries on: the next customer is answered by the partner.
+    CHECK(authorize_status(*charger, "FLEET-BLK") == "Blocked");
+
+    // Outside the prefixes csmsd answers from its own table, and the
+    // partner never hears of the tag.
+    CHECK(authorize_status(*charger, "TAG-LOCAL") == "Invalid");
+    CHECK(tags_asked(partner) == std::vector<std::string>{"fleet-acc", "FLEET-BLK", "FLEET-SILENT", "FLEET-BLK"});
+
+    // The operator sees each decision and who made it.
+    auto show = csmsctl(dir, *csmsd, {"--json", "partners", "show", "fleet"});
+    REQUIRE(show.status.success());
+    rapidjson::Document fleet;
+    fleet.Parse(show.out.c_str());
+    REQUIRE(fleet.IsObject());
+    const auto& decisions = fleet["authorizations"];
+    REQUIRE(decisions.Size() == 4);
+    CHECK(std::string(decisions[1]["id_tag"].GetString()) == "FLEET-SILENT"); // newest first
+    CHECK(std::string(decisions[1]["source"].GetString()) == "fallback");
+    CHECK(std::string(decisions[1]["reason"].GetString()) == "no answer within 1 s");
+    CHECK(std::string(decisions[3]["status"].GetString()) == "Accepted");
+    CHECK(std::string(decisions[3]["source"].GetString()) == "partner");
+    auto table = csmsctl(dir, *csmsd, {"partners", "show", "fleet"});
+    REQUIRE(table.status.success());
+    CHECK(table.out.find("Authorize decisions") != std::string::npos);
+    TestDb db(csmsd->db_path());
+    CHECK(wait_until(
+        [&] {
+            return db.scalar("SELECT count(*) FROM audit_log WHERE action = 'partners.get' AND status = 200 "
+                             "AND personal_data = 1") == 2;
+        },
+        5s));
+
+    // Id tags are personal data: never in csmsd's log in clear.
+    const auto log = csmsd->log();
+    for (const char* tag : {"fleet-acc", "FLEET-BLK", "FLEET-SILENT", "FLEET-NEW", "TAG-LOCAL"}) {
+        CHECK(log.find(tag) == std::string::npos);
+    }
+}
+
+TEST_CASE("Authorize for a partner's customer gets the fallback at once when the partner is down")
+{
+    TempDir dir;
+    std::uint16_t port = 0;
+    auto csmsd = csmsd_with_absent_partner(dir, port, "authorize_tags = [\"FLEET-\"]\nauthorize_timeout_s = 10\n");
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    // --dev would accept an unknown tag: Invalid is the partner's fallback,
+    // given long before its 10 s timeout.
+    const auto before = std::chrono::steady_clock::now();
+    CHECK(authorize_status(*charger, "FLEET-1") == "Invalid");
+    CHECK(std::chrono::steady_clock::now() - before < 5s);
+    CHECK(authorize_status(*charger, "OTHER-1") == "Accepted");
+
+    TestDb db(csmsd->db_path());
+    REQUIRE(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_authorizations") == 1; }, 5s));
+    auto row = db.rows("SELECT source, status, reason FROM proxy_authorizations")[0];
+    CHECK(row[0] == "fallback");
+    CHECK(row[1] == "Invalid");
+    CHECK(row[2].starts_with("link down"));
 }

@@ -148,6 +148,19 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
                     answer = R"({"status":"Accepted","currentTime":"2026-01-01T00:00:00Z","interval":300})";
                 } else if (action == "Heartbeat") {
                     answer = R"({"currentTime":"2026-01-01T00:00:00Z"})";
+                } else if (action == "Authorize") {
+                    std::string tag = doc[3].IsObject() && doc[3].HasMember("idTag") && doc[3]["idTag"].IsString()
+                                          ? doc[3]["idTag"].GetString()
+                                          : "";
+                    std::optional<std::string> status = "Invalid";
+                    if (auto it = impl.authorize_answers.find(tag); it != impl.authorize_answers.end()) {
+                        status = it->second;
+                    }
+                    impl.changed.notify_all();
+                    if (!status) {
+                        return; // silent: csmsd's timeout must answer the charger
+                    }
+                    answer = R"({"idTagInfo":{"status":)" + quoted(*status) + "}}";
                 }
                 impl.changed.notify_all();
             }
@@ -228,6 +241,7 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
     std::vector<std::string> client_names;
     std::map<std::string, std::shared_ptr<Link>> links;
     std::map<std::string, std::string> replies;
+    std::map<std::string, std::optional<std::string>> authorize_answers;
     int next_call = 1;
 };
 
@@ -271,6 +285,12 @@ bool PartnerBackend::connected(const std::string& charger_id) const
 {
     std::lock_guard lock(impl_->mutex);
     return impl_->links.count(charger_id) != 0;
+}
+
+void PartnerBackend::answer_authorize(const std::string& id_tag, std::optional<std::string> status)
+{
+    std::lock_guard lock(impl_->mutex);
+    impl_->authorize_answers[id_tag] = std::move(status);
 }
 
 std::optional<std::string> PartnerBackend::call(const std::string& charger_id, const std::string& action,

@@ -2,7 +2,8 @@
 // A partner's OCPP backend for end-to-end tests of csmsd's uplinks: a small
 // WebSocket server on 127.0.0.1 accepting /ocpp/{id} with subprotocol
 // ocpp1.6. It answers what csmsd forwards (StartTransaction with its own
-// transaction ids from 9001 on), records every CALL in order with the
+// transaction ids from 9001 on, Authorize as told per tag), records every
+// CALL in order with the
 // Authorization header of its connection, and can send a CALL of its own to
 // a charger's link. Plain ws, or wss with an optional client certificate.
 // Its own thread; Beast lives in partner_backend.cpp.
@@ -43,6 +44,10 @@ public:
     // The common name of each verified client certificate (wss).
     std::vector<std::string> client_names() const;
     bool connected(const std::string& charger_id) const;
+
+    // How it answers an Authorize for this tag: {"idTagInfo":{"status":
+    // status}}, or never (nullopt). A tag it was not told about is Invalid.
+    void answer_authorize(const std::string& id_tag, std::optional<std::string> status);
 
     // Sends [2,id,action,payload] on the charger's link and returns the whole
     // reply frame as text; nullopt when no link or no reply within limit.

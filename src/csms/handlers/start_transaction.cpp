@@ -18,6 +18,8 @@ struct StartAnswer {
 
 } // namespace
 
+// A tag a partner has just answered for on this charger (Authorize
+// delegation) gets that answer instead of our id_tags table's.
 // A retried identical request (same charger, connector, tag, timestamp and
 // meterStart) gets the transaction id it got the first time. A tag already
 // charging elsewhere gets ConcurrentTx; the transaction is recorded anyway,
@@ -58,7 +60,14 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
                 *answer = StartAnswer{earlier->transaction_id, IdTagInfo{earlier->auth_status, {}, {}}, true};
                 return;
             }
-            auto info = authorize_id_tag(db, start.id_tag, self->services().policy, self->now());
+            // A partner's customer was authorised by the partner just before:
+            // the same decision holds (our own table does not know the tag).
+            std::optional<IdTagInfo> delegated;
+            if (auto* delegate = self->services().authorize_delegate) {
+                delegated = delegate->earlier_decision(db, start.charger_id, start.id_tag, self->now());
+            }
+            auto info =
+                delegated ? *delegated : authorize_id_tag(db, start.id_tag, self->services().policy, self->now());
             if (info.status == "Accepted" &&
                 store::find_open_transaction_for_tag(db, start.id_tag, start.charger_id, start.connector_id)) {
                 info.status = "ConcurrentTx";

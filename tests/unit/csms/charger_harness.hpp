@@ -134,6 +134,8 @@ public:
     // times included (what csmsd's shutdown does).
     void flush() { writer_.flush(); }
     LastSeen& last_seen() { return last_seen_; }
+    // Before the first message: partners' customers' tags go to it.
+    void set_authorize_delegate(AuthorizeDelegate* delegate) { services_.authorize_delegate = delegate; }
 
     base::ManualClock& clock() { return clock_; }
     LoopbackConnection& connection() { return *connection_; }

@@ -36,3 +36,23 @@ TEST_CASE("Partner link frames are built and read as OCPP-J")
     CHECK(parse_partner_frame(R"([2,"x","Reset"])").kind == 0);
     CHECK(parse_partner_frame("garbage").kind == 0);
 }
+
+TEST_CASE("A delegated Authorize asks for the tag and takes only an idTagInfo a charger may get")
+{
+    CHECK(authorize_payload("FLEET-\"1") == R"({"idTag":"FLEET-\"1"})");
+    auto accepted = id_tag_info_in(
+        R"({"idTagInfo":{"status":"Accepted","expiryDate":"2030-01-01T00:00:00Z","parentIdTag":"FLEET-GROUP"}})");
+    REQUIRE(accepted);
+    CHECK(accepted->status == "Accepted");
+    CHECK(accepted->expiry == csms::base::parse_date_time("2030-01-01T00:00:00Z"));
+    CHECK(accepted->parent_id_tag == "FLEET-GROUP");
+    auto blocked = id_tag_info_in(R"({"idTagInfo":{"status":"Blocked"}})");
+    REQUIRE(blocked);
+    CHECK(blocked->status == "Blocked");
+    CHECK_FALSE(blocked->expiry);
+    CHECK_FALSE(id_tag_info_in(R"({"idTagInfo":{"status":"Maybe"}})"));
+    CHECK_FALSE(id_tag_info_in(R"({"idTagInfo":{"status":"Accepted","expiryDate":"tomorrow"}})"));
+    CHECK_FALSE(id_tag_info_in(R"({"idTagInfo":{"status":"Accepted","parentIdTag":"123456789012345678901"}})"));
+    CHECK_FALSE(id_tag_info_in(R"({"status":"Accepted"})"));
+    CHECK_FALSE(id_tag_info_in("[]"));
+}

@@ -64,6 +64,49 @@ TEST_CASE("A partner file reads every field")
     CHECK(p.rate_per_minute == 5);
     CHECK(p.buffer_limit == 200);
     CHECK(p.call_timeout == std::chrono::seconds(10));
+    CHECK(p.authorize_tags.empty());
+}
+
+TEST_CASE("A partner file reads the Authorize delegation keys and their defaults")
+{
+    auto set = parse_partners(partner_with({"forward = \"all\"", "authorize_tags = [\"FLEET-\", \"fl2-\"]",
+                                            "authorize_timeout_s = 1.5", "authorize_fallback = \"Accepted\""}),
+                              "partners.toml");
+    const auto& p = set.partners.at(0);
+    CHECK(p.authorize_tags == std::vector<std::string>{"FLEET-", "fl2-"});
+    CHECK(p.authorize_timeout == std::chrono::milliseconds(1500));
+    CHECK(p.authorize_fallback == "Accepted");
+
+    auto defaults =
+        parse_partners(partner_with({"forward = \"all\"", "authorize_tags = [\"FLEET-\"]"}), "partners.toml");
+    CHECK(defaults.partners.at(0).authorize_timeout == std::chrono::seconds(3));
+    CHECK(defaults.partners.at(0).authorize_fallback == "Invalid");
+}
+
+TEST_CASE("A partner file refuses Authorize delegation keys out of range and tags two partners would answer")
+{
+    CHECK(error_of(partner_with({"forward = \"all\"", "authorize_timeout_s = 31"})) ==
+          "partners.toml:6: partner 'roaming': authorize_timeout_s must be between 1 and 30 seconds");
+    CHECK(error_of(partner_with({"forward = \"all\"", "authorize_fallback = \"Blocked\""})) ==
+          "partners.toml:6: partner 'roaming': authorize_fallback must be \"Invalid\" or \"Accepted\"");
+    CHECK(error_of(partner_with({"forward = \"all\"", "authorize_tags = [\"\"]"})).starts_with("partners.toml:6:"));
+    CHECK(error_of(partner_with({"forward = \"all\"", "authorize_tags = [\"123456789012345678901\"]"})) ==
+          "partners.toml:6: partner 'roaming': authorize_tags[0] '123456789012345678901' is longer than an id tag "
+          "(20 characters)");
+    auto second =
+        toml_lines({"[[partner]]", "name = \"fleet\"", "url = \"ws://127.0.0.1:9001/ocpp\"", "chargers = [\"CP-1\"]",
+                    "forward = \"all\"", "authorize_tags = [\"VIP-\", \"fleet-a\"]"});
+    // A tag such as FLEET-A1 would match both: refused, case ignored.
+    CHECK(error_of(partner_with({"forward = \"all\"", "authorize_tags = [\"FLEET-\"]"}) + second) ==
+          "partners.toml:12: partner 'fleet': authorize_tags[1] 'fleet-a' overlaps 'FLEET-' of partner 'roaming': a "
+          "tag would match both");
+    // Prefixes that cannot meet are fine, and one partner may list nested ones.
+    auto apart =
+        parse_partners(partner_with({"forward = \"all\"", "authorize_tags = [\"FLEET-\", \"FLEET-A\"]"}) +
+                           toml_lines({"[[partner]]", "name = \"fleet\"", "url = \"ws://127.0.0.1:9001/ocpp\"",
+                                       "chargers = [\"CP-1\"]", "forward = \"all\"", "authorize_tags = [\"FLEETX\"]"}),
+                       "partners.toml");
+    CHECK(apart.partners.size() == 2);
 }
 
 TEST_CASE("A partner file takes forward all and defaults the rest")
@@ -176,4 +219,5 @@ TEST_CASE("The partners file example in docs/proxy.md is a valid file")
     REQUIRE(set.partners.size() == 1);
     CHECK(set.partners[0].name == "fleet");
     CHECK(set.partners[0].accept.size() == 2);
+    CHECK(set.partners[0].authorize_tags == std::vector<std::string>{"FLEET-"});
 }

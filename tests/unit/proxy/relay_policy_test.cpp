@@ -45,3 +45,20 @@ TEST_CASE("The rate limit counts each charger over a sliding minute")
     CHECK_FALSE(limit.allow("A", t0 + seconds(65)));
     CHECK(limit.allow("A", t0 + seconds(70)));
 }
+
+TEST_CASE("Authorize goes to the partner whose tag prefixes take the tag with case ignored")
+{
+    PartnerSet set;
+    set.partners.resize(2);
+    set.partners[0].name = "fleet";
+    set.partners[0].authorize_tags = {"FLEET-", "FL2-"};
+    set.partners[1].name = "roaming";
+    CHECK(authorizes(set.partners[0], "FLEET-0001"));
+    CHECK(authorizes(set.partners[0], "fleet-0001"));
+    CHECK(authorizes(set.partners[0], "Fl2-9"));
+    CHECK_FALSE(authorizes(set.partners[0], "FLEET"));
+    CHECK_FALSE(authorizes(set.partners[0], "XFLEET-1"));
+    CHECK_FALSE(authorizes(set.partners[1], "FLEET-0001"));
+    CHECK(authorizer_of(set, "fleet-7") == &set.partners[0]);
+    CHECK(authorizer_of(set, "TAG-1") == nullptr);
+}
