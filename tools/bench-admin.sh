@@ -21,20 +21,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-work=$(mktemp -d)
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/bench-common.sh"
 
-"$bin/csmsd" --db "$work/csms.db" --bootstrap-admin root --token-file "$work/token" >/dev/null
+start_csmsd "$work"
 token=$(cat "$work/token")
-"$bin/csmsd" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --db "$work/csms.db" --dev --log-level warn \
-  >"$work/ready" 2>"$work/csmsd.log" &
-for _ in $(seq 100); do grep -q '^csmsd ready' "$work/ready" 2>/dev/null && break; sleep 0.1; done
-read -r ws admin < <(sed -E 's/^csmsd ready ws=(\S+) wss=\S+ admin=(\S+)$/\1 \2/' "$work/ready")
 
 load() { # $1 prefix: MeterValues every second per charger, latency summary as JSON
   "$bin/ocpp-sim" --url "ws://$ws/ocpp" --mode load --chargers "$chargers" --meter-interval 1 \

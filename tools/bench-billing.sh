@@ -21,13 +21,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-work=$(mktemp -d)
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/bench-common.sh"
 
 cat >"$work/tariffs.toml" <<'TOML'
 currency = "CNY"
@@ -54,13 +48,8 @@ run() {
   local dir="$work/$1"
   mkdir -p "$dir"
   printf '%s\n' "$2" >"$dir/csmsd.toml"
-  "$bin/csmsd" --db "$dir/csms.db" --bootstrap-admin root --token-file "$dir/token" >/dev/null
-  "$bin/csmsd" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --db "$dir/csms.db" --dev --log-level warn \
-    --config "$dir/csmsd.toml" >"$dir/ready" 2>"$dir/csmsd.log" &
-  local pid=$!
-  for _ in $(seq 100); do grep -q '^csmsd ready' "$dir/ready" 2>/dev/null && break; sleep 0.1; done
-  local ws
-  ws=$(sed -E 's/^csmsd ready ws=(\S+) .*/\1/' "$dir/ready")
+  start_csmsd "$dir" --config "$dir/csmsd.toml"
+  local pid=$csmsd_pid
   local started summary
   started=$(date +%s.%N)
   summary=$("$bin/ocpp-sim" --url "ws://$ws/ocpp" --chargers "$chargers" --sessions "$sessions" --meter-values 3 \
