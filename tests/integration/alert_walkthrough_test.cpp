@@ -4,6 +4,7 @@
 // the e-mail received by real local servers, csmsctl acknowledging the
 // alert, and the alert clearing itself when the charger cools down.
 #include "support/admin_bootstrap.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
 #include "support/http_receiver.hpp"
@@ -80,11 +81,7 @@ channels = ["mail", "monitoring"]
 
     ProcessResult ctl(const std::vector<std::string>& args)
     {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(csmsd->admin_port()), "--token-file",
-                                      dir.file("token")};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_program(argv, dir.file("csmsctl-" + std::to_string(runs++) + ".err"), 30s);
+        return run_csmsctl(dir, csmsd->admin_port(), dir.file("token"), args);
     }
 
     ProcessResult simulate(const std::string& celsius)

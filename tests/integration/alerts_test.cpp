@@ -3,6 +3,7 @@
 // API and with csmsctl, and the roles decide who may.
 #include "support/admin_server.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
 #include "support/test_db.hpp"
@@ -42,14 +43,8 @@ struct AlertServer : OwnDir, AdminServer {
 
     ProcessResult ctl(const std::vector<std::string>& args, const std::string& token_file_path)
     {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(csmsd->admin_port()), "--token-file",
-                                      token_file_path};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_program(argv, dir.file("csmsctl-" + std::to_string(runs++) + ".err"), 30s);
+        return run_csmsctl(dir, csmsd->admin_port(), token_file_path, args);
     }
-
-    int runs = 0;
 };
 
 } // namespace

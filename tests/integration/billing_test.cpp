@@ -4,6 +4,7 @@
 // period, and a simulated week whose totals the test works out itself.
 #include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/wait_until.hpp"
 
@@ -73,11 +74,7 @@ public:
 
     ProcessResult run(const std::vector<std::string>& args, const std::string& token_file = "")
     {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(csmsd_->admin_port()), "--token-file",
-                                      token_file.empty() ? dir_.file("token") : token_file};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
+        return run_csmsctl(dir_, csmsd_->admin_port(), token_file.empty() ? dir_.file("token") : token_file, args);
     }
 
     // stdout; the test fails when csmsctl exits non-zero.
@@ -120,7 +117,6 @@ public:
 private:
     TempDir dir_;
     std::unique_ptr<CsmsdProcess> csmsd_;
-    int runs_ = 0;
 };
 
 std::int64_t start(WsClient& cp, const std::string& tag, std::int64_t meter_wh, const std::string& at,

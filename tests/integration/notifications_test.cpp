@@ -6,6 +6,7 @@
 #include "notify/signature.hpp"
 #include "support/admin_server.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_receiver.hpp"
 #include "support/smtp_sink.hpp"
@@ -222,11 +223,7 @@ TEST_CASE("Notifications: an over-temperature alert reaches the webhook e-mail S
 
     // csmsctl shows the same.
     auto ctl = [&](std::vector<std::string> args) {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(s.admin.csmsd->admin_port()), "--token-file",
-                                      s.admin.root_token_file()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_program(argv, s.dir.file("csmsctl.err"), 30s);
+        return run_csmsctl(s.dir, s.admin.csmsd->admin_port(), s.admin.root_token_file(), args);
     };
     auto table = ctl({"alerts", "deliveries", std::to_string(id)});
     REQUIRE(table.status.success());

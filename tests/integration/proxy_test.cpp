@@ -6,6 +6,7 @@
 // a fallback when it is silent or down. The charger talks to csmsd only.
 #include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/partner_backend.hpp"
 #include "support/tcp_test_server.hpp"
@@ -78,11 +79,7 @@ std::unique_ptr<CsmsdProcess> csmsd_with_absent_partner(const TempDir& dir, std:
 
 ProcessResult csmsctl(const TempDir& dir, const CsmsdProcess& csmsd, const std::vector<std::string>& args)
 {
-    std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                  "http://127.0.0.1:" + std::to_string(csmsd.admin_port()), "--token-file",
-                                  dir.file("token")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_program(argv, dir.file("csmsctl.err"), 30s);
+    return run_csmsctl(dir, csmsd.admin_port(), dir.file("token"), args);
 }
 
 std::vector<std::string> actions_of(const std::vector<PartnerBackend::Received>& calls)

@@ -2,6 +2,7 @@
 // bootstrap an admin, start csmsd, hold a simulated charger connected, and
 // run a session on it with csmsctl remote-start and remote-stop.
 #include "support/admin_bootstrap.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certs.hpp"
@@ -62,11 +63,7 @@ public:
 
     ProcessResult ctl(const std::vector<std::string>& args)
     {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(server_->admin_port()), "--token-file",
-                                      token_file()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
+        return run_csmsctl(dir_, server_->admin_port(), token_file(), args);
     }
 
     // The "items" of a csmsctl --json list; a Null document when it failed.
@@ -89,7 +86,6 @@ private:
     std::unique_ptr<CsmsdProcess> server_;
     std::unique_ptr<ChildProcess> sim_;
     std::string sim_out_;
-    int runs_ = 0;
 };
 
 bool is(const rapidjson::Value& item, const char* key, std::string_view value)

@@ -3,6 +3,7 @@
 // reloading the file while csmsd serves.
 #include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
 #include "support/ocpp_json.hpp"
@@ -27,7 +28,6 @@ struct RulesServer {
     TempDir dir;
     std::string token;
     std::unique_ptr<CsmsdProcess> csmsd;
-    int runs = 0;
 
     RulesServer(const std::string& rules, const std::string& config = "")
     {
@@ -47,11 +47,7 @@ struct RulesServer {
 
     ProcessResult ctl(const std::vector<std::string>& args)
     {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(csmsd->admin_port()), "--token-file",
-                                      dir.file("token")};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_program(argv, dir.file("csmsctl-" + std::to_string(runs++) + ".err"), 30s);
+        return run_csmsctl(dir, csmsd->admin_port(), dir.file("token"), args);
     }
 
     Rows alerts() const

@@ -5,6 +5,7 @@
 #include "support/admin_bootstrap.hpp"
 #include "support/admin_server.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/test_db.hpp"
 #include "support/wait_until.hpp"
@@ -73,11 +74,7 @@ public:
     // csmsctl's stdout; the test fails when it exits non-zero.
     std::string ctl(const std::vector<std::string>& args)
     {
-        std::vector<std::string> argv{bin_path("csmsctl"), "--server",
-                                      "http://127.0.0.1:" + std::to_string(csmsd_->admin_port()), "--token-file",
-                                      dir_.file("token")};
-        argv.insert(argv.end(), args.begin(), args.end());
-        auto r = run_program(argv, dir_.file("csmsctl-" + std::to_string(runs_++) + ".err"), 30s);
+        auto r = run_csmsctl(dir_, csmsd_->admin_port(), dir_.file("token"), args);
         INFO(r.errors);
         REQUIRE(r.status.success());
         return r.out;
@@ -96,7 +93,6 @@ public:
 private:
     TempDir dir_;
     std::unique_ptr<CsmsdProcess> csmsd_;
-    int runs_ = 0;
 };
 
 } // namespace
