@@ -131,18 +131,24 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
 {
     auto choice = book.choose({q.charger_id, q.region, q.tag_group}, q.started);
 
-    std::vector<ConnectorStatus> statuses;
-    for (auto& s : store::connector_statuses(db_, q.charger_id, q.connector_id, q.started, max_statuses_per_session)) {
-        statuses.push_back({s.at, std::move(s.status)});
-    }
-    auto idle = idle_window(statuses, q.started, q.stopped, q.stop_reason == "EVDisconnected");
-    if (choice.tariff && choice.tariff->idle_fee_per_minute > 0 && idle.charging_ended && !idle.unplugged) {
-        bool car_left = store::later_session_started(db_, q.charger_id, q.connector_id, q.transaction_id);
-        if (!car_left && clock_.now_utc() - q.stop_received < options_.idle_wait) {
-            return std::nullopt; // the car may still be plugged in
+    // Only an idle fee needs the connector's statuses: when the car stopped
+    // drawing and when it left.
+    IdleWindow idle;
+    if (choice.tariff && choice.tariff->idle_fee_per_minute > 0) {
+        std::vector<ConnectorStatus> statuses;
+        for (auto& s :
+             store::connector_statuses(db_, q.charger_id, q.connector_id, q.started, max_statuses_per_session)) {
+            statuses.push_back({s.at, std::move(s.status)});
         }
-        // When the car left is not known: idle time is counted up to the stop only.
-        idle.unplugged = std::max(*idle.charging_ended, q.stopped);
+        idle = idle_window(statuses, q.started, q.stopped, q.stop_reason == "EVDisconnected");
+        if (idle.charging_ended && !idle.unplugged) {
+            bool car_left = store::later_session_started(db_, q.charger_id, q.connector_id, q.transaction_id);
+            if (!car_left && clock_.now_utc() - q.stop_received < options_.idle_wait) {
+                return std::nullopt; // the car may still be plugged in
+            }
+            // When the car left is not known: idle time is counted up to the stop only.
+            idle.unplugged = std::max(*idle.charging_ended, q.stopped);
+        }
     }
 
     Session session{q.started,
