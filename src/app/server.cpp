@@ -17,6 +17,7 @@
 #include "notify/dispatcher.hpp"
 #include "ocpp/schema_registry.hpp"
 #include "proxy/delegation.hpp"
+#include "proxy/migration.hpp"
 #include "proxy/outbox.hpp"
 #include "proxy/partner_file.hpp"
 #include "proxy/uplink.hpp"
@@ -156,6 +157,7 @@ struct Server::Parts {
     std::unique_ptr<proxy::Uplinks> uplinks;
     std::unique_ptr<proxy::Outbox> outbox;
     std::unique_ptr<proxy::Delegation> delegation; // null unless a partner has authorize_tags
+    std::unique_ptr<proxy::Migration> migration;   // null unless a partner is a primary backend
     std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
@@ -281,6 +283,14 @@ void Server::start()
                     uplinks->authorize(partner, charger_id, id_tag, std::move(done));
                 });
             p.services->authorize_delegate = p.delegation.get();
+        }
+        if (proxy::Migration::wanted(*p.partners)) {
+            p.migration = std::make_unique<proxy::Migration>(
+                *p.partners, [uplinks = p.uplinks.get()](const std::string& primary, const std::string& charger_id,
+                                                         const std::string& action, std::string payload, auto done) {
+                    uplinks->relay(primary, charger_id, action, std::move(payload), std::move(done));
+                });
+            p.services->primary_relay = p.migration.get();
         }
     }
     using RulesSource = std::function<std::shared_ptr<const rules::RuleSet>()>;

@@ -33,7 +33,69 @@ bool ChargerSession::handles(std::string_view action) const
     return handlers::find(action) != nullptr;
 }
 
+namespace {
+
+std::string text_of(const rapidjson::Value& value)
+{
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+} // namespace
+
 void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+{
+    if (auto* relay = services_.primary_relay; relay != nullptr && relay->relays(id_)) {
+        relay_to_primary(call, payload);
+        return;
+    }
+    handle(call, payload);
+}
+
+// Migration mode: the primary answers first (on the uplinks' thread; this
+// strand goes on with the charger's other frames), then the CALL is handled
+// here as usual, and the charger gets the primary's answer once the
+// handler's own answer is due, i.e. once csmsd's rows are durable too.
+void ChargerSession::relay_to_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+{
+    auto self = shared_from_this();
+    services_.primary_relay->relay(id_, call.action(), text_of(payload), [self, call](PrimaryRelay::Outcome outcome) {
+        auto shared = std::make_shared<PrimaryRelay::Outcome>(std::move(outcome));
+        self->endpoint_->post([self, call, shared] { self->handle_relayed(call, *shared); });
+    });
+}
+
+void ChargerSession::handle_relayed(const ocpp::IncomingCall& call, const PrimaryRelay::Outcome& outcome)
+{
+    auto relayed = call.answered_with(outcome.answer);
+    rapidjson::Document payload;
+    payload.Parse(outcome.payload.data(), outcome.payload.size());
+    if (payload.HasParseError() || !payload.IsObject()) {
+        relayed.error(ocpp::ErrorCode::InternalError, "unreadable relayed payload"); // sends the primary's answer
+        return;
+    }
+    PrimaryAnswer answer{outcome.primary, std::nullopt};
+    if (outcome.answer->result) {
+        answer.result.emplace();
+        answer.result->Parse(outcome.answer->result->data(), outcome.answer->result->size());
+        if (answer.result->HasParseError() || !answer.result->IsObject()) {
+            answer.result.reset(); // the charger gets InternalError for it
+        }
+    }
+    primary_answer_ = &answer;
+    try {
+        handle(relayed, payload);
+    } catch (const std::exception& e) {
+        // Off the endpoint's dispatch, so caught here as it would be there.
+        spdlog::error("[{}] handling the relayed {} failed: {}", id_, call.action(), e.what());
+        relayed.error(ocpp::ErrorCode::InternalError, "internal error");
+    }
+    primary_answer_ = nullptr;
+}
+
+void ChargerSession::handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
     auto known = registration();
     if (known && *known != store::Registration::accepted && call.action() != "BootNotification") {
@@ -42,11 +104,7 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
     }
     auto* partners = services_.partner_copy;
     if (partners != nullptr && partners->wants(call.action())) {
-        rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-        payload.Accept(writer);
-        partner_call_.emplace(PartnerCopy::Call{std::string(buffer.GetString(), buffer.GetSize()),
-                                                json::int64_field(payload, "transactionId").value});
+        partner_call_.emplace(PartnerCopy::Call{text_of(payload), json::int64_field(payload, "transactionId").value});
     }
     handlers::find(call.action())(*this, call, payload);
     partner_call_.reset();

@@ -7,6 +7,7 @@
 #include "csms/charger_registry.hpp"
 #include "csms/partner_copy.hpp"
 #include "csms/policy.hpp"
+#include "csms/primary_relay.hpp"
 #include "ocpp/endpoint.hpp"
 #include "store/writer.hpp"
 
@@ -37,6 +38,16 @@ struct Services {
     PartnerCopy* partner_copy = nullptr;
     // Asks partners about their customers' id tags (src/proxy); nullptr: none.
     AuthorizeDelegate* authorize_delegate = nullptr;
+    // Relays migrating chargers' CALLs to their primary backend (src/proxy);
+    // nullptr: every charger's backend is csmsd.
+    PrimaryRelay* primary_relay = nullptr;
+};
+
+// A CALL's answer from the charger's primary backend (migration mode), as
+// its handler sees it: the charger gets this answer, not the handler's.
+struct PrimaryAnswer {
+    std::string primary;                     // its name in the partners file
+    std::optional<rapidjson::Document> result; // its CALLRESULT payload; none after a CALLERROR or no answer
 };
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
@@ -54,6 +65,10 @@ public:
     bool handles(std::string_view action) const override;
     void dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload) override;
     void on_closed() override;
+
+    // Session strand, while a handler runs: the primary's answer when this
+    // CALL was relayed to the charger's primary backend, else nullptr.
+    const PrimaryAnswer* primary_answer() const { return primary_answer_; }
 
     // Runs work on the writer thread inside the group commit, then answers
     // with reply() once the batch is durable, or with InternalError if it
@@ -76,6 +91,9 @@ public:
 
 private:
     std::optional<store::Registration> registration() const;
+    void handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
+    void relay_to_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
+    void handle_relayed(const ocpp::IncomingCall& call, const PrimaryRelay::Outcome& outcome);
     void submit(const ocpp::IncomingCall& call, store::Writer::Work work, std::function<rapidjson::Document()> reply,
                 std::function<void()> then);
 
@@ -92,6 +110,7 @@ private:
     // writer job. A CALL its handler answers without a writer job (a
     // coalesced Heartbeat, an invalid message) is not copied.
     std::optional<PartnerCopy::Call> partner_call_;
+    const PrimaryAnswer* primary_answer_ = nullptr;
 };
 
 } // namespace csms

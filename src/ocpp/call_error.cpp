@@ -30,4 +30,14 @@ std::string_view to_string(ErrorCode code)
     return "GenericError";
 }
 
+std::optional<ErrorCode> error_code_from(std::string_view text)
+{
+    for (auto code : all_error_codes) {
+        if (to_string(code) == text) {
+            return code;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace csms::ocpp

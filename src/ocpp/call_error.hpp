@@ -1,6 +1,7 @@
 #pragma once
 // OCPP-J 1.6 CALLERROR codes (OCPP-J 1.6 spec, section 4.2.3). The spelling
 // "OccurenceConstraintViolation" is the specification's own.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,17 @@ enum class ErrorCode {
     GenericError,
 };
 
+inline constexpr ErrorCode all_error_codes[] = {
+    ErrorCode::NotImplemented,      ErrorCode::NotSupported,
+    ErrorCode::InternalError,       ErrorCode::ProtocolError,
+    ErrorCode::SecurityError,       ErrorCode::FormationViolation,
+    ErrorCode::PropertyConstraintViolation, ErrorCode::OccurenceConstraintViolation,
+    ErrorCode::TypeConstraintViolation,     ErrorCode::GenericError,
+};
+
 std::string_view to_string(ErrorCode code);
+// The code spelt as on the wire; nullopt for a spelling OCPP 1.6 does not have.
+std::optional<ErrorCode> error_code_from(std::string_view text);
 
 // A short, fixed description and its code: never exception text or SQL.
 struct Violation {

@@ -20,10 +20,7 @@ EndpointMetrics::EndpointMetrics(base::Metrics& metrics, const SchemaRegistry& s
         by_action_.emplace(action, pair_for(action));
     }
     unknown_action_ = pair_for("unknown");
-    for (auto code :
-         {ErrorCode::NotImplemented, ErrorCode::NotSupported, ErrorCode::InternalError, ErrorCode::ProtocolError,
-          ErrorCode::SecurityError, ErrorCode::FormationViolation, ErrorCode::PropertyConstraintViolation,
-          ErrorCode::OccurenceConstraintViolation, ErrorCode::TypeConstraintViolation, ErrorCode::GenericError}) {
+    for (auto code : all_error_codes) {
         by_code_[code] = &metrics.counter("csms_callerrors_total", "CALLERRORs sent to chargers, by code",
                                           {{"code", std::string(to_string(code))}});
     }
@@ -60,8 +57,29 @@ IncomingCall::IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string uniqu
 {
 }
 
+IncomingCall IncomingCall::answered_with(std::shared_ptr<const ReplacementAnswer> replacement) const
+{
+    IncomingCall copy = *this;
+    copy.replacement_ = std::move(replacement);
+    return copy;
+}
+
+bool IncomingCall::replaced() const
+{
+    if (!replacement_) {
+        return false;
+    }
+    endpoint_->connection_->post([ep = endpoint_, id = unique_id_, action = action_, replacement = replacement_] {
+        ep->answer_replacement(id, action, *replacement);
+    });
+    return true;
+}
+
 void IncomingCall::result(rapidjson::Document payload) const
 {
+    if (replaced()) {
+        return;
+    }
     auto shared = std::make_shared<rapidjson::Document>(std::move(payload));
     endpoint_->connection_->post(
         [ep = endpoint_, id = unique_id_, action = action_, shared] { ep->answer(id, action, std::move(*shared)); });
@@ -69,11 +87,18 @@ void IncomingCall::result(rapidjson::Document payload) const
 
 void IncomingCall::result_on_strand(rapidjson::Document payload) const
 {
+    if (replacement_) {
+        endpoint_->answer_replacement(unique_id_, action_, *replacement_);
+        return;
+    }
     endpoint_->answer(unique_id_, action_, std::move(payload));
 }
 
 void IncomingCall::result_from(std::function<rapidjson::Document()> build) const
 {
+    if (replaced()) {
+        return;
+    }
     endpoint_->connection_->post([ep = endpoint_, id = unique_id_, action = action_, build = std::move(build)] {
         rapidjson::Document payload;
         try {
@@ -89,6 +114,9 @@ void IncomingCall::result_from(std::function<rapidjson::Document()> build) const
 
 void IncomingCall::error(ErrorCode code, std::string description) const
 {
+    if (replaced()) {
+        return;
+    }
     endpoint_->connection_->post(
         [ep = endpoint_, id = unique_id_, action = action_, code, description = std::move(description)]() mutable {
             ep->answer_error(id, action, code, std::move(description));
@@ -206,6 +234,23 @@ void Endpoint::answer_error(const std::string& unique_id, const std::string& act
     metrics_.count_message(action, false);
     send_error(unique_id, code, description);
     finish_inbound();
+}
+
+void Endpoint::answer_replacement(const std::string& unique_id, const std::string& action,
+                                  const ReplacementAnswer& replacement)
+{
+    if (!replacement.result) {
+        answer_error(unique_id, action, replacement.error_code, replacement.error_description);
+        return;
+    }
+    rapidjson::Document payload;
+    payload.Parse(replacement.result->data(), replacement.result->size());
+    if (payload.HasParseError() || !payload.IsObject()) {
+        spdlog::error("[{}] the {} answer relayed from another backend is not a JSON object", log_name_, action);
+        answer_error(unique_id, action, ErrorCode::InternalError, "the backend's answer is not a JSON object");
+        return;
+    }
+    answer(unique_id, action, std::move(payload)); // checked against the schema like our own
 }
 
 void Endpoint::finish_inbound()

@@ -48,12 +48,25 @@ private:
 
 class Endpoint;
 
+// What the charger gets instead of this side's own answer, for a CALL
+// relayed to another backend (the charger's primary, in migration mode):
+// that backend's CALLRESULT payload as JSON text, or its CALLERROR.
+struct ReplacementAnswer {
+    std::optional<std::string> result;
+    ErrorCode error_code = ErrorCode::GenericError; // when there is no result
+    std::string error_description;
+};
+
 // One inbound CALL awaiting its answer. Answer exactly once.
 class IncomingCall {
 public:
     IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string unique_id, std::string action);
     const std::string& unique_id() const { return unique_id_; }
     const std::string& action() const { return action_; }
+    // The same call, except that whatever this side answers, and whenever,
+    // the charger gets `replacement` at that moment instead: the handler
+    // still runs and stores as usual, and its answer still means "durable".
+    IncomingCall answered_with(std::shared_ptr<const ReplacementAnswer> replacement) const;
     void result(rapidjson::Document payload) const;
     // Answers at once, without a post. Only on the session's strand, i.e.
     // from inside CallDispatcher::dispatch().
@@ -64,9 +77,13 @@ public:
     void error(ErrorCode code, std::string description) const;
 
 private:
+    // True when the replacement was sent instead.
+    bool replaced() const;
+
     std::shared_ptr<Endpoint> endpoint_;
     std::string unique_id_;
     std::string action_;
+    std::shared_ptr<const ReplacementAnswer> replacement_;
 };
 
 // The domain side of an endpoint (csms/ implements it).
@@ -100,6 +117,9 @@ public:
     // Sends a CALL to the charger; done runs on the strand with its outcome.
     void call(std::string action, rapidjson::Document payload, CallDone done);
 
+    // Runs fn on the session's strand (from any thread).
+    void post(std::function<void()> fn) { connection_->post(std::move(fn)); }
+
     // Closes the WebSocket (e.g. replaced by a newer connection).
     void close(std::uint16_t code, std::string reason);
     const std::string& name() const { return log_name_; }
@@ -119,6 +139,8 @@ private:
 
     void answer(std::string unique_id, std::string action, rapidjson::Document payload);
     void answer_error(const std::string& unique_id, const std::string& action, ErrorCode code, std::string description);
+    void answer_replacement(const std::string& unique_id, const std::string& action,
+                            const ReplacementAnswer& replacement);
     void finish_inbound();
     void send_error(std::string_view unique_id, ErrorCode code, std::string_view description);
     void on_call_result(std::string unique_id, const rapidjson::Value& payload);

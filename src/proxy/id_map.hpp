@@ -19,6 +19,14 @@ namespace csms::proxy {
 std::string with_transaction_id(std::string_view payload, std::int64_t id);
 // Its top-level integer "transactionId", if any.
 std::optional<std::int64_t> transaction_id_in(std::string_view payload);
+// What csmsd files a migrating charger's transaction id under when the
+// primary gave it for a session csmsd never saw start: the id negated,
+// which can never be one of ours (they start at 1), so the message is kept
+// apart (an unmatched stop, samples with no transaction) but traceable.
+constexpr std::int64_t unknown_transaction_id(std::int64_t primary_id)
+{
+    return primary_id > 0 ? -primary_id : primary_id;
+}
 
 // {"idTag":"..."}: what the partner is asked in a delegated Authorize.
 std::string authorize_payload(std::string_view id_tag);

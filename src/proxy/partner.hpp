@@ -34,6 +34,12 @@ struct Partner {
     // client_cert/client_key, when set, identify csmsd to the partner.
     std::string ca_file, client_cert, client_key;
 
+    // Migration mode: this partner is the primary backend of its chargers
+    // (listed by id only). Every CALL of theirs goes to it first and they
+    // get its answers; csmsd still stores everything. A primary has no
+    // forward list, buffer or Authorize delegation: it gets everything live.
+    bool primary = false;
+
     // Which chargers: listed ids and/or region paths (base::region_contains).
     std::vector<std::string> chargers;
     std::vector<std::string> regions;
@@ -41,7 +47,8 @@ struct Partner {
     // Charger-initiated actions copied to the partner; forward_all = "all".
     bool forward_all = false;
     std::vector<std::string> forward;
-    // Partner-initiated actions that may reach a charger; none by default.
+    // Partner-initiated actions that may reach a charger; none by default,
+    // every one (but certificate management) for a primary.
     std::vector<std::string> accept;
 
     int rate_per_minute = 10;  // accepted partner calls per charger per minute

@@ -85,13 +85,35 @@ std::vector<std::string> authorize_tags(const TableReader& r, const std::string&
     return tags;
 }
 
+// What a primary backend has no use for: it gets every CALL of its chargers
+// live (no forward list, no buffer), answers every Authorize itself, and
+// its chargers are named one by one, so whether a charger is relayed is
+// known before its first message without reading the database.
+void refuse_for_primary(const TableReader& r)
+{
+    constexpr std::pair<std::string_view, std::string_view> keys[] = {
+        {"regions", "a primary backend's chargers are listed by id in chargers"},
+        {"forward", "a primary backend gets every message of its chargers: remove forward"},
+        {"buffer_limit", "a primary backend has no buffer: its chargers' messages go to it live"},
+        {"authorize_tags", "a primary backend answers every Authorize of its chargers: remove authorize_tags"},
+        {"authorize_timeout_s", "a primary backend answers every Authorize within call_timeout_s"},
+        {"authorize_fallback", "a charger whose primary does not answer gets a CALLERROR, not a fallback"},
+    };
+    for (const auto& [key, why] : keys) {
+        if (r.has(key)) {
+            r.fail_at(key, std::string(why));
+        }
+    }
+}
+
 Partner read_partner(const toml::table& table, const std::string& source, std::size_t index,
-                     std::map<std::string, int>& names, std::vector<TagOwner>& tag_owners)
+                     std::map<std::string, int>& names, std::vector<TagOwner>& tag_owners,
+                     std::map<std::string, std::string>& primaries)
 {
     TableReader r(table, source, "partner #" + std::to_string(index));
     r.check_keys({"name", "url", "user", "password_file", "ca", "client_cert", "client_key", "chargers", "regions",
                   "forward", "accept", "rate_per_minute", "buffer_limit", "call_timeout_s", "authorize_tags",
-                  "authorize_timeout_s", "authorize_fallback"},
+                  "authorize_timeout_s", "authorize_fallback", "primary"},
                  base::KeyHint::did_you_mean);
     Partner p;
     p.name = r.required_text("name");
@@ -129,7 +151,17 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
             }
         }
     }
-    p.chargers = r.strings("chargers", [](const std::string&) { return std::string(); });
+    p.primary = r.boolean("primary").value_or(false);
+    if (p.primary) {
+        refuse_for_primary(r);
+    }
+    p.chargers = r.strings("chargers", [&](const std::string& charger) {
+        if (!p.primary) {
+            return std::string();
+        }
+        auto [it, fresh] = primaries.emplace(charger, p.name);
+        return fresh ? std::string() : "already has partner " + in_quotes(it->second) + " as its primary backend";
+    });
     p.regions = r.strings("regions", [](const std::string& region) {
         return base::normalized_region(region).empty()
                    ? std::string("is not a region path such as \"Guangdong/Shenzhen\"")
@@ -138,11 +170,16 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     for (auto& region : p.regions) {
         region = base::normalized_region(region);
     }
+    if (p.primary && p.chargers.empty()) {
+        r.fail_at("chargers", "a primary backend needs its chargers listed by id");
+    }
     if (p.chargers.empty() && p.regions.empty()) {
         r.fail_at("chargers", "give chargers and/or regions: a partner sees only the chargers chosen for it");
     }
 
-    if (const toml::node* forward = table.get("forward"); forward != nullptr && forward->is_string()) {
+    if (p.primary) {
+        // It gets every CALL of its chargers live, not a copy.
+    } else if (const toml::node* forward = table.get("forward"); forward != nullptr && forward->is_string()) {
         if (forward->value<std::string>() != "all") {
             r.fail(base::line_of(*forward), "forward must be \"all\" or a list of charger-initiated actions");
         }
@@ -154,10 +191,19 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
                                  "\"StatusNotification\", \"StartTransaction\", \"StopTransaction\"]");
         }
     }
-    p.accept = action_list(r, "accept", central_actions, "a partner may send to a charger");
-    p.rate_per_minute = r.integer("rate_per_minute", 1, 6000).value_or(p.rate_per_minute);
+    if (const toml::node* accept = table.get("accept"); accept != nullptr && accept->is_string()) {
+        if (accept->value<std::string>() != "all") {
+            r.fail(base::line_of(*accept), "accept must be \"all\" or a list of actions a partner may send to a charger");
+        }
+        p.accept.assign(std::begin(central_actions), std::end(central_actions));
+    } else if (p.primary && !r.has("accept")) {
+        p.accept.assign(std::begin(central_actions), std::end(central_actions));
+    } else {
+        p.accept = action_list(r, "accept", central_actions, "a partner may send to a charger");
+    }
+    p.rate_per_minute = r.integer("rate_per_minute", 1, 6000).value_or(p.primary ? 120 : p.rate_per_minute);
     p.buffer_limit = r.integer("buffer_limit", 1, 10'000'000).value_or(p.buffer_limit);
-    p.call_timeout = r.seconds("call_timeout_s", 1, 600).value_or(p.call_timeout);
+    p.call_timeout = r.seconds("call_timeout_s", 1, 600).value_or(p.primary ? std::chrono::seconds(10) : p.call_timeout);
     p.authorize_tags = authorize_tags(r, p.name, tag_owners);
     p.authorize_timeout = r.seconds("authorize_timeout_s", 1, 30).value_or(p.authorize_timeout);
     p.authorize_fallback = r.text("authorize_fallback").value_or(p.authorize_fallback);
@@ -179,9 +225,11 @@ PartnerSet parse(std::string_view toml_text, const std::string& source)
     PartnerSet set;
     std::map<std::string, int> names;
     std::vector<TagOwner> tag_owners;
+    std::map<std::string, std::string> primaries; // charger -> its primary backend
     if (const auto* partners = base::table_array(root, "partner", source)) {
         for (std::size_t i = 0; i < partners->size(); ++i) {
-            set.partners.push_back(read_partner(*partners->get(i)->as_table(), source, i + 1, names, tag_owners));
+            set.partners.push_back(
+                read_partner(*partners->get(i)->as_table(), source, i + 1, names, tag_owners, primaries));
         }
     }
     return set;

@@ -161,7 +161,7 @@ void Uplinks::stop()
             }
             link->wake_timer.cancel();
             link->retry_timer.cancel();
-            link->fail_authorizations("csmsd is stopping");
+            link->fail_urgent("csmsd is stopping");
         }
     });
     impl.work.reset();
@@ -190,6 +190,15 @@ void Uplinks::authorize(const std::string& partner, const std::string& charger_i
 {
     asio::post(impl_->io, [impl = impl_, partner, charger_id, id_tag, done = std::move(done)]() mutable {
         impl->authorize(partner, charger_id, id_tag, std::move(done));
+    });
+}
+
+void Uplinks::relay(const std::string& primary, const std::string& charger_id, const std::string& action,
+                    std::string payload, std::function<void(RelayResult)> done)
+{
+    asio::post(impl_->io, [impl = impl_, primary, charger_id, action, payload = std::move(payload),
+                           done = std::move(done)]() mutable {
+        impl->relay(primary, charger_id, action, std::move(payload), std::move(done));
     });
 }
 

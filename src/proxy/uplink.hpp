@@ -8,13 +8,15 @@
 // allow, and are refused with a CALLERROR (and audited) otherwise. An
 // Authorize for a partner's customer goes to the partner on the charger's
 // link, ahead of its outbox, and its answer (or the partner's fallback) is
-// recorded before it is handed back.
+// recorded before it is handed back. A migrating charger's CALLs go to its
+// primary backend the same way, and its answer is handed back.
 // Everything runs on the uplinks' own thread and io_context: a partner that
 // is down or slow never delays a charger or csmsd's own handling. Beast and
 // Asio stay in uplink.cpp.
 #include "base/clock.hpp"
 #include "csms/authorize_delegate.hpp"
 #include "csms/command_service.hpp"
+#include "proxy/id_map.hpp"
 #include "proxy/partner.hpp"
 #include "store/writer.hpp"
 
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,15 @@ struct LinkState {
     std::string charger_id;
     std::string state; // connecting | connected | waiting (back-off before the next attempt)
     std::string last_error;
+};
+
+// A charger's CALL relayed to its primary backend, settled.
+struct RelayResult {
+    std::optional<PartnerFrame> answer; // its CALLRESULT or CALLERROR
+    std::string failure;                // why there is no answer
+    // The charger's payload with the primary's transaction id replaced by
+    // ours (or by unknown_transaction_id), as csmsd handles it.
+    std::string payload;
 };
 
 class Uplinks {
@@ -66,6 +78,13 @@ public:
     // a CALLERROR or an invalid idTagInfo.
     void authorize(const std::string& partner, const std::string& charger_id, const std::string& id_tag,
                    std::function<void(AuthorizeDelegate::Decision)> done);
+
+    // Any thread, migration mode: sends a charger's CALL to its primary
+    // backend on its link, ahead of the outbox. done runs once, on the
+    // uplinks' thread, with the primary's answer, or why there is none (no
+    // answer within its call_timeout, link down, csmsd stopping).
+    void relay(const std::string& primary, const std::string& charger_id, const std::string& action,
+               std::string payload, std::function<void(RelayResult)> done);
 
     // Any thread: every link started since csmsd started.
     std::vector<LinkState> states() const;

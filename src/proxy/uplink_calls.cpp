@@ -34,7 +34,8 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
         return;
     }
     std::string payload = frame.payload;
-    if (frame.action == "RemoteStopTransaction") {
+    // A primary backend's ids are the ones the charger knows (it gave them).
+    if (frame.action == "RemoteStopTransaction" && !partner.primary) {
         auto theirs = transaction_id_in(payload);
         auto ours = theirs ? store::our_transaction_id(*impl.db, partner.name, charger_id, *theirs) : std::nullopt;
         if (!ours) {

@@ -4,8 +4,9 @@
 // one link per partner and charger with its connection. uplink.cpp starts,
 // stops and wakes links and keeps each partner's buffer bounded;
 // uplink_session.cpp connects and sends the outbox; uplink_calls.cpp takes
-// the partner's own calls to the charger; uplink_authorize.cpp asks the
-// partner about its customers' id tags.
+// the partner's own calls to the charger; uplink_urgent.cpp sends what a
+// charger waits for: Authorize questions about a partner's customers' id
+// tags, and CALLs relayed to a charger's primary backend.
 #include "proxy/id_map.hpp"
 #include "proxy/relay_policy.hpp"
 #include "proxy/uplink.hpp"
@@ -99,15 +100,41 @@ template <class Ws> struct ConnT final : Conn {
     Ws ws;
 };
 
-// An Authorize waiting for its partner's answer; decided exactly once, by
-// the answer, the deadline or a lost link.
+// A CALL a charger is waiting for: a delegated Authorize, or a CALL relayed
+// to the charger's primary backend. It goes ahead of the link's outbox and
+// is settled exactly once: by the answer, its deadline or a lost link.
+struct UrgentCall {
+    explicit UrgentCall(asio::io_context& io) : deadline(io) {}
+    void answer(const PartnerFrame& frame)
+    {
+        if (!settled) {
+            settled = true;
+            deadline.cancel();
+            on_answer(frame);
+        }
+    }
+    void fail(const std::string& reason)
+    {
+        if (!settled) {
+            settled = true;
+            deadline.cancel();
+            on_failure(reason);
+        }
+    }
+
+    std::string action, payload;
+    asio::steady_timer deadline;
+    std::function<void(const PartnerFrame&)> on_answer;
+    std::function<void(const std::string& reason)> on_failure;
+    bool settled = false;
+};
+
+// What a delegated Authorize decides for: the fallback when the partner
+// does not, and where the decision goes once recorded.
 struct AuthorizeRequest {
-    explicit AuthorizeRequest(asio::io_context& io) : deadline(io) {}
     std::string partner, charger_id, id_tag;
     std::string fallback; // the partner's authorize_fallback status
-    asio::steady_timer deadline;
     std::function<void(AuthorizeDelegate::Decision)> done;
-    bool decided = false;
 };
 
 using PlainWs = websocket::stream<beast::tcp_stream>;
@@ -172,11 +199,19 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
 
     void set_state(const Link& link, std::string state, std::optional<std::string> error = std::nullopt);
 
+    // Puts the call at the head of its link's line, or fails it at once when
+    // the link is between attempts or csmsd is stopping.
+    void send_urgent(const Partner& partner, const std::string& charger_id, std::shared_ptr<UrgentCall> call,
+                     std::chrono::milliseconds timeout);
+
     void authorize(const std::string& partner, const std::string& charger_id, const std::string& id_tag,
                    std::function<void(AuthorizeDelegate::Decision)> done);
     // Records the decision, then hands it back; once per request.
-    void decide(AuthorizeRequest& request, const IdTagInfo& info, bool from_partner, const std::string& reason);
-    void fall_back(AuthorizeRequest& request, const std::string& reason);
+    void decide(const AuthorizeRequest& request, const IdTagInfo& info, bool from_partner, const std::string& reason);
+    void fall_back(const AuthorizeRequest& request, const std::string& reason);
+
+    void relay(const std::string& primary, const std::string& charger_id, const std::string& action,
+               std::string payload, std::function<void(RelayResult)> done);
 
     std::shared_ptr<const PartnerSet> partners;
     std::string db_path;
@@ -210,8 +245,8 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     template <class Ws> awaitable<void> read_loop(std::shared_ptr<ConnT<Ws>> conn);
     template <class Ws> awaitable<void> write_loop(std::shared_ptr<ConnT<Ws>> conn);
     awaitable<void> send_loop(std::shared_ptr<Conn> conn);
-    awaitable<void> send_authorize(std::shared_ptr<Conn> conn, std::shared_ptr<AuthorizeRequest> request);
-    void fail_authorizations(const std::string& reason);
+    awaitable<void> send_urgent(std::shared_ptr<Conn> conn, std::shared_ptr<UrgentCall> call);
+    void fail_urgent(const std::string& reason);
     awaitable<bool> commit(store::Writer::Work work);
     void on_partner_call(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame);
     void refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
@@ -231,8 +266,8 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     // Rows queued when last counted, plus one per wake-up since and minus
     // one per row sent: never below the truth. -1: not counted yet.
     std::int64_t known_depth = -1;
-    // Authorize calls waiting to be sent; they go before the next outbox row.
-    std::deque<std::shared_ptr<AuthorizeRequest>> authorizations;
+    // Calls a charger waits for; they go before the next outbox row.
+    std::deque<std::shared_ptr<UrgentCall>> urgent;
     bool backing_off = false; // between a failed connection and the next attempt
 };
 

@@ -1,6 +1,6 @@
 // A link's life: connect (ws or wss, our credentials for this partner),
-// then send the outbox oldest first, one CALL at a time (a waiting
-// Authorize first), until the connection fails; then a jittered back-off
+// then send the outbox oldest first, one CALL at a time (what a charger
+// waits for first), until the connection fails; then a jittered back-off
 // and again.
 #include "proxy/uplink_link.hpp"
 
@@ -106,7 +106,7 @@ awaitable<void> Uplinks::Impl::Link::run()
             conn->close_with("closed");
         }
         current.reset();
-        fail_authorizations("link down: " + failure);
+        fail_urgent("link down: " + failure);
         if (impl.stopping) {
             break;
         }
@@ -203,10 +203,10 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
     auto& db = *impl.db;
     while (!conn->closed && !impl.stopping) {
         // A charger waits for these: they go before any backlog.
-        if (!authorizations.empty()) {
-            auto request = std::move(authorizations.front());
-            authorizations.pop_front();
-            co_await send_authorize(conn, std::move(request));
+        if (!urgent.empty()) {
+            auto call = std::move(urgent.front());
+            urgent.pop_front();
+            co_await send_urgent(conn, std::move(call));
             continue;
         }
         impl.check_buffer_if_needed(*this);

@@ -26,13 +26,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string meter_values_with(std::int64_t transaction_id, const std::string& timestamp, int wh)
-{
-    return R"({"connectorId":1,"transactionId":)" + std::to_string(transaction_id) +
-           R"(,"meterValue":[{"timestamp":")" + timestamp + R"(","sampledValue":[{"value":")" + std::to_string(wh) +
-           R"(","measurand":"Energy.Active.Import.Register","unit":"Wh"}]}]})";
-}
-
 // csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1, and
 // an admin token in dir/token; `extra` adds lines to the partner's table.
 // Without dev, unknown chargers are accepted but unknown id tags are not.
@@ -82,22 +75,6 @@ ProcessResult csmsctl(const TempDir& dir, const CsmsdProcess& csmsd, const std::
     return run_csmsctl(dir, csmsd.admin_port(), dir.file("token"), args);
 }
 
-std::vector<std::string> actions_of(const std::vector<PartnerBackend::Received>& calls)
-{
-    std::vector<std::string> out;
-    for (const auto& call : calls) {
-        out.push_back(call.action);
-    }
-    return out;
-}
-
-std::int64_t transaction_id_of(const std::string& payload)
-{
-    rapidjson::Document doc;
-    doc.Parse(payload.c_str());
-    return doc.IsObject() && doc.HasMember("transactionId") ? doc["transactionId"].GetInt64() : -1;
-}
-
 std::string authorize_status(WsClient& charger, const std::string& id_tag)
 {
     auto reply = charger.call("Authorize", JsonObject().set("idTag", id_tag).str(), 10s);
@@ -132,7 +109,7 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     auto started = charger->call("StartTransaction", start_payload(1, "TAG-1", 1000, test_time(2000)));
     REQUIRE(is_call_result(started));
     const std::int64_t ours = started[2]["transactionId"].GetInt64();
-    REQUIRE(is_call_result(charger->call("MeterValues", meter_values_with(ours, test_time(3000), 1500))));
+    REQUIRE(is_call_result(charger->call("MeterValues", meter_values_payload(1, test_time(3000), "1500", ours))));
 
     // The partner received the session so far, in order, under its own id.
     REQUIRE(wait_until([&] { return partner.received().size() >= 4; }, 10s));

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -127,14 +128,21 @@ inline std::string stop_payload(std::int64_t transaction_id, std::int64_t meter_
         .str();
 }
 
-// One MeterValues with one energy register sample.
-inline std::string meter_values_payload(int connector, std::string_view timestamp, std::string_view energy_wh)
+// One MeterValues with one energy register sample, of a transaction when
+// one is given.
+inline std::string meter_values_payload(int connector, std::string_view timestamp, std::string_view energy_wh,
+                                        std::optional<std::int64_t> transaction_id = std::nullopt)
 {
     JsonObject sample;
     sample.set("value", energy_wh).set("measurand", "Energy.Active.Import.Register").set("unit", "Wh");
     JsonObject meter_value;
     meter_value.set("timestamp", timestamp).set("sampledValue", {sample});
-    return JsonObject().set("connectorId", connector).set("meterValue", {meter_value}).str();
+    JsonObject payload;
+    payload.set("connectorId", connector);
+    if (transaction_id) {
+        payload.set("transactionId", *transaction_id);
+    }
+    return payload.set("meterValue", {meter_value}).str();
 }
 
 // "2025-03-01T10:00:00.000Z" plus `offset_ms`: distinct, valid timestamps.

@@ -141,6 +141,12 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
             {
                 std::lock_guard lock(impl.mutex);
                 impl.calls.push_back(Received{charger_id, action, text_of(doc[3])});
+                if (auto refusal = impl.refusals.find(action); refusal != impl.refusals.end()) {
+                    impl.changed.notify_all();
+                    write("[4," + quoted(id) + "," + quoted(refusal->second.first) + "," +
+                          quoted(refusal->second.second) + ",{}]");
+                    return;
+                }
                 if (action == "StartTransaction") {
                     answer = R"({"transactionId":)" + std::to_string(impl.next_transaction_id++) +
                              R"(,"idTagInfo":{"status":"Accepted"}})";
@@ -242,6 +248,7 @@ struct PartnerBackend::Impl : std::enable_shared_from_this<Impl> {
     std::map<std::string, std::shared_ptr<Link>> links;
     std::map<std::string, std::string> replies;
     std::map<std::string, std::optional<std::string>> authorize_answers;
+    std::map<std::string, std::pair<std::string, std::string>> refusals; // action -> code, description
     int next_call = 1;
 };
 
@@ -287,6 +294,12 @@ bool PartnerBackend::connected(const std::string& charger_id) const
     return impl_->links.count(charger_id) != 0;
 }
 
+void PartnerBackend::refuse(const std::string& action, const std::string& code, const std::string& description)
+{
+    std::lock_guard lock(impl_->mutex);
+    impl_->refusals[action] = {code, description};
+}
+
 void PartnerBackend::answer_authorize(const std::string& id_tag, std::optional<std::string> status)
 {
     std::lock_guard lock(impl_->mutex);
@@ -314,6 +327,24 @@ std::optional<std::string> PartnerBackend::call(const std::string& charger_id, c
         return std::nullopt;
     }
     return impl_->replies[id];
+}
+
+std::vector<std::string> actions_of(const std::vector<PartnerBackend::Received>& calls)
+{
+    std::vector<std::string> out;
+    for (const auto& call : calls) {
+        out.push_back(call.action);
+    }
+    return out;
+}
+
+std::int64_t transaction_id_of(const std::string& payload)
+{
+    rapidjson::Document doc;
+    doc.Parse(payload.c_str());
+    return doc.IsObject() && doc.HasMember("transactionId") && doc["transactionId"].IsInt64()
+               ? doc["transactionId"].GetInt64()
+               : -1;
 }
 
 } // namespace csms::test

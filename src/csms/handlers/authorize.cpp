@@ -14,7 +14,8 @@ rapidjson::Document answer(const IdTagInfo& info)
 
 // Our id_tags table answers, unless the tag is a customer of a partner that
 // covers this charger: then the partner does, asynchronously, so the
-// charger's strand and csmsd's other work never wait for it.
+// charger's strand and csmsd's other work never wait for it. A charger
+// still run by its primary backend (migration) gets the primary's answer.
 void authorize(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
     struct Pending {
@@ -24,10 +25,12 @@ void authorize(ChargerSession& session, const ocpp::IncomingCall& call, const ra
     };
     auto pending = std::make_shared<Pending>(Pending{json::string(payload, "idTag"), {}, {}});
     auto self = session.shared_from_this();
+    // Relayed to the charger's primary backend: its answer is the one given.
+    const bool relayed = session.primary_answer() != nullptr;
     session.commit_then(
         call,
-        [self, pending](store::Database& db) {
-            if (auto* delegate = self->services().authorize_delegate) {
+        [self, pending, relayed](store::Database& db) {
+            if (auto* delegate = self->services().authorize_delegate; delegate != nullptr && !relayed) {
                 pending->partner = delegate->partner_for(db, self->id(), pending->tag);
                 if (!pending->partner.empty()) {
                     return;

@@ -1,6 +1,7 @@
 #include "csms/authorization.hpp"
 #include "csms/handlers/handlers.hpp"
 #include "store/command_store.hpp"
+#include "store/proxy_store.hpp"
 #include "store/transaction_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,10 +17,43 @@ struct StartAnswer {
     bool retry = false;
 };
 
+// Migrating (the charger's primary backend is a remote CSMS): the charger
+// gets the primary's transactionId, so ours is mapped to it, and the
+// primary's idTagInfo status is the one recorded.
+struct PrimaryStart {
+    std::string primary, charger_id;
+    std::optional<std::int64_t> transaction_id; // the primary's
+    std::optional<std::string> status;
+
+    void map(store::Database& db, std::int64_t ours, base::SysTime now) const
+    {
+        if (transaction_id) {
+            store::map_partner_transaction(db, primary, ours, *transaction_id, charger_id, now);
+        }
+    }
+};
+
+PrimaryStart primary_start(const ChargerSession& session)
+{
+    PrimaryStart out;
+    const auto* answer = session.primary_answer();
+    if (answer == nullptr || !answer->result) {
+        return out;
+    }
+    out.primary = answer->primary;
+    out.charger_id = session.id();
+    out.transaction_id = json::int64_field(*answer->result, "transactionId").value;
+    if (const auto* info = json::member(*answer->result, "idTagInfo"); info != nullptr && info->IsObject()) {
+        out.status = json::optional_string(*info, "status");
+    }
+    return out;
+}
+
 } // namespace
 
 // A tag a partner has just answered for on this charger (Authorize
-// delegation) gets that answer instead of our id_tags table's.
+// delegation) gets that answer instead of our id_tags table's; a charger
+// still run by its primary backend (migration) records the primary's.
 // A retried identical request (same charger, connector, tag, timestamp and
 // meterStart) gets the transaction id it got the first time. A tag already
 // charging elsewhere gets ConcurrentTx; the transaction is recorded anyway,
@@ -53,27 +87,32 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
                              session.now()};
     auto answer = std::make_shared<StartAnswer>();
     auto self = session.shared_from_this();
+    auto primary = primary_start(session);
     session.commit_then_reply(
         call,
-        [self, answer, start = std::move(start)](store::Database& db) mutable {
+        [self, answer, primary, start = std::move(start)](store::Database& db) mutable {
             if (auto earlier = store::find_identical_start(db, start)) {
                 *answer = StartAnswer{earlier->transaction_id, IdTagInfo{earlier->auth_status, {}, {}}, true};
+                primary.map(db, earlier->transaction_id, self->now());
                 return;
             }
             // A partner's customer was authorised by the partner just before:
             // the same decision holds (our own table does not know the tag).
             std::optional<IdTagInfo> delegated;
-            if (auto* delegate = self->services().authorize_delegate) {
+            if (primary.status) {
+                delegated = IdTagInfo{*primary.status, {}, {}};
+            } else if (auto* delegate = self->services().authorize_delegate) {
                 delegated = delegate->earlier_decision(db, start.charger_id, start.id_tag, self->now());
             }
             auto info =
                 delegated ? *delegated : authorize_id_tag(db, start.id_tag, self->services().policy, self->now());
-            if (info.status == "Accepted" &&
+            if (info.status == "Accepted" && !primary.status &&
                 store::find_open_transaction_for_tag(db, start.id_tag, start.charger_id, start.connector_id)) {
                 info.status = "ConcurrentTx";
             }
             start.auth_status = info.status;
             auto transaction_id = store::insert_transaction(db, start);
+            primary.map(db, transaction_id, self->now());
             if (start.reservation_id) {
                 // The charger ends a reservation when a transaction starts on
                 // it (OCPP 1.6, 5.13), whatever we answer for the tag.

@@ -363,6 +363,64 @@ TEST_CASE("Endpoint: a result that breaks its response schema is replaced by Int
     check_call_error(sent[0], "hb-2", "InternalError");
 }
 
+TEST_CASE("Endpoint: a call answered_with another backend's result sends that result whatever this side answers",
+          "[ocpp][endpoint]")
+{
+    Harness h;
+    REQUIRE(h.endpoint->on_text(R"([2,"b1","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}])"));
+    REQUIRE(h.dispatcher->calls.size() == 1);
+    constexpr std::string_view primary = R"({"status":"Pending","currentTime":"2026-11-26T08:30:00Z","interval":77})";
+    auto replaced = h.dispatcher->calls[0].call.answered_with(
+        std::make_shared<ReplacementAnswer>(ReplacementAnswer{std::string(primary), {}, {}}));
+    CHECK(h.sent().empty());
+    replaced.result(json(R"({"status":"Accepted","currentTime":"2026-11-26T08:30:00Z","interval":300})"));
+    replaced.error(ErrorCode::InternalError, "a second answer is dropped");
+    auto sent = h.sent();
+    REQUIRE(sent.size() == 1);
+    check_call_result(sent[0], "b1", primary);
+}
+
+TEST_CASE("Endpoint: a call answered_with another backend's CALLERROR sends that error when this side answers",
+          "[ocpp][endpoint]")
+{
+    Harness h;
+    h.dispatcher->respond = [](const IncomingCall& call, const rapidjson::Value&) {
+        call.answered_with(std::make_shared<ReplacementAnswer>(
+                               ReplacementAnswer{std::nullopt, ErrorCode::SecurityError, "unknown charger"}))
+            .result_on_strand(json(heartbeat_answer));
+    };
+    REQUIRE(h.endpoint->on_text(R"([2,"h9","Heartbeat",{}])"));
+    auto sent = h.sent();
+    REQUIRE(sent.size() == 1);
+    check_call_error(sent[0], "h9", "SecurityError");
+    CHECK(str(frame(sent[0])[3]) == "unknown charger");
+}
+
+TEST_CASE("Endpoint: another backend's result that breaks the response schema becomes InternalError",
+          "[ocpp][endpoint]")
+{
+    Harness h;
+    REQUIRE(h.endpoint->on_text(R"([2,"h10","Heartbeat",{}])"));
+    REQUIRE(h.dispatcher->calls.size() == 1);
+    for (std::string bad : {R"({"currentTime":42})", "[1]", "{"}) {
+        auto replaced = h.dispatcher->calls[0].call.answered_with(
+            std::make_shared<ReplacementAnswer>(ReplacementAnswer{bad, {}, {}}));
+        replaced.result_from([] { return json(heartbeat_answer); });
+    }
+    auto sent = h.sent();
+    REQUIRE(sent.size() == 1); // the first answer counts; the others find the call answered
+    check_call_error(sent[0], "h10", "InternalError");
+}
+
+TEST_CASE("Endpoint: error codes are read back from their OCPP spelling", "[ocpp][endpoint]")
+{
+    for (auto code : all_error_codes) {
+        CHECK(error_code_from(to_string(code)) == code);
+    }
+    CHECK_FALSE(error_code_from("OccurrenceConstraintViolation").has_value());
+    CHECK_FALSE(error_code_from("").has_value());
+}
+
 TEST_CASE("Endpoint: a dispatcher that throws makes the charger get InternalError", "[ocpp][endpoint]")
 {
     Harness h;

@@ -1,10 +1,13 @@
 #include "proxy/partner_file.hpp"
+
+#include "proxy/ocpp_actions.hpp"
 #include "support/temp_dir.hpp"
 
 #include "support/operator_file_text.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <initializer_list>
 
@@ -220,4 +223,52 @@ TEST_CASE("The partners file example in docs/proxy.md is a valid file")
     CHECK(set.partners[0].name == "fleet");
     CHECK(set.partners[0].accept.size() == 2);
     CHECK(set.partners[0].authorize_tags == std::vector<std::string>{"FLEET-"});
+}
+
+TEST_CASE("A primary backend takes every action a partner may send and a shorter call timeout by default")
+{
+    auto set = parse_partners(partner_with({"primary = true"}), "partners.toml");
+    const auto& p = set.partners.at(0);
+    CHECK(p.primary);
+    CHECK_FALSE(p.forward_all);
+    CHECK(p.forward.empty()); // it gets every CALL live, no copies
+    CHECK(p.accept.size() == std::size(central_actions));
+    CHECK(std::find(p.accept.begin(), p.accept.end(), "Reset") != p.accept.end());
+    CHECK(p.rate_per_minute == 120);
+    CHECK(p.call_timeout == std::chrono::seconds(10));
+
+    auto limited = parse_partners(
+        partner_with({"primary = true", "accept = [\"RemoteStopTransaction\"]", "call_timeout_s = 4"}), "p.toml");
+    CHECK(limited.partners.at(0).accept == std::vector<std::string>{"RemoteStopTransaction"});
+    CHECK(limited.partners.at(0).call_timeout == std::chrono::seconds(4));
+    // "all" is also there for an ordinary partner.
+    auto open = parse_partners(partner_with({"forward = \"all\"", "accept = \"all\""}), "p.toml");
+    CHECK(open.partners.at(0).accept.size() == std::size(central_actions));
+}
+
+TEST_CASE("A primary backend refuses what it has no use for and a charger cannot have two primaries")
+{
+    CHECK(error_of(partner_with({"primary = true", "regions = [\"Guangdong\"]"})) ==
+          "partners.toml:6: partner 'roaming': a primary backend's chargers are listed by id in chargers");
+    CHECK(error_of(partner_with({"primary = true", "forward = \"all\""})) ==
+          "partners.toml:6: partner 'roaming': a primary backend gets every message of its chargers: remove forward");
+    CHECK(error_of(partner_with({"primary = true", "buffer_limit = 5"})).find("has no buffer") != std::string::npos);
+    CHECK(error_of(partner_with({"primary = true", "authorize_tags = [\"A-\"]"}))
+              .find("answers every Authorize") != std::string::npos);
+    CHECK(error_of(partner_with({"primary = true", "accept = \"some\""})) ==
+          "partners.toml:6: partner 'roaming': accept must be \"all\" or a list of actions a partner may send to a "
+          "charger");
+    CHECK(error_of(toml_lines({"[[partner]]", "name = \"old\"", "url = \"ws://x/ocpp\"", "primary = true",
+                               "regions = [\"Guangdong\"]"}))
+              .find("listed by id") != std::string::npos);
+    CHECK(error_of(toml_lines({"[[partner]]", "name = \"old\"", "url = \"ws://x/ocpp\"", "primary = true",
+                               "chargers = [\"CP-1\", \"CP-2\"]", "[[partner]]", "name = \"older\"",
+                               "url = \"ws://y/ocpp\"", "primary = true", "chargers = [\"CP-3\", \"CP-2\"]"})) ==
+          "partners.toml:10: partner 'older': chargers[1] 'CP-2' already has partner 'old' as its primary backend");
+    // A mirror partner may see a migrating charger too.
+    auto set = parse_partners(toml_lines({"[[partner]]", "name = \"old\"", "url = \"ws://x/ocpp\"", "primary = true",
+                                          "chargers = [\"CP-1\"]", "[[partner]]", "name = \"fleet\"",
+                                          "url = \"ws://y/ocpp\"", "forward = \"all\"", "chargers = [\"CP-1\"]"}),
+                              "partners.toml");
+    CHECK(set.partners.size() == 2);
 }

@@ -1,0 +1,42 @@
+#pragma once
+// The partners' side of csms::PrimaryRelay (migration mode): which chargers
+// still have a remote CSMS as their primary backend (partners with primary
+// = true, chargers listed by id), and what the charger gets from it.
+#include "csms/primary_relay.hpp"
+#include "proxy/partner.hpp"
+#include "proxy/uplink.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace csms::proxy {
+
+// The charger's answer for a relayed CALL: the primary's CALLRESULT as is,
+// its CALLERROR (a code OCPP 1.6 does not have becomes GenericError), or a
+// GenericError naming the primary and why it did not answer.
+ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const RelayResult& result);
+
+class Migration final : public PrimaryRelay {
+public:
+    // How a CALL reaches the primary (Uplinks::relay in csmsd).
+    using Relayer = std::function<void(const std::string& primary, const std::string& charger_id,
+                                       const std::string& action, std::string payload,
+                                       std::function<void(RelayResult)> done)>;
+
+    Migration(const PartnerSet& partners, Relayer relayer);
+
+    // Whether any partner is a primary (else csmsd needs no Migration).
+    static bool wanted(const PartnerSet& partners);
+
+    bool relays(std::string_view charger_id) const override;
+    void relay(const std::string& charger_id, const std::string& action, std::string payload,
+               std::function<void(Outcome)> done) override;
+
+private:
+    std::map<std::string, std::string, std::less<>> primary_of_; // charger -> primary; read-only after construction
+    Relayer relayer_;
+};
+
+} // namespace csms::proxy
