@@ -8,7 +8,9 @@
 #include "base/time_format.hpp"
 #include "csms/command_effects.hpp"
 #include "csms/command_redaction.hpp"
+#include "proxy/relay_policy.hpp"
 #include "store/command_store.hpp"
+#include "store/proxy_store.hpp"
 #include "store/transaction.hpp"
 
 #include <spdlog/spdlog.h>
@@ -158,6 +160,22 @@ HttpResponse success(const store::CommandRecord& record, std::int64_t command_id
     return json_ok(buffer);
 }
 
+// A migrating charger knows its sessions by its primary backend's ids, the
+// operator by ours: the id is translated on the way to the charger, and
+// the history keeps the operator's. A session csmsd started itself, or one
+// the primary never numbered, keeps ours.
+void to_charger_transaction_id(const ApiContext& ctx, const std::string& charger_id, rapidjson::Document& body)
+{
+    const auto* primary = ctx.partners ? proxy::primary_of(*ctx.partners, charger_id) : nullptr;
+    auto id = body.FindMember("transactionId");
+    if (primary == nullptr || id == body.MemberEnd() || !id->value.IsInt64()) {
+        return;
+    }
+    if (auto theirs = store::partner_transaction_id(ctx.reader, primary->name, id->value.GetInt64())) {
+        id->value.SetInt64(*theirs);
+    }
+}
+
 void send_command(ApiContext& ctx, const std::string& action, const ApiCall& call, Finish finish)
 {
     const std::string& charger_id = call.param("charger_id");
@@ -235,6 +253,9 @@ void send_command(ApiContext& ctx, const std::string& action, const ApiCall& cal
                 }
             });
     };
+    if (action == "RemoteStopTransaction") {
+        to_charger_transaction_id(ctx, charger_id, *body);
+    }
     ctx.commands.send(charger_id, action, std::move(*body), std::move(done));
 }
 

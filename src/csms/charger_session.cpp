@@ -47,7 +47,7 @@ std::string text_of(const rapidjson::Value& value)
 
 void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
-    if (auto* relay = services_.primary_relay; relay != nullptr && relay->relays(id_)) {
+    if (auto* relay = services_.primary_relay; relay != nullptr && relay->relays(id_, call.action())) {
         relay_to_primary(call, payload);
         return;
     }

@@ -46,7 +46,7 @@ struct Services {
 // A CALL's answer from the charger's primary backend (migration mode), as
 // its handler sees it: the charger gets this answer, not the handler's.
 struct PrimaryAnswer {
-    std::string primary;                     // its name in the partners file
+    std::string primary;                       // its name in the partners file
     std::optional<rapidjson::Document> result; // its CALLRESULT payload; none after a CALLERROR or no answer
 };
 

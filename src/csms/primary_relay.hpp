@@ -30,9 +30,9 @@ public:
     };
 
     virtual ~PrimaryRelay() = default;
-    // Session strand, every CALL: whether this charger has a primary (a set
-    // lookup, no database read).
-    virtual bool relays(std::string_view charger_id) const = 0;
+    // Session strand, every CALL: whether this charger has a primary that
+    // takes this action (a set lookup, no database read).
+    virtual bool relays(std::string_view charger_id, std::string_view action) const = 0;
     // Any thread; returns at once. done runs exactly once, on another
     // thread, with the outcome.
     virtual void relay(const std::string& charger_id, const std::string& action, std::string payload,

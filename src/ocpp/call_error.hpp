@@ -21,11 +21,16 @@ enum class ErrorCode {
 };
 
 inline constexpr ErrorCode all_error_codes[] = {
-    ErrorCode::NotImplemented,      ErrorCode::NotSupported,
-    ErrorCode::InternalError,       ErrorCode::ProtocolError,
-    ErrorCode::SecurityError,       ErrorCode::FormationViolation,
-    ErrorCode::PropertyConstraintViolation, ErrorCode::OccurenceConstraintViolation,
-    ErrorCode::TypeConstraintViolation,     ErrorCode::GenericError,
+    ErrorCode::NotImplemented,
+    ErrorCode::NotSupported,
+    ErrorCode::InternalError,
+    ErrorCode::ProtocolError,
+    ErrorCode::SecurityError,
+    ErrorCode::FormationViolation,
+    ErrorCode::PropertyConstraintViolation,
+    ErrorCode::OccurenceConstraintViolation,
+    ErrorCode::TypeConstraintViolation,
+    ErrorCode::GenericError,
 };
 
 std::string_view to_string(ErrorCode code);

@@ -36,9 +36,9 @@ bool Migration::wanted(const PartnerSet& partners)
                        [](const Partner& partner) { return partner.primary; });
 }
 
-bool Migration::relays(std::string_view charger_id) const
+bool Migration::relays(std::string_view charger_id, std::string_view action) const
 {
-    return primary_of_.find(charger_id) != primary_of_.end();
+    return action != "SignCertificate" && primary_of_.find(charger_id) != primary_of_.end();
 }
 
 void Migration::relay(const std::string& charger_id, const std::string& action, std::string payload,

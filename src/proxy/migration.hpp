@@ -21,16 +21,19 @@ ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const Rel
 class Migration final : public PrimaryRelay {
 public:
     // How a CALL reaches the primary (Uplinks::relay in csmsd).
-    using Relayer = std::function<void(const std::string& primary, const std::string& charger_id,
-                                       const std::string& action, std::string payload,
-                                       std::function<void(RelayResult)> done)>;
+    using Relayer =
+        std::function<void(const std::string& primary, const std::string& charger_id, const std::string& action,
+                           std::string payload, std::function<void(RelayResult)> done)>;
 
     Migration(const PartnerSet& partners, Relayer relayer);
 
     // Whether any partner is a primary (else csmsd needs no Migration).
     static bool wanted(const PartnerSet& partners);
 
-    bool relays(std::string_view charger_id) const override;
+    // Every action of a listed charger but SignCertificate: certificates
+    // stay with csmsd, whose CA the charger's TLS connection to it trusts
+    // (no partner, primary or not, manages certificates).
+    bool relays(std::string_view charger_id, std::string_view action) const override;
     void relay(const std::string& charger_id, const std::string& action, std::string payload,
                std::function<void(Outcome)> done) override;
 

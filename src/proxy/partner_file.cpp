@@ -193,7 +193,8 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     }
     if (const toml::node* accept = table.get("accept"); accept != nullptr && accept->is_string()) {
         if (accept->value<std::string>() != "all") {
-            r.fail(base::line_of(*accept), "accept must be \"all\" or a list of actions a partner may send to a charger");
+            r.fail(base::line_of(*accept),
+                   "accept must be \"all\" or a list of actions a partner may send to a charger");
         }
         p.accept.assign(std::begin(central_actions), std::end(central_actions));
     } else if (p.primary && !r.has("accept")) {
@@ -203,7 +204,8 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     }
     p.rate_per_minute = r.integer("rate_per_minute", 1, 6000).value_or(p.primary ? 120 : p.rate_per_minute);
     p.buffer_limit = r.integer("buffer_limit", 1, 10'000'000).value_or(p.buffer_limit);
-    p.call_timeout = r.seconds("call_timeout_s", 1, 600).value_or(p.primary ? std::chrono::seconds(10) : p.call_timeout);
+    p.call_timeout =
+        r.seconds("call_timeout_s", 1, 600).value_or(p.primary ? std::chrono::seconds(10) : p.call_timeout);
     p.authorize_tags = authorize_tags(r, p.name, tag_owners);
     p.authorize_timeout = r.seconds("authorize_timeout_s", 1, 30).value_or(p.authorize_timeout);
     p.authorize_fallback = r.text("authorize_fallback").value_or(p.authorize_fallback);

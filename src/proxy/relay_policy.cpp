@@ -33,6 +33,16 @@ bool accepts(const Partner& partner, std::string_view action)
     return std::find(partner.accept.begin(), partner.accept.end(), action) != partner.accept.end();
 }
 
+const Partner* primary_of(const PartnerSet& partners, std::string_view charger_id)
+{
+    for (const auto& partner : partners.partners) {
+        if (partner.primary && covers(partner, charger_id, std::nullopt)) {
+            return &partner;
+        }
+    }
+    return nullptr;
+}
+
 bool same_letter(char a, char b)
 {
     auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };

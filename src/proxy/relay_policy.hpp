@@ -21,6 +21,10 @@ bool needs_region(const Partner& partner);
 bool forwards(const Partner& partner, std::string_view action);
 bool accepts(const Partner& partner, std::string_view action);
 
+// The partner that is this charger's primary backend (migration), or
+// nullptr: csmsd is its backend.
+const Partner* primary_of(const PartnerSet& partners, std::string_view charger_id);
+
 // ASCII letters compared without case, as OCPP compares id tags (CiString).
 bool same_letter(char a, char b);
 // Whether the id tag starts with one of the partner's authorize_tags.

@@ -20,8 +20,8 @@ std::string duration_text(std::chrono::milliseconds limit)
 
 } // namespace
 
-void Uplinks::Impl::send_urgent(const Partner& partner, const std::string& charger_id,
-                                std::shared_ptr<UrgentCall> call, std::chrono::milliseconds timeout)
+void Uplinks::Impl::send_urgent(const Partner& partner, const std::string& charger_id, std::shared_ptr<UrgentCall> call,
+                                std::chrono::milliseconds timeout)
 {
     if (stopping) {
         call->fail("csmsd is stopping");
@@ -85,8 +85,9 @@ void Uplinks::Impl::authorize(const std::string& partner_name, const std::string
                               std::function<void(AuthorizeDelegate::Decision)> done)
 {
     const Partner* partner = partner_named(partner_name);
-    auto request = std::make_shared<AuthorizeRequest>(AuthorizeRequest{
-        partner_name, charger_id, id_tag, partner != nullptr ? partner->authorize_fallback : "Invalid", std::move(done)});
+    auto request = std::make_shared<AuthorizeRequest>(
+        AuthorizeRequest{partner_name, charger_id, id_tag, partner != nullptr ? partner->authorize_fallback : "Invalid",
+                         std::move(done)});
     if (partner == nullptr) {
         fall_back(*request, "no such partner");
         return;
@@ -164,9 +165,9 @@ void Uplinks::Impl::relay(const std::string& primary_name, const std::string& ch
     call->action = action;
     call->payload = std::move(payload);
     auto counted = [this, primary_name, charger_id] {
-        writer.submit([primary_name, charger_id](
-                          store::Database& w) { store::count_forwarded(w, primary_name, charger_id); },
-                      [](bool) {});
+        writer.submit(
+            [primary_name, charger_id](store::Database& w) { store::count_forwarded(w, primary_name, charger_id); },
+            [](bool) {});
     };
     call->on_answer = [result, done, counted](const PartnerFrame& answer) {
         result->answer = answer;
@@ -177,8 +178,8 @@ void Uplinks::Impl::relay(const std::string& primary_name, const std::string& ch
         spdlog::warn("proxy: primary '{}' did not answer {} from {}: {}", primary_name, action, charger_id, reason);
         auto error = action + " not answered: " + reason;
         auto now = clock.now_utc();
-        writer.submit([primary_name, charger_id, error, now](
-                          store::Database& w) { store::record_link_error(w, primary_name, charger_id, error, now); },
+        writer.submit([primary_name, charger_id, error,
+                       now](store::Database& w) { store::record_link_error(w, primary_name, charger_id, error, now); },
                       [](bool) {});
         result->failure = reason;
         done(std::move(*result));

@@ -95,9 +95,8 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
         charger->call("MeterValues", meter_values_payload(1, test_time(3000), "1500", std::int64_t{9001}), 10s)));
 
     // The primary stops the session with its own id; the charger knows it.
-    auto remote_stop = std::async(std::launch::async, [&] {
-        return legacy.call("CP-M1", "RemoteStopTransaction", R"({"transactionId":9001})");
-    });
+    auto remote_stop = std::async(
+        std::launch::async, [&] { return legacy.call("CP-M1", "RemoteStopTransaction", R"({"transactionId":9001})"); });
     auto incoming = charger->read(10s);
     REQUIRE(incoming.status == ReadStatus::message);
     rapidjson::Document call;
@@ -110,6 +109,23 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     REQUIRE(stop_answer);
     CHECK(stop_answer->find(R"({"status":"Accepted"})") != std::string::npos);
 
+    // An operator stops it by csmsd's own id; the charger gets the primary's.
+    TestDb db(csmsd->db_path());
+    const auto ours = db.scalar("SELECT transaction_id FROM transactions WHERE charger_id = 'CP-M1'");
+    const auto ours_text = std::to_string(ours);
+    CHECK(ours != 9001);
+    auto operator_stop = std::async(std::launch::async, [&] {
+        return run_csmsctl(dir, csmsd->admin_port(), dir.file("token"),
+                           {"charger", "remote-stop", "CP-M1", "--transaction", ours_text});
+    });
+    incoming = charger->read(10s);
+    REQUIRE(incoming.status == ReadStatus::message);
+    call.Parse(incoming.text.c_str());
+    REQUIRE(call.IsArray());
+    CHECK(call[3]["transactionId"].GetInt64() == 9001);
+    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    CHECK(operator_stop.get().status.success());
+
     auto stopped = charger->call("StopTransaction", stop_payload(9001, 4000, test_time(4000)), 10s);
     REQUIRE(is_call_result(stopped));
 
@@ -121,10 +137,6 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     CHECK(transaction_id_of(calls[5].payload) == 9001);
 
     // csmsd has the session under its own id, with the primary's decisions.
-    TestDb db(csmsd->db_path());
-    const auto ours = db.scalar("SELECT transaction_id FROM transactions WHERE charger_id = 'CP-M1'");
-    const auto ours_text = std::to_string(ours);
-    CHECK(ours != 9001);
     CHECK(db.scalar("SELECT partner_transaction_id FROM proxy_transaction_ids WHERE partner = 'legacy' AND "
                     "transaction_id = ?",
                     {ours_text}) == 9001);
@@ -149,8 +161,8 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     REQUIRE(legacy_link.IsObject());
     CHECK(wait_until(
         [&] {
-            auto again = run_csmsctl(dir, csmsd->admin_port(), dir.file("token"),
-                                     {"--json", "partners", "show", "legacy"});
+            auto again =
+                run_csmsctl(dir, csmsd->admin_port(), dir.file("token"), {"--json", "partners", "show", "legacy"});
             return again.out.find("\"forwarded\":6") != std::string::npos;
         },
         5s));

@@ -52,7 +52,7 @@ TEST_CASE("A migrating charger whose primary did not answer gets a GenericError 
     CHECK(answer.error_description == "the primary backend 'legacy' did not answer: no answer within 10 s");
 }
 
-TEST_CASE("Only the chargers a primary lists are relayed and the outcome carries its name and our payload")
+TEST_CASE("Only the chargers a primary lists are relayed but for SignCertificate and the outcome carries our payload")
 {
     auto partners = parse_partners(
         csms::test::toml_lines({"[[partner]]", "name = \"legacy\"", "url = \"ws://x/ocpp\"", "primary = true",
@@ -68,9 +68,11 @@ TEST_CASE("Only the chargers a primary lists are relayed and the outcome carries
         result.payload = R"({"transactionId":42})";
         done(result);
     });
-    CHECK(migration.relays("CP-1"));
-    CHECK_FALSE(migration.relays("CP-2"));
-    CHECK_FALSE(migration.relays("CP-3"));
+    CHECK(migration.relays("CP-1", "BootNotification"));
+    CHECK(migration.relays("CP-1", "StopTransaction"));
+    CHECK_FALSE(migration.relays("CP-1", "SignCertificate")); // csmsd's CA signs
+    CHECK_FALSE(migration.relays("CP-2", "BootNotification"));
+    CHECK_FALSE(migration.relays("CP-3", "BootNotification"));
     std::optional<csms::PrimaryRelay::Outcome> outcome;
     migration.relay("CP-1", "StopTransaction", R"({"transactionId":9001})",
                     [&](csms::PrimaryRelay::Outcome o) { outcome = std::move(o); });

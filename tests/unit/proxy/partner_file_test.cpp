@@ -253,8 +253,8 @@ TEST_CASE("A primary backend refuses what it has no use for and a charger cannot
     CHECK(error_of(partner_with({"primary = true", "forward = \"all\""})) ==
           "partners.toml:6: partner 'roaming': a primary backend gets every message of its chargers: remove forward");
     CHECK(error_of(partner_with({"primary = true", "buffer_limit = 5"})).find("has no buffer") != std::string::npos);
-    CHECK(error_of(partner_with({"primary = true", "authorize_tags = [\"A-\"]"}))
-              .find("answers every Authorize") != std::string::npos);
+    CHECK(error_of(partner_with({"primary = true", "authorize_tags = [\"A-\"]"})).find("answers every Authorize") !=
+          std::string::npos);
     CHECK(error_of(partner_with({"primary = true", "accept = \"some\""})) ==
           "partners.toml:6: partner 'roaming': accept must be \"all\" or a list of actions a partner may send to a "
           "charger");

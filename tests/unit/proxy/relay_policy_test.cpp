@@ -62,3 +62,17 @@ TEST_CASE("Authorize goes to the partner whose tag prefixes take the tag with ca
     CHECK(authorizer_of(set, "fleet-7") == &set.partners[0]);
     CHECK(authorizer_of(set, "TAG-1") == nullptr);
 }
+
+TEST_CASE("A charger's primary backend is the primary partner that lists it")
+{
+    PartnerSet set;
+    set.partners.resize(2);
+    set.partners[0].name = "fleet"; // a mirror of the same charger, not its primary
+    set.partners[0].chargers = {"CP-1"};
+    set.partners[1].name = "legacy";
+    set.partners[1].primary = true;
+    set.partners[1].chargers = {"CP-1", "CP-2"};
+    CHECK(primary_of(set, "CP-1") == &set.partners[1]);
+    CHECK(primary_of(set, "CP-2") == &set.partners[1]);
+    CHECK(primary_of(set, "CP-3") == nullptr);
+}
