@@ -160,6 +160,14 @@ std::int64_t insert_transaction(Database& db, const StartRecord& start)
     return id;
 }
 
+void set_start_auth_status(Database& db, std::int64_t transaction_id, std::string_view status)
+{
+    auto& statement = db.cached("UPDATE transactions SET auth_status = ?2 WHERE transaction_id = ?1");
+    statement.bind(1, transaction_id);
+    statement.bind(2, status);
+    statement.execute();
+}
+
 StopOutcome stop_transaction(Database& db, const StopRecord& stop)
 {
     auto existing = find_stop_target(db, stop.transaction_id);

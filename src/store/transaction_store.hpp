@@ -32,6 +32,9 @@ std::optional<std::int64_t> find_open_transaction_for_tag(Database& db, std::str
 // Returns the new transaction id. A UNIQUE index backs find_identical_start:
 // inserting an identical start throws SqliteError (SQLITE_CONSTRAINT_UNIQUE).
 std::int64_t insert_transaction(Database& db, const StartRecord& start);
+// The id tag status the charger was finally given for this start (a retry
+// answered by another backend, in migration mode).
+void set_start_auth_status(Database& db, std::int64_t transaction_id, std::string_view status);
 
 // The connector a transaction of this charger runs on; nullopt when unknown.
 std::optional<int> find_transaction_connector(Database& db, std::string_view charger_id, std::int64_t transaction_id);

@@ -191,7 +191,8 @@ TEST_CASE("A migrating charger gets its primary's CALLERROR as it is and Interna
     CHECK(error_code(transfer) == "InternalError");
 }
 
-TEST_CASE("A migrating charger whose primary is down gets a GenericError that csmsd records past and then its answers")
+TEST_CASE(
+    "A migrating charger whose primary is down gets a GenericError for what csmsd records and its retry is one session")
 {
     TempDir dir;
     std::uint16_t port = 0;
@@ -209,17 +210,40 @@ TEST_CASE("A migrating charger whose primary is down gets a GenericError that cs
     TestDb db(csmsd->db_path());
     CHECK(db.scalar("SELECT count(*) FROM chargers WHERE charger_id = 'CP-M1' AND vendor = 'Legacy-Vendor'") == 1);
 
-    // The primary comes back: after its back-off the link reaches it, and
-    // the charger's boot is answered by it.
-    PartnerBackend legacy(port, 9001);
-    rapidjson::Document again;
-    REQUIRE(wait_until(
-        [&] {
-            again = charger->call("BootNotification", boot_payload("Legacy-Vendor"), 10s);
-            return is_call_result(again);
-        },
-        30s));
+    // The primary comes up: after its back-off the link reaches it, and the
+    // charger's boot is answered by it.
+    auto legacy = std::make_unique<PartnerBackend>(port, 9001);
+    auto answered = [&](const std::string& action, const std::string& payload) {
+        rapidjson::Document reply;
+        bool ok = wait_until(
+            [&] {
+                reply = charger->call(action, payload, 10s);
+                return is_call_result(reply);
+            },
+            30s);
+        return ok ? std::move(reply) : rapidjson::Document();
+    };
+    auto again = answered("BootNotification", boot_payload("Legacy-Vendor"));
     CHECK(result_string(again, "currentTime") == primary_clock);
     CHECK(db.rows("SELECT registration FROM chargers WHERE charger_id = 'CP-M1'") ==
           std::vector<TestDb::Row>{{"Accepted"}});
+
+    // It goes down while a driver starts: the charger gets an error, csmsd
+    // keeps the start (with its own decision: it does not know the tag).
+    legacy.reset();
+    const auto start = start_payload(1, "LEGACY-7", 1000, test_time(2000));
+    auto refused = charger->call("StartTransaction", start, 10s);
+    REQUIRE(is_call_error(refused));
+    CHECK(db.rows("SELECT auth_status FROM transactions WHERE charger_id = 'CP-M1'") ==
+          std::vector<TestDb::Row>{{"Invalid"}});
+
+    // Back again: the charger's retry of the same start is the same session,
+    // now with the primary's id and decision.
+    legacy = std::make_unique<PartnerBackend>(port, 9001);
+    auto started = answered("StartTransaction", start);
+    REQUIRE(is_call_result(started));
+    CHECK(started[2]["transactionId"].GetInt64() == 9001);
+    CHECK(db.rows("SELECT t.auth_status, p.partner_transaction_id FROM transactions t JOIN proxy_transaction_ids p "
+                  "USING (transaction_id) WHERE t.charger_id = 'CP-M1'") ==
+          std::vector<TestDb::Row>{{"Accepted", "9001"}});
 }

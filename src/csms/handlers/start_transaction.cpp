@@ -93,6 +93,10 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
         [self, answer, primary, start = std::move(start)](store::Database& db) mutable {
             if (auto earlier = store::find_identical_start(db, start)) {
                 *answer = StartAnswer{earlier->transaction_id, IdTagInfo{earlier->auth_status, {}, {}}, true};
+                // A retry after the primary was silent: now it has decided.
+                if (primary.status && *primary.status != earlier->auth_status) {
+                    store::set_start_auth_status(db, earlier->transaction_id, *primary.status);
+                }
                 primary.map(db, earlier->transaction_id, self->now());
                 return;
             }
