@@ -39,6 +39,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 
 #ifndef CSMS_DEFAULT_SCHEMA_DIR
@@ -233,6 +234,10 @@ void Server::start()
     listener_options.idle_timeout = s.idle_timeout;
     listener_options.max_frame_bytes = s.max_frame_bytes;
     listener_options.max_connections = s.max_connections; // one count for ws and wss: they share these options
+    // This process's mark on its partner links: a partners file whose url
+    // points back at csmsd itself is refused (508), not taken for a charger.
+    std::random_device random;
+    listener_options.own_origin = fmt::format("{:08x}{:08x}", random(), random());
     p.authorizer = std::make_unique<ChargerAuthorizer>(
         s.db_path, SecurityPolicy{s.allow_profile_0, s.max_auth_failures, s.auth_failure_window}, p.clock,
         [&p](store::SecurityEventRecord event) {
@@ -273,7 +278,7 @@ void Server::start()
         p.partners = std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file));
         spdlog::info("proxy: {} partners from {}", p.partners->partners.size(), s.partners_file);
         p.uplinks = std::make_unique<proxy::Uplinks>(p.partners, s.db_path, *p.writer, *p.commands, p.clock,
-                                                     proxy::Uplinks::Options{});
+                                                     proxy::Uplinks::Options{.origin = listener_options.own_origin});
         p.outbox = std::make_unique<proxy::Outbox>(p.partners, p.clock, p.uplinks->waker());
         p.services->partner_copy = p.outbox.get();
         if (proxy::Delegation::wanted(*p.partners)) {

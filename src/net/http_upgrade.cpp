@@ -164,6 +164,11 @@ template <class Stream> void HttpUpgrade<Stream>::on_read(beast::error_code ec, 
     if (!websocket::is_upgrade(request)) {
         return refuse(http::status::upgrade_required, "OCPP chargers connect with a WebSocket upgrade\n");
     }
+    if (const auto& own = context_->options.own_origin; !own.empty() && request[origin_header] == own) {
+        spdlog::error("a partner link of this csmsd reached this csmsd itself at {}: check the partners file's url",
+                      std::string(request.target()));
+        return refuse(http::status::loop_detected, "this link comes from this very csmsd\n");
+    }
     auto charger_id = charger_id_from_target(request.target(), context_->options.path_prefix);
     if (!charger_id) {
         return refuse(http::status::not_found,

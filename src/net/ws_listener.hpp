@@ -54,7 +54,16 @@ struct ListenerOptions {
     // place to the next one, so stalled peers cannot block the gate.
     std::size_t max_concurrent_upgrades = 256;
     std::chrono::milliseconds upgrade_gate_hold{1000};
+    // This process's own mark: its outgoing links (partner uplinks) send it
+    // in the origin_header, so an upgrade carrying it is this process
+    // calling itself (a partner url pointing back here). It is answered 508
+    // Loop Detected before it could replace the real charger's session.
+    // "" = no check.
+    std::string own_origin;
 };
+
+// The header an outgoing link of csmsd carries its own_origin in.
+inline constexpr const char* origin_header = "X-Csms-Origin";
 
 // Descriptors kept out of max_connections = 0's reach.
 inline constexpr std::size_t reserved_descriptors = 500;

@@ -52,6 +52,9 @@ public:
         std::chrono::milliseconds first_retry{500}; // back-off doubles from here, with jitter
         std::chrono::milliseconds max_retry{60'000};
         std::size_t max_frame_bytes = 64 * 1024;
+        // Sent in net::origin_header on every link, so that csmsd's own
+        // listener refuses a link that points back at it ("" = not sent).
+        std::string origin;
     };
 
     // Throws std::runtime_error when a partner's TLS files cannot be loaded.

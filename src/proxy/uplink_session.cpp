@@ -5,6 +5,7 @@
 #include "proxy/uplink_link.hpp"
 
 #include "base/password_hash.hpp"
+#include "net/ws_listener.hpp"
 #include "store/proxy_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -136,17 +137,31 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::handshake(ConnT<Ws>& co
     if (!partner.user.empty()) {
         authorization = "Basic " + base::base64_encode(partner.user + ":" + partner.password);
     }
-    ws.set_option(websocket::stream_base::decorator([authorization](websocket::request_type& request) {
-        request.set(http::field::sec_websocket_protocol, "ocpp1.6");
-        request.set(http::field::user_agent, "csmsd-proxy");
-        if (!authorization.empty()) {
-            request.set(http::field::authorization, authorization);
-        }
-    }));
+    ws.set_option(websocket::stream_base::decorator(
+        [authorization, origin = impl.options.origin](websocket::request_type& request) {
+            request.set(http::field::sec_websocket_protocol, "ocpp1.6");
+            request.set(http::field::user_agent, "csmsd-proxy");
+            if (!authorization.empty()) {
+                request.set(http::field::authorization, authorization);
+            }
+            if (!origin.empty()) {
+                request.set(net::origin_header, origin);
+            }
+        }));
     websocket::response_type response;
     std::string host = partner.endpoint.host + ":" + std::to_string(partner.endpoint.port);
     const std::string target = partner.endpoint.target(charger_id);
-    co_await ws.async_handshake(response, host, target, use_awaitable);
+    boost::system::error_code ec;
+    co_await ws.async_handshake(response, host, target, asio::redirect_error(use_awaitable, ec));
+    if (ec && response.result_int() != 0) {
+        // Say what the partner answered (401: our credentials; 508: the url
+        // points back at this csmsd), not just that the upgrade failed.
+        throw std::runtime_error("the partner refused the WebSocket upgrade: HTTP " +
+                                 std::to_string(response.result_int()) + " " + std::string(response.reason()));
+    }
+    if (ec) {
+        throw boost::system::system_error(ec);
+    }
     if (response[http::field::sec_websocket_protocol] != "ocpp1.6") {
         throw std::runtime_error("the partner did not accept subprotocol ocpp1.6");
     }

@@ -274,6 +274,33 @@ TEST_CASE("Messages queued for a partner that is down survive a restart of csmsd
     CHECK(actions_of(calls) == std::vector<std::string>{"BootNotification", "StatusNotification"});
 }
 
+TEST_CASE("A partner url pointing back at csmsd itself is refused as a loop and never replaces the real charger")
+{
+    TempDir dir;
+    const auto port = free_loopback_port();
+    std::ofstream(dir.file("partners.toml")) << "[[partner]]\nname = \"self\"\nurl = \"ws://127.0.0.1:" << port
+                                             << "/ocpp\"\nchargers = [\"CP-L1\"]\nforward = \"all\"\n";
+    std::ofstream(dir.file("csmsd.toml")) << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n";
+    bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
+    CsmsdOptions options;
+    options.extra_args = {"--config", dir.file("csmsd.toml"), "--listen", "127.0.0.1:" + std::to_string(port)};
+    CsmsdProcess csmsd(dir, options);
+    REQUIRE(csmsd.ws_port() == port);
+    auto charger = accepted_charger(port, "CP-L1");
+
+    // The link has tried at least twice by the time its error says why.
+    REQUIRE(wait_until(
+        [&] {
+            auto show = csmsctl(dir, csmsd, {"--json", "partners", "show", "self"});
+            return show.out.find("HTTP 508 Loop Detected") != std::string::npos;
+        },
+        10s));
+    REQUIRE(is_call_result(charger->call("Heartbeat", "{}")));
+    CHECK_FALSE(charger->is_closed());
+    TestDb db(csmsd.db_path());
+    CHECK(db.scalar("SELECT count(*) FROM connection_events WHERE charger_id = 'CP-L1' AND event = 'connected'") == 1);
+}
+
 TEST_CASE("A wss partner is reached with its CA checked and our client certificate and an untrusted one is not")
 {
     const auto& certs = test_certs();

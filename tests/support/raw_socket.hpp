@@ -26,14 +26,16 @@ public:
     // Connects and sends an ocpp1.6 upgrade for `path`; returns the status line
     // of the answer ("" if none came within the limit).
     std::string upgrade(std::uint16_t port, const std::string& path,
-                        std::chrono::milliseconds limit = std::chrono::seconds(5))
+                        std::chrono::milliseconds limit = std::chrono::seconds(5),
+                        const std::string& extra_headers = "")
     {
         namespace asio = boost::asio;
         socket_.connect({asio::ip::make_address("127.0.0.1"), port});
         const std::string request = "GET " + path +
                                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                                    "Sec-WebSocket-Protocol: ocpp1.6\r\n\r\n";
+                                    "Sec-WebSocket-Protocol: ocpp1.6\r\n" +
+                                    extra_headers + "\r\n";
         asio::write(socket_, asio::buffer(request));
         asio::async_read_until(socket_, headers_, "\r\n\r\n", [this](boost::system::error_code ec, std::size_t) {
             if (!ec) {

@@ -373,3 +373,22 @@ TEST_CASE("accept out of descriptors: the listener backs off instead of spinning
     CHECK(failures_seen < 20);
     CHECK(upgraded.get() == "HTTP/1.1 101 Switching Protocols");
 }
+
+TEST_CASE("own origin: an upgrade carrying this process's own mark gets 508 and another mark is let in",
+          "[net][connection]")
+{
+    net::ListenerOptions options;
+    options.own_origin = "0123abcd0123abcd";
+    Server server(options);
+
+    RawSocket loop;
+    CHECK(loop.upgrade(server.ws_port(), "/ocpp/CP-1", std::chrono::seconds(5),
+                       std::string(net::origin_header) + ": 0123abcd0123abcd\r\n") == "HTTP/1.1 508 Loop Detected");
+    CHECK(loop.wait_eof(std::chrono::seconds(5)));
+    CHECK(server.sessions() == 0);
+
+    RawSocket other; // another csmsd's link (a chain of backends) is a charger like any other
+    CHECK(other.upgrade(server.ws_port(), "/ocpp/CP-1", std::chrono::seconds(5),
+                        std::string(net::origin_header) + ": ffff0000ffff0000\r\n") ==
+          "HTTP/1.1 101 Switching Protocols");
+}
