@@ -3,7 +3,8 @@
 // implements it): an Authorize for one of a partner's customers, from a
 // charger it covers, is asked of the partner instead of our id_tags table,
 // and the StartTransaction that follows on that charger uses the same
-// decision (our table does not know the partner's customers). Absent
+// decision (our table does not know the partner's customers); one without
+// an Authorize just before is asked of the partner first. Absent
 // (nullptr in Services) when no partner delegates: then Authorize and
 // StartTransaction read our table only.
 #include "csms/authorization.hpp"
@@ -12,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace csms {
 
@@ -23,6 +25,9 @@ public:
     };
 
     virtual ~AuthorizeDelegate() = default;
+    // Any thread, no database: whether the tag has a partner's prefix at
+    // all (partner_for may still say "" for a charger the partner lacks).
+    virtual bool may_answer(std::string_view id_tag) const = 0;
     // Writer thread, inside the Authorize's job: the partner that answers
     // for this tag from this charger, or "" (csmsd answers). Cheap when the
     // tag matches no partner's prefixes.

@@ -85,14 +85,32 @@ void ChargerSession::handle_relayed(const ocpp::IncomingCall& call, const Primar
         }
     }
     primary_answer_ = &answer;
-    try {
-        handle(relayed, payload);
-    } catch (const std::exception& e) {
-        // Off the endpoint's dispatch, so caught here as it would be there.
-        spdlog::error("[{}] handling the relayed {} failed: {}", id_, call.action(), e.what());
-        relayed.error(ocpp::ErrorCode::InternalError, "internal error");
-    }
+    handle_posted(relayed, payload);
     primary_answer_ = nullptr;
+}
+
+std::function<void()> ChargerSession::handle_again_later(const ocpp::IncomingCall& call,
+                                                         const rapidjson::Value& payload)
+{
+    return [self = shared_from_this(), call, text = text_of(payload)] {
+        self->endpoint_->post([self, call, text] {
+            rapidjson::Document again;
+            again.Parse(text.data(), text.size());
+            self->handled_again_ = true;
+            self->handle_posted(call, again);
+            self->handled_again_ = false;
+        });
+    };
+}
+
+void ChargerSession::handle_posted(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+{
+    try {
+        handle(call, payload);
+    } catch (const std::exception& e) {
+        spdlog::error("[{}] handling {} failed: {}", id_, call.action(), e.what());
+        call.error(ocpp::ErrorCode::InternalError, "internal error");
+    }
 }
 
 void ChargerSession::handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload)

@@ -70,6 +70,13 @@ public:
     // CALL was relayed to the charger's primary backend, else nullptr.
     const PrimaryAnswer* primary_answer() const { return primary_answer_; }
 
+    // Session strand, inside a handler that must wait for something before
+    // it can decide: returns a function, to be called once from any thread,
+    // that handles this CALL again from the start on the strand, with
+    // handled_again() true.
+    std::function<void()> handle_again_later(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
+    bool handled_again() const { return handled_again_; }
+
     // Runs work on the writer thread inside the group commit, then answers
     // with reply() once the batch is durable, or with InternalError if it
     // is not. reply runs on the session strand, off the writer thread.
@@ -94,6 +101,9 @@ private:
     void handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
     void relay_to_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
     void handle_relayed(const ocpp::IncomingCall& call, const PrimaryRelay::Outcome& outcome);
+    // handle() off the endpoint's dispatch (posted work): an exception is
+    // answered with InternalError here, as the endpoint would.
+    void handle_posted(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
     void submit(const ocpp::IncomingCall& call, store::Writer::Work work, std::function<rapidjson::Document()> reply,
                 std::function<void()> then);
 
@@ -111,6 +121,7 @@ private:
     // coalesced Heartbeat, an invalid message) is not copied.
     std::optional<PartnerCopy::Call> partner_call_;
     const PrimaryAnswer* primary_answer_ = nullptr;
+    bool handled_again_ = false;
 };
 
 } // namespace csms

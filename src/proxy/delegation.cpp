@@ -18,6 +18,11 @@ bool Delegation::wanted(const PartnerSet& partners)
                        [](const Partner& p) { return !p.authorize_tags.empty(); });
 }
 
+bool Delegation::may_answer(std::string_view id_tag) const
+{
+    return authorizer_of(*partners_, id_tag) != nullptr;
+}
+
 std::string Delegation::partner_for(store::Database& db, const std::string& charger_id, const std::string& id_tag)
 {
     const Partner* partner = authorizer_of(*partners_, id_tag);

@@ -28,6 +28,7 @@ public:
     // Whether any partner delegates at all (else csmsd needs no Delegation).
     static bool wanted(const PartnerSet& partners);
 
+    bool may_answer(std::string_view id_tag) const override;
     std::string partner_for(store::Database& db, const std::string& charger_id, const std::string& id_tag) override;
     void ask(const std::string& partner, const std::string& charger_id, const std::string& id_tag,
              std::function<void(Decision)> done) override;

@@ -352,10 +352,15 @@ TEST_CASE(
     auto started = charger->call("StartTransaction", start_payload(1, "fleet-acc", 1000, test_time(2000)));
     REQUIRE(is_call_result(started));
     CHECK(std::string(started[2]["idTagInfo"]["status"].GetString()) == "Accepted");
-    // A customer of the partner that was never authorised here is not.
-    auto unasked = charger->call("StartTransaction", start_payload(2, "FLEET-NEW", 1000, test_time(2000)));
-    REQUIRE(is_call_result(unasked));
-    CHECK(std::string(unasked[2]["idTagInfo"]["status"].GetString()) == "Invalid");
+    // A customer starting without an Authorize (the charger's own cache):
+    // the partner is asked first. It knows FLEET-CACHED, not FLEET-NEW.
+    partner.answer_authorize("FLEET-CACHED", "Accepted");
+    auto cached = charger->call("StartTransaction", start_payload(2, "FLEET-CACHED", 1000, test_time(2000)));
+    REQUIRE(is_call_result(cached));
+    CHECK(std::string(cached[2]["idTagInfo"]["status"].GetString()) == "Accepted");
+    auto unknown = charger->call("StartTransaction", start_payload(3, "FLEET-NEW", 1000, test_time(2000)));
+    REQUIRE(is_call_result(unknown));
+    CHECK(std::string(unknown[2]["idTagInfo"]["status"].GetString()) == "Invalid");
 
     CHECK(authorize_status(*charger, "FLEET-BLK") == "Blocked");
 
@@ -371,7 +376,8 @@ TEST_CASE(
     // Outside the prefixes csmsd answers from its own table, and the
     // partner never hears of the tag.
     CHECK(authorize_status(*charger, "TAG-LOCAL") == "Invalid");
-    CHECK(tags_asked(partner) == std::vector<std::string>{"fleet-acc", "FLEET-BLK", "FLEET-SILENT", "FLEET-BLK"});
+    CHECK(tags_asked(partner) ==
+          std::vector<std::string>{"fleet-acc", "FLEET-CACHED", "FLEET-NEW", "FLEET-BLK", "FLEET-SILENT", "FLEET-BLK"});
 
     // The operator sees each decision and who made it.
     auto show = csmsctl(dir, *csmsd, {"--json", "partners", "show", "fleet"});
@@ -380,12 +386,12 @@ TEST_CASE(
     fleet.Parse(show.out.c_str());
     REQUIRE(fleet.IsObject());
     const auto& decisions = fleet["authorizations"];
-    REQUIRE(decisions.Size() == 4);
+    REQUIRE(decisions.Size() == 6);
     CHECK(std::string(decisions[1]["id_tag"].GetString()) == "FLEET-SILENT"); // newest first
     CHECK(std::string(decisions[1]["source"].GetString()) == "fallback");
     CHECK(std::string(decisions[1]["reason"].GetString()) == "no answer within 1 s");
-    CHECK(std::string(decisions[3]["status"].GetString()) == "Accepted");
-    CHECK(std::string(decisions[3]["source"].GetString()) == "partner");
+    CHECK(std::string(decisions[5]["status"].GetString()) == "Accepted");
+    CHECK(std::string(decisions[5]["source"].GetString()) == "partner");
     auto table = csmsctl(dir, *csmsd, {"partners", "show", "fleet"});
     REQUIRE(table.status.success());
     CHECK(table.out.find("Authorize decisions") != std::string::npos);
@@ -399,7 +405,7 @@ TEST_CASE(
 
     // Id tags are personal data: never in csmsd's log in clear.
     const auto log = csmsd->log();
-    for (const char* tag : {"fleet-acc", "FLEET-BLK", "FLEET-SILENT", "FLEET-NEW", "TAG-LOCAL"}) {
+    for (const char* tag : {"fleet-acc", "FLEET-BLK", "FLEET-SILENT", "FLEET-NEW", "FLEET-CACHED", "TAG-LOCAL"}) {
         CHECK(log.find(tag) == std::string::npos);
     }
 }

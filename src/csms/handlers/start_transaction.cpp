@@ -49,10 +49,42 @@ PrimaryStart primary_start(const ChargerSession& session)
     return out;
 }
 
+// A partner's customer starting with no Authorize on this charger just
+// before (the charger's own cache or local list, a RemoteStart): the
+// partner is asked first, as for an Authorize, and its decision (or its
+// fallback) is recorded; the StartTransaction is then handled again from
+// the start and finds that decision. A retried start, or a tag decided
+// moments ago, is handled again at once.
+void ask_partner_first(ChargerSession& session, const ocpp::IncomingCall& call, const rapidjson::Value& payload,
+                       store::StartRecord start)
+{
+    auto self = session.shared_from_this();
+    auto again = session.handle_again_later(call, payload);
+    auto partner = std::make_shared<std::string>();
+    auto tag = start.id_tag;
+    session.services().writer.submit(
+        [self, partner, start = std::move(start)](store::Database& db) {
+            auto* delegate = self->services().authorize_delegate;
+            if (!store::find_identical_start(db, start) &&
+                !delegate->earlier_decision(db, start.charger_id, start.id_tag, self->now())) {
+                *partner = delegate->partner_for(db, start.charger_id, start.id_tag);
+            }
+        },
+        [self, partner, tag, again](bool) {
+            if (partner->empty()) {
+                again();
+                return;
+            }
+            self->services().authorize_delegate->ask(*partner, self->id(), tag,
+                                                     [again](const AuthorizeDelegate::Decision&) { again(); });
+        });
+}
+
 } // namespace
 
 // A tag a partner has just answered for on this charger (Authorize
-// delegation) gets that answer instead of our id_tags table's; a charger
+// delegation, asked now if it was not) gets that answer instead of our
+// id_tags table's; a charger
 // still run by its primary backend (migration) records the primary's.
 // A retried identical request (same charger, connector, tag, timestamp and
 // meterStart) gets the transaction id it got the first time. A tag already
@@ -85,6 +117,12 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
                                                : std::nullopt,
                              {},
                              session.now()};
+    if (const auto* partners = session.services().authorize_delegate; partners != nullptr && !session.handled_again() &&
+                                                                      session.primary_answer() == nullptr &&
+                                                                      partners->may_answer(start.id_tag)) {
+        ask_partner_first(session, call, payload, std::move(start));
+        return;
+    }
     auto answer = std::make_shared<StartAnswer>();
     auto self = session.shared_from_this();
     auto primary = primary_start(session);

@@ -1,7 +1,8 @@
 // Authorize for a partner's customer, with a stand-in for the partners
 // (csms::AuthorizeDelegate): answered when the partner decides, without
 // holding up the charger's other messages, and the StartTransaction that
-// follows takes the partner's decision over our id_tags table.
+// follows takes the partner's decision over our id_tags table (asking the
+// partner first when there was no Authorize).
 #include "charger_harness.hpp"
 
 #include "store/charger_store.hpp"
@@ -22,6 +23,7 @@ namespace {
 // answers it, as a slow partner would.
 class FakePartners final : public AuthorizeDelegate {
 public:
+    bool may_answer(std::string_view id_tag) const override { return id_tag.starts_with("FLEET-"); }
     std::string partner_for(csms::store::Database&, const std::string&, const std::string& id_tag) override
     {
         return id_tag.starts_with("FLEET-") ? "fleet" : "";
@@ -106,12 +108,27 @@ TEST_CASE("Authorize: a partner's customer is answered when the partner decides 
     auto start = h.result("StartTransaction",
                           R"({"connectorId":1,"idTag":"FLEET-1","meterStart":0,"timestamp":"2026-11-26T08:00:00Z"})");
     CHECK(std::string(start["idTagInfo"]["status"].GetString()) == "Accepted");
-    auto other = h.result("StartTransaction",
-                          R"({"connectorId":2,"idTag":"FLEET-2","meterStart":0,"timestamp":"2026-11-26T08:00:00Z"})");
-    CHECK(std::string(other["idTagInfo"]["status"].GetString()) == "Invalid");
+    CHECK(partners.asked().size() == 1); // decided just before: not asked again
+
+    // A customer starting with no Authorize before (the charger's cache):
+    // the partner is asked first, and its answer is the start's.
+    before = h.connection().sent().size();
+    h.send_text(
+        R"([2,"s2","StartTransaction",{"connectorId":2,"idTag":"FLEET-2","meterStart":0,"timestamp":"2026-11-26T08:00:00Z"}])");
+    REQUIRE(csms::test::wait_until([&] { return partners.asked().size() == 2; }, 5s));
+    CHECK(partners.asked()[1] == "fleet/CP-1/FLEET-2");
+    CHECK(h.connection().sent().size() == before); // the start waits for the partner
+    partners.answer("CP-1/FLEET-2", "Blocked");
+    frames = h.connection().wait_for_frames(before + 1);
+    REQUIRE(frames.size() == before + 1);
+    CHECK(frames.back().find(R"("s2")") != std::string::npos);
+    CHECK(status_in(frames.back()) == "Blocked");
 
     // A tag that is not a partner's is answered from our table, and the
     // partner is never asked.
     CHECK(std::string(h.result("Authorize", R"({"idTag":"OURS-1"})")["idTagInfo"]["status"].GetString()) == "Invalid");
-    CHECK(partners.asked().size() == 1);
+    auto ours = h.result("StartTransaction",
+                         R"({"connectorId":3,"idTag":"OURS-1","meterStart":0,"timestamp":"2026-11-26T08:00:00Z"})");
+    CHECK(std::string(ours["idTagInfo"]["status"].GetString()) == "Invalid");
+    CHECK(partners.asked().size() == 2);
 }

@@ -193,32 +193,41 @@ TEST_CASE("An unreadable partners file is a PartnerFileError")
     CHECK_THROWS_AS(load_partner_file("/nonexistent/partners.toml"), PartnerFileError);
 }
 
-TEST_CASE("The partners file example in docs/proxy.md is a valid file")
+TEST_CASE("The partners file examples in docs/proxy.md are valid files")
 {
     std::ifstream in(std::string(CSMS_SCHEMA_DIR) + "/../docs/proxy.md");
     REQUIRE(in);
-    std::string block, line;
+    std::vector<std::string> blocks;
+    std::string line;
     bool in_block = false;
     while (std::getline(in, line)) {
         auto start = line.find_first_not_of(' ');
         std::string trimmed = start == std::string::npos ? "" : line.substr(start);
         if (!in_block && trimmed == "```toml") {
             in_block = true;
+            blocks.emplace_back();
         } else if (in_block && trimmed == "```") {
-            break;
+            in_block = false;
         } else if (in_block) {
-            block += trimmed + "\n";
+            blocks.back() += trimmed + "\n";
         }
     }
-    REQUIRE_FALSE(block.empty());
+    REQUIRE(blocks.size() == 2);
     TempDir dir;
-    {
-        std::ofstream(dir.file("fleet.password")) << "pw\n";
+    // The password files the examples name, made real.
+    for (auto& block : blocks) {
+        auto at = block.find("/etc/csms/");
+        REQUIRE(at != std::string::npos);
+        auto end = block.find('"', at);
+        const auto name = block.substr(at + 10, end - at - 10);
+        std::ofstream(dir.file(name)) << "pw\n";
+        block.replace(at, end - at, dir.file(name));
     }
-    auto at = block.find("/etc/csms/fleet.password");
-    REQUIRE(at != std::string::npos);
-    block.replace(at, std::string("/etc/csms/fleet.password").size(), dir.file("fleet.password"));
-    auto set = parse_partners(block, "docs/proxy.md");
+    auto migration = parse_partners(blocks[0], "docs/proxy.md");
+    REQUIRE(migration.partners.size() == 1);
+    CHECK(migration.partners[0].name == "legacy");
+    CHECK(migration.partners[0].primary);
+    auto set = parse_partners(blocks[1], "docs/proxy.md");
     REQUIRE(set.partners.size() == 1);
     CHECK(set.partners[0].name == "fleet");
     CHECK(set.partners[0].accept.size() == 2);
