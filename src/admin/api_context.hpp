@@ -37,9 +37,12 @@ struct ApiContext {
     // The same for the tariffs file; both empty when csmsd runs no billing.
     std::function<std::shared_ptr<const billing::TariffBook>()> current_tariffs;
     std::function<std::shared_ptr<const billing::TariffBook>()> reload_tariffs;
-    // The integration partners and their uplinks' live states; null and
-    // empty when csmsd runs without a partners file.
-    std::shared_ptr<const proxy::PartnerSet> partners{};
+    // The integration partners in force, a reload of the partners file
+    // (throws with its file:line reason and changes nothing when it is
+    // bad) and the uplinks' live states; null, empty and empty when csmsd
+    // runs without a partners file.
+    const proxy::Partners* partners = nullptr;
+    std::function<void()> reload_partners{};
     std::function<std::vector<proxy::LinkState>()> partner_links = [] { return std::vector<proxy::LinkState>{}; };
 };
 

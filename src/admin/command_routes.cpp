@@ -166,7 +166,7 @@ HttpResponse success(const store::CommandRecord& record, std::int64_t command_id
 // the primary never numbered, keeps ours.
 void to_charger_transaction_id(const ApiContext& ctx, const std::string& charger_id, rapidjson::Document& body)
 {
-    const auto* primary = ctx.partners ? proxy::primary_of(*ctx.partners, charger_id) : nullptr;
+    const auto* primary = ctx.partners ? proxy::primary_of(ctx.partners->current(), charger_id) : nullptr;
     auto id = body.FindMember("transactionId");
     if (primary == nullptr || id == body.MemberEnd() || !id->value.IsInt64()) {
         return;

@@ -3,6 +3,7 @@
 // last error. GET /api/v1/partners/{name}: one partner, with its latest
 // refused calls. Links come from the running uplinks and from the store, so
 // a link that has not connected since the start still shows its queue.
+// POST /api/v1/partners/reload: the partners file again, all or nothing.
 #include "admin/api_json.hpp"
 #include "admin/routes.hpp"
 #include "base/time_format.hpp"
@@ -59,6 +60,8 @@ bool write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
     w.StartObject();
     write_string(w, "name", p.name);
     write_string(w, "url", p.url);
+    w.Key("primary");
+    w.Bool(p.primary);
     write_strings(w, "chargers", p.chargers);
     write_strings(w, "regions", p.regions);
     if (p.forward_all) {
@@ -141,7 +144,23 @@ bool write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
 const proxy::PartnerSet& partners_of(const ApiContext& ctx)
 {
     static const proxy::PartnerSet none;
-    return ctx.partners ? *ctx.partners : none;
+    return ctx.partners ? ctx.partners->current() : none;
+}
+
+HttpResponse partners_response(ApiContext& ctx)
+{
+    auto counts = store::link_counts(ctx.reader);
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    w.Key("partners");
+    w.StartArray();
+    for (const auto& p : partners_of(ctx).partners) {
+        write_partner(w, ctx, p, counts, false);
+    }
+    w.EndArray();
+    w.EndObject();
+    return json_ok(buffer);
 }
 
 } // namespace
@@ -150,18 +169,29 @@ void add_partner_routes(Router& router, ApiContext& ctx)
 {
     router.add({"GET", "/api/v1/partners", "partners.list", Permission::chargers_read,
                 [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
-                    auto counts = store::link_counts(ctx.reader);
-                    rapidjson::StringBuffer buffer;
-                    JsonWriter w(buffer);
-                    w.StartObject();
-                    w.Key("partners");
-                    w.StartArray();
-                    for (const auto& p : partners_of(ctx).partners) {
-                        write_partner(w, ctx, p, counts, false);
+                    finish(ApiReply{partners_response(ctx), AuditNote{}});
+                }});
+
+    // Parsed on the admin thread, like the rules and tariffs files. Links of
+    // partners that went or changed close, new ones start, the others go on.
+    router.add({"POST", "/api/v1/partners/reload", "partners.reload", Permission::partners_manage,
+                [&ctx](std::shared_ptr<const ApiCall>, Finish finish) {
+                    if (!ctx.reload_partners) {
+                        finish(ApiReply{json_error(409, "no_partners_file",
+                                                   "csmsd runs without a partners file: set [proxy] partners and "
+                                                   "restart it once"),
+                                        AuditNote{}});
+                        return;
                     }
-                    w.EndArray();
-                    w.EndObject();
-                    finish(ApiReply{json_ok(buffer), AuditNote{}});
+                    try {
+                        ctx.reload_partners();
+                    } catch (const std::exception& e) {
+                        finish(ApiReply{json_error(422, "invalid_partners",
+                                                   std::string(e.what()) + " (the partners in force are unchanged)"),
+                                        AuditNote{}});
+                        return;
+                    }
+                    finish(ApiReply{partners_response(ctx), AuditNote{}});
                 }});
 
     router.add({"GET", "/api/v1/partners/{name}", "partners.get", Permission::chargers_read,

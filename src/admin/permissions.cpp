@@ -19,13 +19,13 @@ struct RoleGrants {
 // - customer service: user enquiries (where is a charger, why this fee);
 // - supervision (auditor): periodic checks of what was done, by whom.
 constexpr RoleGrants role_table[] = {
-    {"admin",
-     {authenticated, chargers_read, chargers_write, chargers_security, transactions_read, id_tags_read, id_tags_write,
-      commands_read, commands_operate, commands_technical, audit_read, operators_manage, alerts_read, alerts_ack,
-      rules_manage, stats_read, billing_read, billing_adjust, billing_manage}},
+    {"admin", {authenticated, chargers_read,    chargers_write, chargers_security, transactions_read,
+               id_tags_read,  id_tags_write,    commands_read,  commands_operate,  commands_technical,
+               audit_read,    operators_manage, alerts_read,    alerts_ack,        rules_manage,
+               stats_read,    billing_read,     billing_adjust, billing_manage,    partners_manage}},
     {"information_management",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, commands_read, alerts_read,
-      rules_manage, stats_read, billing_read, billing_manage}},
+      rules_manage, stats_read, billing_read, billing_manage, partners_manage}},
     {"operations",
      {authenticated, chargers_read, chargers_write, transactions_read, id_tags_read, id_tags_write, commands_read,
       commands_operate, alerts_read, alerts_ack, stats_read, billing_read, billing_adjust}},
@@ -82,6 +82,8 @@ std::string_view permission_name(Permission permission)
         return "billing.adjust";
     case billing_manage:
         return "billing.manage";
+    case partners_manage:
+        return "partners.manage";
     }
     return "unknown";
 }

@@ -25,6 +25,7 @@ enum class Permission {
     billing_read,       // billing records and tariffs (id tags in them are personal data: audited)
     billing_adjust,     // issue adjustment records (corrections, refunds, settling flagged sessions)
     billing_manage,     // reload the tariffs file
+    partners_manage,    // reload the partners file (who gets which chargers' data)
     operators_manage,   // accounts and tokens
 };
 

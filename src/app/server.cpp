@@ -154,11 +154,11 @@ struct Server::Parts {
     std::unique_ptr<BootConfiguration> boot_configuration; // null unless [statistics] configure_chargers
     // Null without a [proxy] partners file; the uplinks submit to the writer
     // and send through commands.
-    std::shared_ptr<const proxy::PartnerSet> partners;
+    std::unique_ptr<proxy::Partners> partners;
     std::unique_ptr<proxy::Uplinks> uplinks;
     std::unique_ptr<proxy::Outbox> outbox;
-    std::unique_ptr<proxy::Delegation> delegation; // null unless a partner has authorize_tags
-    std::unique_ptr<proxy::Migration> migration;   // null unless a partner is a primary backend
+    std::unique_ptr<proxy::Delegation> delegation;
+    std::unique_ptr<proxy::Migration> migration;
     std::unique_ptr<admin::Api> api;
     std::unique_ptr<admin::HttpServer> admin_server;
     std::mutex health_mutex;
@@ -272,31 +272,42 @@ void Server::start()
                                  p.started};
     p.admin_reader = std::make_unique<store::Database>(s.db_path, true);
     p.commands = std::make_unique<CommandService>(p.registry);
+    std::function<void()> reload_partners;
     if (!s.partners_file.empty()) {
         // A bad partners file stops csmsd here with its file:line reason;
         // set before the listeners start, so no CALL misses its copy.
-        p.partners = std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file));
-        spdlog::info("proxy: {} partners from {}", p.partners->partners.size(), s.partners_file);
-        p.uplinks = std::make_unique<proxy::Uplinks>(p.partners, s.db_path, *p.writer, *p.commands, p.clock,
+        p.partners = std::make_unique<proxy::Partners>(
+            std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file)));
+        spdlog::info("proxy: {} partners from {}", p.partners->current().partners.size(), s.partners_file);
+        p.uplinks = std::make_unique<proxy::Uplinks>(*p.partners, s.db_path, *p.writer, *p.commands, p.clock,
                                                      proxy::Uplinks::Options{.origin = listener_options.own_origin});
-        p.outbox = std::make_unique<proxy::Outbox>(p.partners, p.clock, p.uplinks->waker());
+        // All three stay in place for a reload, whatever the file holds now:
+        // each costs a prefix or map lookup when no partner uses it.
+        p.outbox = std::make_unique<proxy::Outbox>(*p.partners, p.clock, p.uplinks->waker());
         p.services->partner_copy = p.outbox.get();
-        if (proxy::Delegation::wanted(*p.partners)) {
-            p.delegation = std::make_unique<proxy::Delegation>(
-                p.partners, [uplinks = p.uplinks.get()](const std::string& partner, const std::string& charger_id,
-                                                        const std::string& id_tag, auto done) {
-                    uplinks->authorize(partner, charger_id, id_tag, std::move(done));
-                });
-            p.services->authorize_delegate = p.delegation.get();
-        }
-        if (proxy::Migration::wanted(*p.partners)) {
-            p.migration = std::make_unique<proxy::Migration>(
-                *p.partners, [uplinks = p.uplinks.get()](const std::string& primary, const std::string& charger_id,
-                                                         const std::string& action, std::string payload, auto done) {
-                    uplinks->relay(primary, charger_id, action, std::move(payload), std::move(done));
-                });
-            p.services->primary_relay = p.migration.get();
-        }
+        p.delegation = std::make_unique<proxy::Delegation>(
+            *p.partners, [uplinks = p.uplinks.get()](const std::string& partner, const std::string& charger_id,
+                                                     const std::string& id_tag, auto done) {
+                uplinks->authorize(partner, charger_id, id_tag, std::move(done));
+            });
+        p.services->authorize_delegate = p.delegation.get();
+        p.migration = std::make_unique<proxy::Migration>(
+            p.partners->current(),
+            [uplinks = p.uplinks.get()](const std::string& primary, const std::string& charger_id,
+                                        const std::string& action, std::string payload, auto done) {
+                uplinks->relay(primary, charger_id, action, std::move(payload), std::move(done));
+            });
+        p.services->primary_relay = p.migration.get();
+        // Checked whole before anything changes: a bad file, or TLS files
+        // that cannot be loaded, leave the partners in force.
+        reload_partners = [&p, file = s.partners_file] {
+            auto next = std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(file));
+            auto tls = proxy::Uplinks::load_tls(*next);
+            spdlog::info("proxy: reloading {} partners from {}", next->partners.size(), file);
+            p.partners->replace(next);
+            p.migration->reload(*next);
+            p.uplinks->reload(std::move(tls));
+        };
     }
     using RulesSource = std::function<std::shared_ptr<const rules::RuleSet>()>;
     RulesSource current_rules, reload_rules;
@@ -350,7 +361,7 @@ void Server::start()
                               });
                           },
                           std::move(current_rules), std::move(reload_rules), std::move(current_tariffs),
-                          std::move(reload_tariffs), p.partners,
+                          std::move(reload_tariffs), p.partners.get(), std::move(reload_partners),
                           [&p] { return p.uplinks ? p.uplinks->states() : std::vector<proxy::LinkState>{}; }},
         sources);
     if (!s.admin_cert_file.empty()) {

@@ -1,4 +1,4 @@
-// csmsctl partners list|show: each integration partner's links, their state,
+// csmsctl partners list|show|reload: each integration partner's links, their state,
 // queue depth, forwarded and refused counts and last error, and the
 // Authorize decisions it made (docs/proxy.md).
 #include "ctl/commands.hpp"
@@ -72,6 +72,13 @@ void add_partner_commands(CLI::App& app, Registry& r)
     add_verb(r, *partners, "list", "every partner: links, queue depth, forwarded and refused counts", [](Context& c) {
         c.print(c.api().get("/api/v1/partners"), [&c](const rapidjson::Value& json) { print_partners(c.out(), json); });
     });
+    add_verb(r, *partners, "reload",
+             "re-read the partners file: changed partners' links restart, the others go on; a bad file changes "
+             "nothing",
+             [](Context& c) {
+                 c.print(c.api().send("POST", "/api/v1/partners/reload", rapidjson::Document(rapidjson::kObjectType)),
+                         [&c](const rapidjson::Value& json) { print_partners(c.out(), json); });
+             });
     auto& name = r.make<std::string>();
     auto* show =
         add_verb(r, *partners, "show",

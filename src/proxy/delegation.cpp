@@ -3,29 +3,18 @@
 #include "proxy/relay_policy.hpp"
 #include "store/proxy_store.hpp"
 
-#include <algorithm>
-
 namespace csms::proxy {
 
-Delegation::Delegation(std::shared_ptr<const PartnerSet> partners, Asker asker)
-    : partners_(std::move(partners)), asker_(std::move(asker))
-{
-}
-
-bool Delegation::wanted(const PartnerSet& partners)
-{
-    return std::any_of(partners.partners.begin(), partners.partners.end(),
-                       [](const Partner& p) { return !p.authorize_tags.empty(); });
-}
+Delegation::Delegation(const Partners& partners, Asker asker) : partners_(partners), asker_(std::move(asker)) {}
 
 bool Delegation::may_answer(std::string_view id_tag) const
 {
-    return authorizer_of(*partners_, id_tag) != nullptr;
+    return authorizer_of(partners_.current(), id_tag) != nullptr;
 }
 
 std::string Delegation::partner_for(store::Database& db, const std::string& charger_id, const std::string& id_tag)
 {
-    const Partner* partner = authorizer_of(*partners_, id_tag);
+    const Partner* partner = authorizer_of(partners_.current(), id_tag);
     if (partner == nullptr) {
         return "";
     }
@@ -45,7 +34,7 @@ void Delegation::ask(const std::string& partner, const std::string& charger_id, 
 std::optional<IdTagInfo> Delegation::earlier_decision(store::Database& db, const std::string& charger_id,
                                                       const std::string& id_tag, base::SysTime now)
 {
-    if (authorizer_of(*partners_, id_tag) == nullptr) {
+    if (authorizer_of(partners_.current(), id_tag) == nullptr) {
         return std::nullopt; // no partner's customer: no query
     }
     auto decision = store::latest_partner_decision(db, charger_id, id_tag, now - decision_window);

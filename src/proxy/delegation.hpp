@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <functional>
-#include <memory>
 
 namespace csms::proxy {
 
@@ -23,10 +22,8 @@ public:
     using Asker = std::function<void(const std::string& partner, const std::string& charger_id,
                                      const std::string& id_tag, std::function<void(Decision)> done)>;
 
-    Delegation(std::shared_ptr<const PartnerSet> partners, Asker asker);
-
-    // Whether any partner delegates at all (else csmsd needs no Delegation).
-    static bool wanted(const PartnerSet& partners);
+    // partners must outlive the delegation.
+    Delegation(const Partners& partners, Asker asker);
 
     bool may_answer(std::string_view id_tag) const override;
     std::string partner_for(store::Database& db, const std::string& charger_id, const std::string& id_tag) override;
@@ -36,7 +33,7 @@ public:
                                               const std::string& id_tag, base::SysTime now) override;
 
 private:
-    std::shared_ptr<const PartnerSet> partners_;
+    const Partners& partners_;
     Asker asker_;
 };
 

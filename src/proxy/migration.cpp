@@ -1,7 +1,5 @@
 #include "proxy/migration.hpp"
 
-#include <algorithm>
-
 namespace csms::proxy {
 
 ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const RelayResult& result)
@@ -19,32 +17,47 @@ ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const Rel
     return out;
 }
 
-Migration::Migration(const PartnerSet& partners, Relayer relayer) : relayer_(std::move(relayer))
+std::shared_ptr<const Migration::Index> Migration::index_of(const PartnerSet& partners)
 {
+    auto index = std::make_shared<Index>();
     for (const auto& partner : partners.partners) {
         if (partner.primary) {
             for (const auto& charger : partner.chargers) {
-                primary_of_.emplace(charger, partner.name); // the file refuses a charger with two primaries
+                index->emplace(charger, partner.name); // the file refuses a charger with two primaries
             }
         }
     }
+    return index;
 }
 
-bool Migration::wanted(const PartnerSet& partners)
+Migration::Migration(const PartnerSet& partners, Relayer relayer)
+    : primary_of_(index_of(partners)), relayer_(std::move(relayer))
 {
-    return std::any_of(partners.partners.begin(), partners.partners.end(),
-                       [](const Partner& partner) { return partner.primary; });
+}
+
+void Migration::reload(const PartnerSet& partners)
+{
+    primary_of_.replace(index_of(partners));
 }
 
 bool Migration::relays(std::string_view charger_id, std::string_view action) const
 {
-    return action != "SignCertificate" && primary_of_.find(charger_id) != primary_of_.end();
+    const auto& index = primary_of_.current();
+    return action != "SignCertificate" && index.find(charger_id) != index.end();
 }
 
 void Migration::relay(const std::string& charger_id, const std::string& action, std::string payload,
                       std::function<void(Outcome)> done)
 {
-    const auto& primary = primary_of_.at(charger_id);
+    const auto& index = primary_of_.current();
+    auto it = index.find(charger_id);
+    if (it == index.end()) { // a reload took it away since relays() said yes
+        auto answer = std::make_shared<const ocpp::ReplacementAnswer>(ocpp::ReplacementAnswer{
+            std::nullopt, ocpp::ErrorCode::GenericError, "the charger has no primary backend any more; send it again"});
+        done(Outcome{"", std::move(answer), std::move(payload)});
+        return;
+    }
+    const auto primary = it->second;
     relayer_(primary, charger_id, action, std::move(payload), [primary, done = std::move(done)](RelayResult result) {
         auto answer = std::make_shared<const ocpp::ReplacementAnswer>(answer_for_charger(primary, result));
         done(Outcome{primary, std::move(answer), std::move(result.payload)});

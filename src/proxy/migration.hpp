@@ -2,6 +2,7 @@
 // The partners' side of csms::PrimaryRelay (migration mode): which chargers
 // still have a remote CSMS as their primary backend (partners with primary
 // = true, chargers listed by id), and what the charger gets from it.
+#include "base/published.hpp"
 #include "csms/primary_relay.hpp"
 #include "proxy/partner.hpp"
 #include "proxy/uplink.hpp"
@@ -26,9 +27,8 @@ public:
                            std::string payload, std::function<void(RelayResult)> done)>;
 
     Migration(const PartnerSet& partners, Relayer relayer);
-
-    // Whether any partner is a primary (else csmsd needs no Migration).
-    static bool wanted(const PartnerSet& partners);
+    // Any thread: the chargers and primaries of a reloaded partners file.
+    void reload(const PartnerSet& partners);
 
     // Every action of a listed charger but SignCertificate: certificates
     // stay with csmsd, whose CA the charger's TLS connection to it trusts
@@ -38,7 +38,10 @@ public:
                std::function<void(Outcome)> done) override;
 
 private:
-    std::map<std::string, std::string, std::less<>> primary_of_; // charger -> primary; read-only after construction
+    using Index = std::map<std::string, std::string, std::less<>>; // charger -> its primary
+    static std::shared_ptr<const Index> index_of(const PartnerSet& partners);
+
+    base::Published<Index> primary_of_;
     Relayer relayer_;
 };
 

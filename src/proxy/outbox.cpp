@@ -54,31 +54,30 @@ bool answered_by(const Partner& partner, const std::string& action, const std::s
 
 } // namespace
 
-Outbox::Outbox(std::shared_ptr<const PartnerSet> partners, const base::Clock& clock,
-               std::function<void(const std::string&)> wake)
-    : partners_(std::move(partners)), clock_(clock), wake_(std::move(wake))
+Outbox::Outbox(const Partners& partners, const base::Clock& clock, std::function<void(const std::string&)> wake)
+    : partners_(partners), clock_(clock), wake_(std::move(wake))
 {
-    any_region_ = std::any_of(partners_->partners.begin(), partners_->partners.end(),
-                              [](const Partner& p) { return needs_region(p); });
 }
 
 bool Outbox::wants(std::string_view action) const
 {
-    return std::any_of(partners_->partners.begin(), partners_->partners.end(),
-                       [&](const Partner& p) { return forwards(p, action); });
+    const auto& set = partners_.current();
+    return std::any_of(set.partners.begin(), set.partners.end(), [&](const Partner& p) { return forwards(p, action); });
 }
 
 bool Outbox::copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call)
 {
-    std::optional<std::string> region;
-    if (any_region_) {
-        region = store::charger_region(db, charger_id);
-    }
+    std::optional<std::optional<std::string>> region;       // read once, for the first partner that chooses by region
     std::optional<std::optional<std::int64_t>> transaction; // found once, for the first partner that takes it
     bool copied = false;
-    for (const auto& partner : partners_->partners) {
-        if (!forwards(partner, action) || !covers(partner, charger_id, region) ||
-            answered_by(partner, action, call.payload)) {
+    for (const auto& partner : partners_.current().partners) {
+        if (!forwards(partner, action)) {
+            continue;
+        }
+        if (!region && needs_region(partner)) {
+            region = store::charger_region(db, charger_id);
+        }
+        if (!covers(partner, charger_id, region.value_or(std::nullopt)) || answered_by(partner, action, call.payload)) {
             continue;
         }
         if (!transaction) {

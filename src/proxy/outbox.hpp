@@ -9,7 +9,6 @@
 #include "proxy/partner.hpp"
 
 #include <functional>
-#include <memory>
 
 namespace csms::proxy {
 
@@ -17,18 +16,17 @@ class Outbox final : public PartnerCopy {
 public:
     // wake(charger_id) runs on the writer thread after a copy committed; it
     // must be cheap (post to the uplinks' thread).
-    Outbox(std::shared_ptr<const PartnerSet> partners, const base::Clock& clock,
-           std::function<void(const std::string& charger_id)> wake);
+    // partners must outlive the outbox.
+    Outbox(const Partners& partners, const base::Clock& clock, std::function<void(const std::string& charger_id)> wake);
 
     bool wants(std::string_view action) const override;
     bool copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call) override;
     void committed(const std::string& charger_id) override;
 
 private:
-    std::shared_ptr<const PartnerSet> partners_;
+    const Partners& partners_;
     const base::Clock& clock_;
     std::function<void(const std::string&)> wake_;
-    bool any_region_ = false;
 };
 
 } // namespace csms::proxy

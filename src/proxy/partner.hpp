@@ -3,6 +3,8 @@
 // backend is, the credentials csmsd presents to it (its own for this link,
 // never a charger's), which chargers and actions it sees and which of its
 // calls may reach a charger. Plain data; docs/proxy.md shows the file.
+#include "base/published.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -18,6 +20,7 @@ struct PartnerUrl {
     std::uint16_t port = 0;
     std::string path; // without a trailing '/'; "" for the root
     std::string target(const std::string& charger_id) const { return path + "/" + charger_id; }
+    bool operator==(const PartnerUrl&) const = default;
 };
 
 struct Partner {
@@ -64,10 +67,16 @@ struct Partner {
     std::vector<std::string> authorize_tags;
     std::chrono::milliseconds authorize_timeout{std::chrono::seconds(3)};
     std::string authorize_fallback = "Invalid";
+
+    // A reload keeps a partner's links only when nothing in it changed.
+    bool operator==(const Partner&) const = default;
 };
 
 struct PartnerSet {
     std::vector<Partner> partners;
 };
+
+// The partners in force, replaced as a whole when the file is reloaded.
+using Partners = base::Published<PartnerSet>;
 
 } // namespace csms::proxy

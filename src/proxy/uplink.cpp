@@ -3,6 +3,8 @@
 #include "store/proxy_store.hpp"
 #include "store/security_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -28,6 +30,9 @@ std::string text_of(const rapidjson::Value& value)
 
 void Uplinks::Impl::set_state(const Link& link, std::string state, std::optional<std::string> error)
 {
+    if (link.retired) {
+        return; // its key may belong to the link that replaced it
+    }
     std::lock_guard lock(states_mutex);
     auto& s = states[{link.partner.name, link.charger_id}];
     s.partner = link.partner.name;
@@ -50,9 +55,43 @@ void Uplinks::Impl::ensure_link(const Partner& partner, const std::string& charg
     asio::co_spawn(io, link->run(), asio::detached);
 }
 
+void Uplinks::Impl::start_links()
+{
+    for (const auto& link : store::outbox_links(*db)) {
+        if (const auto* partner = partner_named(link.partner)) {
+            ensure_link(*partner, link.charger_id);
+        }
+    }
+    for (const auto& partner : partners.current().partners) {
+        for (const auto& charger : partner.chargers) {
+            ensure_link(partner, charger);
+        }
+    }
+}
+
+void Uplinks::Impl::retire_stale_links()
+{
+    for (auto it = links.begin(); it != links.end();) {
+        auto& link = *it->second;
+        const Partner* now = partner_named(link.partner.name);
+        if (now != nullptr && *now == link.partner) {
+            ++it;
+            continue;
+        }
+        spdlog::info("proxy: partner '{}' link for {} closed: the partner was {} by a reload", link.partner.name,
+                     link.charger_id, now == nullptr ? "removed" : "changed");
+        link.retire();
+        {
+            std::lock_guard lock(states_mutex);
+            states.erase(it->first);
+        }
+        it = links.erase(it);
+    }
+}
+
 void Uplinks::Impl::on_wake(const std::string& charger_id)
 {
-    for (const auto& partner : partners->partners) {
+    for (const auto& partner : partners.current().partners) {
         auto it = links.find({partner.name, charger_id});
         if (it == links.end()) {
             if (store::outbox_depth(*db, partner.name, charger_id) > 0) {
@@ -116,10 +155,33 @@ void Uplinks::Impl::check_buffer(Link& link)
         [](bool) {});
 }
 
-Uplinks::Uplinks(std::shared_ptr<const PartnerSet> partners, std::string db_path, store::Writer& writer,
-                 CommandService& commands, const base::Clock& clock, Options options)
-    : impl_(std::make_shared<Impl>(std::move(partners), std::move(db_path), writer, commands, clock, options))
+Uplinks::Uplinks(const Partners& partners, std::string db_path, store::Writer& writer, CommandService& commands,
+                 const base::Clock& clock, Options options)
+    : impl_(std::make_shared<Impl>(partners, std::move(db_path), writer, commands, clock, options))
 {
+}
+
+std::shared_ptr<const Uplinks::Tls> Uplinks::load_tls(const PartnerSet& partners)
+{
+    auto tls = std::make_shared<Tls>();
+    for (const auto& p : partners.partners) {
+        if (p.endpoint.tls) {
+            tls->contexts[p.name] = Impl::make_tls_context(p);
+        }
+    }
+    return tls;
+}
+
+void Uplinks::reload(std::shared_ptr<const Tls> tls)
+{
+    asio::post(impl_->io, [impl = impl_, tls = std::move(tls)] {
+        if (impl->stopping || !impl->db) {
+            return;
+        }
+        impl->tls = tls;
+        impl->retire_stale_links();
+        impl->start_links();
+    });
 }
 
 Uplinks::~Uplinks()
@@ -132,18 +194,7 @@ void Uplinks::start()
     auto& impl = *impl_;
     impl.db.emplace(impl.db_path, true);
     impl.work.emplace(impl.io.get_executor());
-    asio::post(impl.io, [&impl] {
-        for (const auto& link : store::outbox_links(*impl.db)) {
-            if (const auto* partner = impl.partner_named(link.partner)) {
-                impl.ensure_link(*partner, link.charger_id);
-            }
-        }
-        for (const auto& partner : impl.partners->partners) {
-            for (const auto& charger : partner.chargers) {
-                impl.ensure_link(partner, charger);
-            }
-        }
-    });
+    asio::post(impl.io, [&impl] { impl.start_links(); });
     impl.thread = std::thread([&impl] { impl.io.run(); });
 }
 

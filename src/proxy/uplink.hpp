@@ -57,9 +57,10 @@ public:
         std::string origin;
     };
 
-    // Throws std::runtime_error when a partner's TLS files cannot be loaded.
-    Uplinks(std::shared_ptr<const PartnerSet> partners, std::string db_path, store::Writer& writer,
-            CommandService& commands, const base::Clock& clock, Options options);
+    // partners must outlive the uplinks. Throws std::runtime_error when a
+    // partner's TLS files cannot be loaded.
+    Uplinks(const Partners& partners, std::string db_path, store::Writer& writer, CommandService& commands,
+            const base::Clock& clock, Options options);
     ~Uplinks(); // stop()
     Uplinks(const Uplinks&) = delete;
     Uplinks& operator=(const Uplinks&) = delete;
@@ -88,6 +89,16 @@ public:
     // answer within its call_timeout, link down, csmsd stopping).
     void relay(const std::string& primary, const std::string& charger_id, const std::string& action,
                std::string payload, std::function<void(RelayResult)> done);
+
+    // The TLS contexts (CA, client certificate) of every wss partner of a
+    // set. Throws std::runtime_error naming the partner whose files cannot
+    // be loaded: call it before publishing a reloaded set.
+    struct Tls;
+    static std::shared_ptr<const Tls> load_tls(const PartnerSet& partners);
+    // Any thread, once a reloaded set is published (with its load_tls):
+    // links of partners that went or changed in any way are closed, links
+    // of new or changed partners start, and the others go on untouched.
+    void reload(std::shared_ptr<const Tls> tls);
 
     // Any thread: every link started since csmsd started.
     std::vector<LinkState> states() const;

@@ -144,19 +144,18 @@ using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
 using namespace uplink_detail;
 
+struct Uplinks::Tls {
+    std::map<std::string, std::shared_ptr<ssl::context>> contexts; // by partner name
+};
+
 struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
     struct Link;
 
-    Impl(std::shared_ptr<const PartnerSet> partners_, std::string db_path_, store::Writer& writer_,
-         CommandService& commands_, const base::Clock& clock_, Options options_)
-        : partners(std::move(partners_)), db_path(std::move(db_path_)), writer(writer_), commands(commands_),
-          clock(clock_), options(options_), random(std::random_device{}())
+    Impl(const Partners& partners_, std::string db_path_, store::Writer& writer_, CommandService& commands_,
+         const base::Clock& clock_, Options options_)
+        : partners(partners_), db_path(std::move(db_path_)), writer(writer_), commands(commands_), clock(clock_),
+          options(options_), tls(load_tls(partners_.current())), random(std::random_device{}())
     {
-        for (const auto& p : partners->partners) {
-            if (p.endpoint.tls) {
-                tls[p.name] = make_tls_context(p);
-            }
-        }
     }
 
     static std::shared_ptr<ssl::context> make_tls_context(const Partner& p)
@@ -183,7 +182,7 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
 
     const Partner* partner_named(const std::string& name) const
     {
-        for (const auto& p : partners->partners) {
+        for (const auto& p : partners.current().partners) {
             if (p.name == name) {
                 return &p;
             }
@@ -193,6 +192,11 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
 
     // io thread only.
     void ensure_link(const Partner& partner, const std::string& charger_id);
+    // Links every partner of the current set should have from the start:
+    // the chargers it lists, and those with messages queued for it.
+    void start_links();
+    // After a reload: closes the links whose partner went or changed.
+    void retire_stale_links();
     void on_wake(const std::string& charger_id);
     void check_buffer(Link& link);
     void check_buffer_if_needed(Link& link);
@@ -213,13 +217,13 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
     void relay(const std::string& primary, const std::string& charger_id, const std::string& action,
                std::string payload, std::function<void(RelayResult)> done);
 
-    std::shared_ptr<const PartnerSet> partners;
+    const Partners& partners;
     std::string db_path;
     store::Writer& writer;
     CommandService& commands;
     const base::Clock& clock;
     Options options;
-    std::map<std::string, std::shared_ptr<ssl::context>> tls;
+    std::shared_ptr<const Tls> tls; // io thread after construction
 
     asio::io_context io{1};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -253,6 +257,8 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
                 const std::string& reason);
     void record_error(const std::string& error);
     void answer_partner(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, const ocpp::CallOutcome& outcome);
+    // A reload changed or removed its partner: it closes and its loop ends.
+    void retire();
 
     Impl& impl;
     const Partner& partner;
@@ -268,7 +274,9 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     std::int64_t known_depth = -1;
     // Calls a charger waits for; they go before the next outbox row.
     std::deque<std::shared_ptr<UrgentCall>> urgent;
-    bool backing_off = false; // between a failed connection and the next attempt
+    bool backing_off = false;                  // between a failed connection and the next attempt
+    bool retired = false;                      // closed by a reload; a new link may have its key
+    std::shared_ptr<ssl::context> tls_context; // wss: the one its connection was made with
 };
 
 } // namespace csms::proxy

@@ -12,6 +12,17 @@
 
 namespace csms::proxy {
 
+void Uplinks::Impl::Link::retire()
+{
+    retired = true;
+    if (current) {
+        current->close_with("the partner was changed or removed by a reload");
+    }
+    wake_timer.cancel();
+    retry_timer.cancel();
+    fail_urgent("the partner was changed or removed by a reload");
+}
+
 void Uplinks::Impl::Link::record_error(const std::string& error)
 {
     impl.set_state(*this, "waiting", error);
@@ -51,7 +62,7 @@ awaitable<void> Uplinks::Impl::Link::run()
     auto self = shared_from_this();
     auto ex = co_await asio::this_coro::executor;
     auto backoff = impl.options.first_retry;
-    while (!impl.stopping) {
+    while (!impl.stopping && !retired) {
         std::shared_ptr<Conn> conn;
         std::string failure = "closed";
         try {
@@ -61,7 +72,9 @@ awaitable<void> Uplinks::Impl::Link::run()
             const std::string service = std::to_string(partner.endpoint.port);
             auto endpoints = co_await resolver.async_resolve(partner.endpoint.host, service, use_awaitable);
             if (partner.endpoint.tls) {
-                auto c = std::make_shared<ConnT<TlsWs>>(ex, *impl.tls.at(partner.name));
+                // Held by the link: a reload may replace impl.tls while this connection lives.
+                tls_context = impl.tls->contexts.at(partner.name);
+                auto c = std::make_shared<ConnT<TlsWs>>(ex, *tls_context);
                 conn = c;
                 current = conn;
                 auto& tcp_layer = beast::get_lowest_layer(c->ws);
@@ -99,7 +112,7 @@ awaitable<void> Uplinks::Impl::Link::run()
                 record_error(e.what());
             }
         }
-        if (conn && !conn->error.empty()) {
+        if (conn && !conn->error.empty() && !retired) {
             record_error(conn->error);
             failure = conn->error;
         }
@@ -108,7 +121,7 @@ awaitable<void> Uplinks::Impl::Link::run()
         }
         current.reset();
         fail_urgent("link down: " + failure);
-        if (impl.stopping) {
+        if (impl.stopping || retired) {
             break;
         }
         impl.set_state(*this, "waiting");

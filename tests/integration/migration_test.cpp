@@ -247,3 +247,23 @@ TEST_CASE(
                   "USING (transaction_id) WHERE t.charger_id = 'CP-M1'") ==
           std::vector<TestDb::Row>{{"Accepted", "9001"}});
 }
+
+TEST_CASE("A charger taken off its primary by a partners reload is answered by csmsd from its next message")
+{
+    TempDir dir;
+    PartnerBackend legacy(0, 9001);
+    auto csmsd = csmsd_migrating(dir, legacy.port());
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-M1");
+    auto before = charger->call("Heartbeat", "{}", 10s);
+    CHECK(result_string(before, "currentTime") == primary_clock);
+
+    std::ofstream(dir.file("partners.toml")) << "# CP-M1 has moved to csmsd\n";
+    auto reload = run_csmsctl(dir, csmsd->admin_port(), dir.file("token"), {"partners", "reload"});
+    REQUIRE(reload.status.success());
+
+    auto after = charger->call("Heartbeat", "{}", 10s);
+    REQUIRE(is_call_result(after));
+    CHECK(result_string(after, "currentTime") != primary_clock);
+    CHECK(actions_of(legacy.received()) == std::vector<std::string>{"BootNotification", "Heartbeat"});
+    CHECK_FALSE(charger->is_closed());
+}

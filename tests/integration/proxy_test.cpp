@@ -274,6 +274,51 @@ TEST_CASE("Messages queued for a partner that is down survive a restart of csmsd
     CHECK(actions_of(calls) == std::vector<std::string>{"BootNotification", "StatusNotification"});
 }
 
+TEST_CASE("A reloaded partners file moves one partner and adds another without disconnecting the charger")
+{
+    TempDir dir;
+    PartnerBackend first;
+    auto csmsd = csmsd_with_partner(dir, first.port());
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    REQUIRE(wait_until([&] { return first.received().size() == 1; }, 10s)); // the BootNotification
+
+    // fleet moves to a new endpoint; billing joins for StatusNotification.
+    PartnerBackend second;
+    PartnerBackend billing;
+    auto write_partners = [&](const std::string& fleet_accept) {
+        std::ofstream(dir.file("partners.toml"))
+            << "[[partner]]\nname = \"fleet\"\nurl = \"ws://127.0.0.1:" << second.port()
+            << "/ocpp\"\nchargers = [\"CP-P1\"]\nforward = [\"StatusNotification\"]\naccept = [" << fleet_accept
+            << "]\n[[partner]]\nname = \"billing\"\nurl = \"ws://127.0.0.1:" << billing.port()
+            << "/ocpp\"\nchargers = [\"CP-P1\"]\nforward = [\"StatusNotification\"]\n";
+    };
+    write_partners("\"RemoteStopTransaction\"");
+    auto reload = csmsctl(dir, *csmsd, {"partners", "reload"});
+    REQUIRE(reload.status.success());
+    CHECK_THAT(reload.out, Catch::Contains("fleet") && Catch::Contains("billing"));
+    REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Available", test_time(1000)))));
+    REQUIRE(wait_until([&] { return !second.received().empty() && !billing.received().empty(); }, 10s));
+    CHECK(actions_of(second.received()) == std::vector<std::string>{"StatusNotification"});
+    CHECK(actions_of(billing.received()) == std::vector<std::string>{"StatusNotification"});
+    CHECK(first.received().size() == 1);
+
+    // A mistake in the file changes nothing, and says where it is.
+    write_partners("\"Rset\"");
+    auto bad = csmsctl(dir, *csmsd, {"partners", "reload"});
+    CHECK_FALSE(bad.status.success());
+    CHECK_THAT(bad.errors, Catch::Contains("partners.toml:6") && Catch::Contains("did you mean 'Reset'") &&
+                               Catch::Contains("unchanged"));
+    REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Preparing", test_time(2000)))));
+    REQUIRE(wait_until([&] { return second.received().size() == 2 && billing.received().size() == 2; }, 10s));
+
+    // The charger never noticed, and the reloads are in the audit log.
+    CHECK_FALSE(charger->is_closed());
+    TestDb db(csmsd->db_path());
+    CHECK(db.scalar("SELECT count(*) FROM connection_events WHERE charger_id = 'CP-P1' AND event = 'connected'") == 1);
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM audit_log WHERE action = 'partners.reload'") == 2; },
+                     5s));
+}
+
 TEST_CASE("A partner url pointing back at csmsd itself is refused as a loop and never replaces the real charger")
 {
     TempDir dir;

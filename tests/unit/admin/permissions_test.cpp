@@ -88,3 +88,15 @@ TEST_CASE("Permissions: customer service explains and corrects bills and technic
     CHECK_FALSE(role_allows("customer_service", Permission::billing_manage));
     CHECK(permission_name(Permission::billing_adjust) == "billing.adjust");
 }
+
+TEST_CASE("Permissions: who gets which chargers' data is set by admin and information management only",
+          "[admin][roles]")
+{
+    for (const auto* role : {"admin", "information_management"}) {
+        CHECK(role_allows(role, Permission::partners_manage));
+    }
+    for (const auto* role : {"operations", "technical", "customer_service", "auditor"}) {
+        CHECK_FALSE(role_allows(role, Permission::partners_manage));
+    }
+    CHECK(permission_name(Permission::partners_manage) == "partners.manage");
+}

@@ -22,6 +22,7 @@ struct Fixture {
     store::Database db{dir.file("csms.db")};
     base::ManualClock clock;
     std::shared_ptr<PartnerSet> set = std::make_shared<PartnerSet>();
+    Partners partners{set}; // the same set: a test may change it in place
 
     Fixture()
     {
@@ -59,20 +60,21 @@ struct Fixture {
 TEST_CASE("A partner answers Authorize for its tags only on the chargers it covers")
 {
     Fixture f;
-    Delegation delegation(f.set, {});
-    CHECK(Delegation::wanted(*f.set));
+    Delegation delegation(f.partners, {});
+    CHECK(delegation.may_answer("fleet-7"));
+    CHECK_FALSE(delegation.may_answer("TAG-7"));
     CHECK(delegation.partner_for(f.db, "CP-1", "fleet-7") == "fleet");
     CHECK(delegation.partner_for(f.db, "CP-SZ", "FLEET-7") == "fleet"); // by region
     CHECK(delegation.partner_for(f.db, "CP-GZ", "FLEET-7").empty());    // not its charger
     CHECK(delegation.partner_for(f.db, "CP-1", "TAG-7").empty());       // not its customer
     f.set->partners[0].authorize_tags.clear();
-    CHECK_FALSE(Delegation::wanted(*f.set));
+    CHECK_FALSE(delegation.may_answer("fleet-7"));
 }
 
 TEST_CASE("An Authorize is not copied to the partner that answers it but is to the others")
 {
     Fixture f;
-    Outbox outbox(f.set, f.clock, {});
+    Outbox outbox(f.partners, f.clock, {});
     CHECK(outbox.copy(f.db, "CP-1", "Authorize", {R"({"idTag":"FLEET-7"})", std::nullopt}));
     CHECK(store::outbox_depth(f.db, "fleet", "CP-1") == 0);
     CHECK(store::outbox_depth(f.db, "billing", "CP-1") == 1);
@@ -83,7 +85,7 @@ TEST_CASE("An Authorize is not copied to the partner that answers it but is to t
 TEST_CASE("A StartTransaction reuses a partner's recent decision for the tag on the same charger")
 {
     Fixture f;
-    Delegation delegation(f.set, {});
+    Delegation delegation(f.partners, {});
     const auto now = f.clock.now_utc();
     store::record_partner_decision(f.db, f.decision("FLEET-1", "Blocked", now - std::chrono::minutes(30)));
     store::record_partner_decision(f.db, f.decision("FLEET-1", "Accepted", now - std::chrono::minutes(1)));

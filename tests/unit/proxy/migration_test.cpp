@@ -59,7 +59,6 @@ TEST_CASE("Only the chargers a primary lists are relayed but for SignCertificate
                                 "chargers = [\"CP-1\"]", "[[partner]]", "name = \"fleet\"", "url = \"ws://y/ocpp\"",
                                 "forward = \"all\"", "chargers = [\"CP-2\"]"}),
         "partners.toml");
-    CHECK(Migration::wanted(partners));
     std::string asked;
     Migration migration(partners, [&](const std::string& primary, const std::string& charger, const std::string& action,
                                       std::string payload, std::function<void(RelayResult)> done) {
@@ -83,10 +82,12 @@ TEST_CASE("Only the chargers a primary lists are relayed but for SignCertificate
     REQUIRE(outcome->answer);
     CHECK(outcome->answer->result == std::optional<std::string>("{}"));
 
-    auto plain = parse_partners(csms::test::toml_lines({"[[partner]]", "name = \"fleet\"", "url = \"ws://y/ocpp\"",
-                                                        "forward = \"all\"", "chargers = [\"CP-2\"]"}),
-                                "partners.toml");
-    CHECK_FALSE(Migration::wanted(plain));
+    // A reload moves CP-1 off the primary and CP-2 onto it.
+    migration.reload(parse_partners(csms::test::toml_lines({"[[partner]]", "name = \"legacy\"", "url = \"ws://x/ocpp\"",
+                                                            "primary = true", "chargers = [\"CP-2\"]"}),
+                                    "partners.toml"));
+    CHECK_FALSE(migration.relays("CP-1", "BootNotification"));
+    CHECK(migration.relays("CP-2", "BootNotification"));
 }
 
 TEST_CASE("A primary's transaction id csmsd never saw start is filed negated so it can match none of ours")

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <deque>
+
 #include <memory>
 
 using namespace csms;
@@ -34,8 +36,9 @@ struct Fixture {
     {
         auto set = std::make_shared<PartnerSet>();
         set->partners = std::move(partners);
-        return Outbox(set, clock, [this](const std::string& id) { woken.push_back(id); });
+        return Outbox(published.emplace_back(set), clock, [this](const std::string& id) { woken.push_back(id); });
     }
+    std::deque<Partners> published; // each outbox's, alive as long as it is
 };
 
 Partner partner(std::string name, std::vector<std::string> chargers, std::vector<std::string> forward,
