@@ -121,7 +121,7 @@ void ChargerSession::handle(const ocpp::IncomingCall& call, const rapidjson::Val
         return;
     }
     auto* partners = services_.partner_copy;
-    if (partners != nullptr && partners->wants(call.action())) {
+    if (partners != nullptr && partners->wants(id_, call.action())) {
         partner_call_.emplace(PartnerCopy::Call{text_of(payload), json::int64_field(payload, "transactionId").value});
     }
     handlers::find(call.action())(*this, call, payload);

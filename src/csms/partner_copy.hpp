@@ -24,9 +24,10 @@ public:
     };
 
     virtual ~PartnerCopy() = default;
-    // Session strand, every CALL: whether any partner takes this action at
-    // all (cheap; the payload is serialised only when true).
-    virtual bool wants(std::string_view action) const = 0;
+    // Session strand, every CALL: whether any partner may take this action
+    // from this charger (no database read, so a partner that chooses by
+    // region may still not take it); the payload is serialised only when true.
+    virtual bool wants(std::string_view charger_id, std::string_view action) const = 0;
     // Writer thread, inside the message's transaction, after its own rows:
     // one INSERT per partner whose policy takes this charger and action.
     // False when no partner took it.

@@ -59,10 +59,11 @@ Outbox::Outbox(const Partners& partners, const base::Clock& clock, std::function
 {
 }
 
-bool Outbox::wants(std::string_view action) const
+bool Outbox::wants(std::string_view charger_id, std::string_view action) const
 {
     const auto& set = partners_.current();
-    return std::any_of(set.partners.begin(), set.partners.end(), [&](const Partner& p) { return forwards(p, action); });
+    return std::any_of(set.partners.begin(), set.partners.end(),
+                       [&](const Partner& p) { return forwards(p, action) && may_cover(p, charger_id); });
 }
 
 bool Outbox::copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call)

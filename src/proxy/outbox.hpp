@@ -19,7 +19,7 @@ public:
     // partners must outlive the outbox.
     Outbox(const Partners& partners, const base::Clock& clock, std::function<void(const std::string& charger_id)> wake);
 
-    bool wants(std::string_view action) const override;
+    bool wants(std::string_view charger_id, std::string_view action) const override;
     bool copy(store::Database& db, const std::string& charger_id, const std::string& action, const Call& call) override;
     void committed(const std::string& charger_id) override;
 

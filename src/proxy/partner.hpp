@@ -43,7 +43,8 @@ struct Partner {
     // forward list, buffer or Authorize delegation: it gets everything live.
     bool primary = false;
 
-    // Which chargers: listed ids and/or region paths (base::region_contains).
+    // Which chargers: listed ids (sorted, each once) and/or region paths
+    // (base::region_contains).
     std::vector<std::string> chargers;
     std::vector<std::string> regions;
 

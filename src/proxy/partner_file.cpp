@@ -160,7 +160,9 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
             return std::string();
         }
         auto [it, fresh] = primaries.emplace(charger, p.name);
-        return fresh ? std::string() : "already has partner " + in_quotes(it->second) + " as its primary backend";
+        return fresh || it->second == p.name
+                   ? std::string()
+                   : "already has partner " + in_quotes(it->second) + " as its primary backend";
     });
     p.regions = r.strings("regions", [](const std::string& region) {
         return base::normalized_region(region).empty()
@@ -170,6 +172,9 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     for (auto& region : p.regions) {
         region = base::normalized_region(region);
     }
+    // Sorted, each once: covers() looks a charger up by binary search.
+    std::sort(p.chargers.begin(), p.chargers.end());
+    p.chargers.erase(std::unique(p.chargers.begin(), p.chargers.end()), p.chargers.end());
     if (p.primary && p.chargers.empty()) {
         r.fail_at("chargers", "a primary backend needs its chargers listed by id");
     }

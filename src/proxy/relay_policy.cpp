@@ -6,9 +6,18 @@
 
 namespace csms::proxy {
 
+namespace {
+
+bool lists(const Partner& partner, std::string_view charger_id)
+{
+    return std::binary_search(partner.chargers.begin(), partner.chargers.end(), charger_id, std::less<>{});
+}
+
+} // namespace
+
 bool covers(const Partner& partner, std::string_view charger_id, const std::optional<std::string>& region)
 {
-    if (std::find(partner.chargers.begin(), partner.chargers.end(), charger_id) != partner.chargers.end()) {
+    if (lists(partner, charger_id)) {
         return true;
     }
     // region_contains("", ...) is true for every charger; the file refuses
@@ -20,6 +29,11 @@ bool covers(const Partner& partner, std::string_view charger_id, const std::opti
 bool needs_region(const Partner& partner)
 {
     return !partner.regions.empty();
+}
+
+bool may_cover(const Partner& partner, std::string_view charger_id)
+{
+    return needs_region(partner) || lists(partner, charger_id);
 }
 
 bool forwards(const Partner& partner, std::string_view action)

@@ -16,6 +16,9 @@ namespace csms::proxy {
 
 // Listed by id, or placed under one of the partner's regions.
 bool covers(const Partner& partner, std::string_view charger_id, const std::optional<std::string>& region);
+// Whether covers() can be true without knowing the region: listed by id,
+// or the partner chooses by region too.
+bool may_cover(const Partner& partner, std::string_view charger_id);
 // Whether a region lookup can change the answer (the partner names regions).
 bool needs_region(const Partner& partner);
 bool forwards(const Partner& partner, std::string_view action);

@@ -59,9 +59,12 @@ TEST_CASE("The outbox copies a CALL only for partners whose policy takes the cha
     Fixture f;
     auto outbox = f.outbox({partner("fleet", {"CP-GZ"}, {"StatusNotification"}),
                             partner("roaming", {}, {"StatusNotification", "Heartbeat"}, {"Guangdong/Shenzhen"})});
-    CHECK(outbox.wants("StatusNotification"));
-    CHECK(outbox.wants("Heartbeat"));
-    CHECK_FALSE(outbox.wants("MeterValues"));
+    CHECK(outbox.wants("CP-GZ", "StatusNotification"));
+    CHECK(outbox.wants("CP-SZ", "Heartbeat")); // roaming chooses by region: only the copy can tell
+    CHECK_FALSE(outbox.wants("CP-SZ", "MeterValues"));
+    auto by_id = f.outbox({partner("fleet", {"CP-GZ"}, {"StatusNotification"})});
+    CHECK(by_id.wants("CP-GZ", "StatusNotification"));
+    CHECK_FALSE(by_id.wants("CP-SZ", "StatusNotification")); // not its charger: nothing serialised
 
     CHECK(outbox.copy(f.db, "CP-SZ", "StatusNotification", {R"({"connectorId":1})", std::nullopt}));
     CHECK(outbox.copy(f.db, "CP-GZ", "StatusNotification", {R"({"connectorId":2})", std::nullopt}));

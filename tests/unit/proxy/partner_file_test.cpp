@@ -45,9 +45,9 @@ TEST_CASE("A partner file reads every field")
     auto text = toml_lines(
         {"[[partner]]", "name = \"roaming\"", "url = \"wss://partner.example:9443/ocpp/v16\"", "user = \"csms-link\"",
          "password_file = \"" + dir.file("roaming.pw") + "\"", "ca = \"partner-ca.pem\"", "client_cert = \"link.pem\"",
-         "client_key = \"link.key\"", "chargers = [\"CP-1\", \"CP-2\"]", "regions = [\"Guangdong / Shenzhen/\"]",
-         "forward = [\"BootNotification\", \"StartTransaction\"]", "accept = [\"RemoteStopTransaction\"]",
-         "rate_per_minute = 5", "buffer_limit = 200", "call_timeout_s = 10"});
+         "client_key = \"link.key\"", "chargers = [\"CP-2\", \"CP-1\", \"CP-2\"]",
+         "regions = [\"Guangdong / Shenzhen/\"]", "forward = [\"BootNotification\", \"StartTransaction\"]",
+         "accept = [\"RemoteStopTransaction\"]", "rate_per_minute = 5", "buffer_limit = 200", "call_timeout_s = 10"});
     auto set = parse_partners(text, "partners.toml");
     REQUIRE(set.partners.size() == 1);
     const auto& p = set.partners[0];
@@ -59,7 +59,7 @@ TEST_CASE("A partner file reads every field")
     CHECK(p.user == "csms-link");
     CHECK(p.password == "s3cret");
     CHECK(p.client_cert == "link.pem");
-    CHECK(p.chargers == std::vector<std::string>{"CP-1", "CP-2"});
+    CHECK(p.chargers == std::vector<std::string>{"CP-1", "CP-2"}); // sorted, each once
     CHECK(p.regions == std::vector<std::string>{"Guangdong/Shenzhen"});
     CHECK_FALSE(p.forward_all);
     CHECK(p.forward == std::vector<std::string>{"BootNotification", "StartTransaction"});
