@@ -27,18 +27,27 @@ std::string link_summary(const rapidjson::Value& partner)
     return out;
 }
 
+// "primary" for the primary backend of migrating chargers, else "partner".
+std::string role(const rapidjson::Value& partner)
+{
+    const auto* primary = member(partner, "primary");
+    return primary != nullptr && primary->IsBool() && primary->GetBool() ? "primary" : "partner";
+}
+
 void print_partners(std::ostream& out, const rapidjson::Value& answer)
 {
     static const rapidjson::Value none(rapidjson::kArrayType);
     const auto* partners = member(answer, "partners");
     print_items(out, partners != nullptr ? *partners : none,
-                {field("NAME", "name"), field("URL", "url"), Column{"LINKS", link_summary}, field("QUEUED", "queued"),
-                 field("FORWARDED", "forwarded"), field("REFUSED", "refused"), field("DROPPED", "dropped")});
+                {field("NAME", "name"), Column{"ROLE", role}, field("URL", "url"), Column{"LINKS", link_summary},
+                 field("QUEUED", "queued"), field("FORWARDED", "forwarded"), field("REFUSED", "refused"),
+                 field("DROPPED", "dropped")});
 }
 
 void print_partner(std::ostream& out, const rapidjson::Value& partner)
 {
-    out << "partner " << cell(partner, "name") << " at " << cell(partner, "url") << "\n";
+    out << "partner " << cell(partner, "name") << " at " << cell(partner, "url")
+        << (role(partner) == "primary" ? ", the primary backend of its chargers (migration)" : "") << "\n";
     out << "queued " << cell(partner, "queued") << ", forwarded " << cell(partner, "forwarded") << ", refused "
         << cell(partner, "refused") << ", dropped " << cell(partner, "dropped") << "\n\n";
     static const rapidjson::Value none(rapidjson::kArrayType);

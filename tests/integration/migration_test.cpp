@@ -167,6 +167,11 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
         },
         5s));
     CHECK(std::string(legacy_link["links"][0]["state"].GetString()) == "connected");
+    CHECK(legacy_link["primary"].GetBool());
+    auto table = run_csmsctl(dir, csmsd->admin_port(), dir.file("token"), {"partners", "list"});
+    REQUIRE(table.status.success());
+    CHECK_THAT(table.out,
+               Catch::Contains("ROLE") && Catch::Contains("legacy  primary") && Catch::Contains("fleet   partner"));
 }
 
 TEST_CASE("A migrating charger gets its primary's CALLERROR as it is and InternalError for an answer that is not OCPP")
