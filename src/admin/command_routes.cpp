@@ -11,9 +11,6 @@
 #include "proxy/relay_policy.hpp"
 #include "store/command_store.hpp"
 #include "store/proxy_store.hpp"
-#include "store/transaction.hpp"
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -222,22 +219,7 @@ void send_command(ApiContext& ctx, const std::string& action, const ApiCall& cal
         auto command_id = std::make_shared<std::int64_t>(0);
         writer.submit(
             [record, response, command_id](store::Database& db) {
-                *command_id = store::record_command(db, *record);
-                if (record->outcome == store::CommandOutcome::result) {
-                    // In a savepoint of their own: an effect that cannot be
-                    // tracked must not take the history row with it.
-                    try {
-                        store::Savepoint effects(db, "command_effects");
-                        rapidjson::Document request;
-                        request.Parse(record->request.c_str(), record->request.size());
-                        apply_command_effects(db, record->charger_id, record->action, request, response.get(),
-                                              record->finished_at);
-                        effects.release();
-                    } catch (const std::exception& e) {
-                        spdlog::error("command {} to {}: its effects could not be tracked: {}", *command_id,
-                                      record->charger_id, e.what());
-                    }
-                }
+                *command_id = record_command_and_effects(db, *record, response.get());
             },
             [record, response, command_id, verdict, note, finish](bool ok) {
                 if (!ok) {

@@ -2,9 +2,11 @@
 
 #include "csms/json.hpp"
 #include "store/command_store.hpp"
+#include "store/transaction.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
 
 #include <limits>
 #include <string_view>
@@ -169,6 +171,26 @@ void apply_command_effects(store::Database& db, const std::string& charger_id, c
             return;
         }
     }
+}
+
+std::int64_t record_command_and_effects(store::Database& db, const store::CommandRecord& record,
+                                        const rapidjson::Value* response)
+{
+    auto command_id = store::record_command(db, record);
+    if (record.outcome != store::CommandOutcome::result) {
+        return command_id;
+    }
+    try {
+        store::Savepoint effects(db, "command_effects");
+        rapidjson::Document request;
+        request.Parse(record.request.c_str(), record.request.size());
+        apply_command_effects(db, record.charger_id, record.action, request, response, record.finished_at);
+        effects.release();
+    } catch (const std::exception& e) {
+        spdlog::error("command {} to {}: its effects could not be tracked: {}", command_id, record.charger_id,
+                      e.what());
+    }
+    return command_id;
 }
 
 } // namespace csms

@@ -1,7 +1,10 @@
 // The partner's own calls on a link: its policy and rate decide, the
-// charger answers through CommandService, and every refusal is audited.
+// charger answers through CommandService, every refusal is audited, and
+// what reached the charger joins the command history.
 #include "proxy/uplink_link.hpp"
 
+#include "csms/command_effects.hpp"
+#include "csms/command_redaction.hpp"
 #include "store/proxy_store.hpp"
 
 namespace csms::proxy {
@@ -48,13 +51,71 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
     }
     rapidjson::Document doc;
     doc.Parse(payload.data(), payload.size());
+    // What the history keeps of it: secrets redacted, the partner as author.
+    auto record = std::make_shared<store::CommandRecord>();
+    record->charger_id = charger_id;
+    record->action = frame.action;
+    rapidjson::Document stored;
+    stored.CopyFrom(doc, stored.GetAllocator());
+    redact_command_request(frame.action, stored, stored.GetAllocator());
+    record->request = text_of(stored);
+    record->operator_name = "partner:" + partner.name;
+    record->requested_at = impl.clock.now_utc();
     auto self = shared_from_this();
     auto owner = impl.shared_from_this();
-    impl.commands.send(charger_id, frame.action, std::move(doc), [self, owner, conn, frame](ocpp::CallOutcome outcome) {
-        // On the charger's strand: the answer goes out from the uplinks' thread.
-        auto shared = std::make_shared<ocpp::CallOutcome>(std::move(outcome));
-        asio::post(owner->io, [self, conn, frame, shared] { self->answer_partner(conn, frame, *shared); });
-    });
+    impl.commands.send(charger_id, frame.action, std::move(doc),
+                       [self, owner, conn, frame, record](ocpp::CallOutcome outcome) {
+                           // On the charger's strand: the answer goes out from the uplinks' thread.
+                           auto shared = std::make_shared<ocpp::CallOutcome>(std::move(outcome));
+                           asio::post(owner->io, [self, conn, frame, shared, record] {
+                               self->record_command(*record, *shared);
+                               self->answer_partner(conn, frame, *shared);
+                           });
+                       });
+}
+
+// A partner's call that reached the charger joins the command history, and
+// what it changed (a reservation, a charging profile, ...) is tracked as
+// for an operator's, so csmsd's view of the charger stays true. Calls that
+// never reached it are refusals (proxy_refusals) instead.
+void Uplinks::Impl::Link::record_command(store::CommandRecord record, const ocpp::CallOutcome& outcome)
+{
+    using Kind = ocpp::CallOutcome::Kind;
+    switch (outcome.kind) {
+    case Kind::result:
+        record.outcome = store::CommandOutcome::result;
+        break;
+    case Kind::call_error:
+        record.outcome = store::CommandOutcome::call_error;
+        break;
+    case Kind::timeout:
+        record.outcome = store::CommandOutcome::timeout;
+        break;
+    case Kind::invalid_response:
+        record.outcome = store::CommandOutcome::invalid_response;
+        break;
+    case Kind::closed:
+    case Kind::invalid_request:
+    case Kind::queue_full:
+        return;
+    }
+    record.finished_at = impl.clock.now_utc();
+    auto response = std::make_shared<rapidjson::Document>();
+    if (outcome.kind == Kind::result && outcome.payload.IsObject()) {
+        response->CopyFrom(outcome.payload, response->GetAllocator());
+        redact_command_response(record.action, *response, response->GetAllocator());
+        record.response = text_of(*response);
+        if (auto status = response->FindMember("status"); status != response->MemberEnd() && status->value.IsString()) {
+            record.status = status->value.GetString();
+        }
+    } else if (outcome.kind == Kind::call_error) {
+        record.status = "CALLERROR " + outcome.error_code;
+    }
+    impl.writer.submit(
+        [record, response](store::Database& w) {
+            record_command_and_effects(w, record, response->IsObject() ? response.get() : nullptr);
+        },
+        [](bool) {});
 }
 
 void Uplinks::Impl::Link::answer_partner(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame,

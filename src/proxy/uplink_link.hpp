@@ -10,6 +10,7 @@
 #include "proxy/id_map.hpp"
 #include "proxy/relay_policy.hpp"
 #include "proxy/uplink.hpp"
+#include "store/command_store.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -257,6 +258,7 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
                 const std::string& reason);
     void record_error(const std::string& error);
     void answer_partner(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, const ocpp::CallOutcome& outcome);
+    void record_command(store::CommandRecord record, const ocpp::CallOutcome& outcome);
     // A reload changed or removed its partner: it closes and its loop ends.
     void retire();
 

@@ -129,6 +129,28 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     auto stopped = charger->call("StopTransaction", stop_payload(9001, 4000, test_time(4000)), 10s);
     REQUIRE(is_call_result(stopped));
 
+    // A reservation the primary makes is one csmsd tracks too.
+    auto reserve = std::async(std::launch::async, [&] {
+        return legacy.call(
+            "CP-M1", "ReserveNow",
+            R"({"connectorId":1,"expiryDate":"2031-01-01T00:00:00Z","idTag":"LEGACY-7","reservationId":41})");
+    });
+    incoming = charger->read(10s);
+    REQUIRE(incoming.status == ReadStatus::message);
+    call.Parse(incoming.text.c_str());
+    REQUIRE(call.IsArray());
+    CHECK(std::string(call[2].GetString()) == "ReserveNow");
+    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    REQUIRE(reserve.get());
+    CHECK(wait_until(
+        [&] {
+            return db.rows(
+                       "SELECT state, id_tag FROM reservations WHERE charger_id = 'CP-M1' AND reservation_id = 41") ==
+                   std::vector<TestDb::Row>{{"active", "LEGACY-7"}};
+        },
+        5s));
+    CHECK(db.scalar("SELECT count(*) FROM commands WHERE operator_name = 'partner:legacy'") == 2); // and the RemoteStop
+
     // The primary got every message as the charger sent it.
     auto calls = legacy.received();
     CHECK(actions_of(calls) == std::vector<std::string>{"BootNotification", "Authorize", "Authorize",

@@ -157,6 +157,11 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_outbox") == 0; }, 5s));
     CHECK(db.scalar("SELECT partner_transaction_id FROM proxy_transaction_ids WHERE transaction_id = ?",
                     {std::to_string(ours)}) == 9001);
+    // The RemoteStop that reached the charger is in the command history,
+    // with the partner as its author; the refused Reset is not.
+    CHECK(wait_until([&] { return db.count("commands") == 1; }, 5s));
+    CHECK(db.rows("SELECT operator_name, action, outcome, status FROM commands") ==
+          std::vector<TestDb::Row>{{"partner:fleet", "RemoteStopTransaction", "result", "Accepted"}});
 
     // The charger gone: the partner's allowed calls get a CALLERROR, and one
     // beyond its rate (5 a minute, the RemoteStop above was the first) a
