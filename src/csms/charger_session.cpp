@@ -109,7 +109,7 @@ void ChargerSession::handle_posted(const ocpp::IncomingCall& call, const rapidjs
         handle(call, payload);
     } catch (const std::exception& e) {
         spdlog::error("[{}] handling {} failed: {}", id_, call.action(), e.what());
-        call.error(ocpp::ErrorCode::InternalError, "internal error");
+        call.without_replacement().error(ocpp::ErrorCode::InternalError, "internal error");
     }
 }
 
@@ -159,11 +159,13 @@ void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work 
         bool refused = false;
         std::optional<PartnerCopy::Call> partner_call;
         bool copied = false;
+        bool primary_accepts = false; // relayed, and the primary answered with a CALLRESULT
     };
     auto pending =
         std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply), std::move(then),
                                           !registration() && call.action() != "BootNotification", std::nullopt, false,
-                                          std::exchange(partner_call_, std::nullopt)});
+                                          std::exchange(partner_call_, std::nullopt), false,
+                                          primary_answer_ != nullptr && primary_answer_->result.has_value()});
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;
@@ -171,8 +173,11 @@ void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work 
                 auto stored = store::find_registration(db, p.self->id_);
                 if (!stored) {
                     // A charger that talks before it ever booted: it becomes
-                    // known under the policy for strangers.
-                    stored = p.self->services_.policy.unknown_chargers;
+                    // known under the policy for strangers, unless its
+                    // primary backend (migration) has just answered it as
+                    // one of its own.
+                    stored =
+                        p.primary_accepts ? store::Registration::accepted : p.self->services_.policy.unknown_chargers;
                     store::set_registration(db, p.self->id_, *stored);
                 }
                 p.registration = stored;
@@ -189,8 +194,11 @@ void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work 
         [pending](bool ok) {
             auto& p = *pending;
             if (!ok) {
+                // Not even a relayed call gets its primary's answer now: the
+                // charger must send it again, or csmsd would never have it.
                 spdlog::error("[{}] {} could not be stored", p.self->id_, p.call.action());
-                p.call.error(ocpp::ErrorCode::InternalError, "could not store the message; please retry");
+                p.call.without_replacement().error(ocpp::ErrorCode::InternalError,
+                                                   "could not store the message; please retry");
                 return;
             }
             if (p.registration) {

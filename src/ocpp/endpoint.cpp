@@ -64,6 +64,13 @@ IncomingCall IncomingCall::answered_with(std::shared_ptr<const ReplacementAnswer
     return copy;
 }
 
+IncomingCall IncomingCall::without_replacement() const
+{
+    IncomingCall copy = *this;
+    copy.replacement_.reset();
+    return copy;
+}
+
 bool IncomingCall::replaced() const
 {
     if (!replacement_) {

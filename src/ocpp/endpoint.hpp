@@ -67,6 +67,10 @@ public:
     // the charger gets `replacement` at that moment instead: the handler
     // still runs and stores as usual, and its answer still means "durable".
     IncomingCall answered_with(std::shared_ptr<const ReplacementAnswer> replacement) const;
+    // The same call answered as this side says, replacement or not: for a
+    // failure of this side's own (its rows could not be stored), which the
+    // charger must see so that it sends the CALL again.
+    IncomingCall without_replacement() const;
     void result(rapidjson::Document payload) const;
     // Answers at once, without a post. Only on the session's strand, i.e.
     // from inside CallDispatcher::dispatch().

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -69,12 +71,31 @@ void Uplinks::Impl::start_links()
     }
 }
 
+namespace {
+
+// Whether a link of `before` for this charger can go on under `after`:
+// nothing but the choice of chargers changed, and it still has this one
+// (taking a charger off a primary must not restart the primary's others).
+bool link_survives(const Partner& before, const Partner& after, const std::string& charger_id)
+{
+    Partner a = before;
+    Partner b = after;
+    a.chargers.clear();
+    b.chargers.clear();
+    if (!(a == b)) {
+        return false; // regions included: a region link would need the database to re-check
+    }
+    return std::binary_search(after.chargers.begin(), after.chargers.end(), charger_id) || !after.regions.empty();
+}
+
+} // namespace
+
 void Uplinks::Impl::retire_stale_links()
 {
     for (auto it = links.begin(); it != links.end();) {
         auto& link = *it->second;
         const Partner* now = partner_named(link.partner.name);
-        if (now != nullptr && *now == link.partner) {
+        if (now != nullptr && link_survives(link.partner, *now, link.charger_id)) {
             ++it;
             continue;
         }
@@ -180,7 +201,11 @@ void Uplinks::reload(std::shared_ptr<const Tls> tls)
         }
         impl->tls = tls;
         impl->retire_stale_links();
-        impl->start_links();
+        try {
+            impl->start_links();
+        } catch (const std::exception& e) {
+            spdlog::error("proxy: starting links after a reload: {}", e.what());
+        }
     });
 }
 
@@ -229,7 +254,12 @@ std::function<void(const std::string&)> Uplinks::waker() const
         if (auto impl = weak.lock()) {
             asio::post(impl->io, [impl, charger_id] {
                 if (!impl->stopping && impl->db) {
-                    impl->on_wake(charger_id);
+                    try {
+                        impl->on_wake(charger_id);
+                    } catch (const std::exception& e) {
+                        // The next commit or the send loop's own timer wakes it again.
+                        spdlog::error("proxy: waking the links of {}: {}", charger_id, e.what());
+                    }
                 }
             });
         }

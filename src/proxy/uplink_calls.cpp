@@ -47,7 +47,11 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
                        " is not a transaction of " + charger_id + " known to partner " + partner.name);
             return;
         }
-        payload = with_transaction_id(payload, *ours);
+        // A migrating charger knows the session by its primary's id.
+        const Partner* primary = primary_of(impl.partners.current(), charger_id);
+        auto charger_side =
+            primary != nullptr ? store::partner_transaction_id(*impl.db, primary->name, *ours) : std::nullopt;
+        payload = with_transaction_id(payload, charger_side.value_or(*ours));
     }
     rapidjson::Document doc;
     doc.Parse(payload.data(), payload.size());

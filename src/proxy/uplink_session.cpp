@@ -25,6 +25,9 @@ void Uplinks::Impl::Link::retire()
 
 void Uplinks::Impl::Link::record_error(const std::string& error)
 {
+    if (retired) {
+        return; // a link that replaced it may already be using its row
+    }
     impl.set_state(*this, "waiting", error);
     auto partner_name = partner.name;
     auto charger = charger_id;
@@ -71,6 +74,10 @@ awaitable<void> Uplinks::Impl::Link::run()
             // No temporaries with destructors inside a co_await (g++ 12 frees them twice).
             const std::string service = std::to_string(partner.endpoint.port);
             auto endpoints = co_await resolver.async_resolve(partner.endpoint.host, service, use_awaitable);
+            if (retired) {
+                // Retired while resolving, with no connection to close yet.
+                throw std::runtime_error("the partner was changed or removed by a reload");
+            }
             if (partner.endpoint.tls) {
                 // Held by the link: a reload may replace impl.tls while this connection lives.
                 tls_context = impl.tls->contexts.at(partner.name);
@@ -229,7 +236,7 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::write_loop(std::shared_
 awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
 {
     auto& db = *impl.db;
-    while (!conn->closed && !impl.stopping) {
+    while (!conn->closed && !impl.stopping && !retired) {
         // A charger waits for these: they go before any backlog.
         if (!urgent.empty()) {
             auto call = std::move(urgent.front());

@@ -148,16 +148,23 @@ void Uplinks::Impl::relay(const std::string& primary_name, const std::string& ch
 {
     auto result = std::make_shared<RelayResult>();
     result->payload = payload;
-    // The charger knows the primary's transaction ids; csmsd handles ours.
-    if (action == "MeterValues" || action == "StopTransaction") {
-        if (auto theirs = transaction_id_in(payload)) {
-            auto ours = db ? store::our_transaction_id(*db, primary_name, charger_id, *theirs) : std::nullopt;
-            result->payload = with_transaction_id(payload, ours.value_or(unknown_transaction_id(*theirs)));
-        }
-    }
     const Partner* primary = partner_named(primary_name);
+    try {
+        // The charger knows the primary's transaction ids; csmsd handles ours.
+        if (action == "MeterValues" || action == "StopTransaction") {
+            if (auto theirs = transaction_id_in(payload)) {
+                auto ours = db ? store::our_transaction_id(*db, primary_name, charger_id, *theirs) : std::nullopt;
+                result->payload = with_transaction_id(payload, ours.value_or(unknown_transaction_id(*theirs)));
+            }
+        }
+    } catch (const std::exception& e) {
+        // On the uplinks' own thread: nothing may escape, and the charger
+        // must still be answered.
+        spdlog::error("proxy: relaying {} from {}: {}", action, charger_id, e.what());
+        primary = nullptr;
+    }
     if (primary == nullptr) {
-        result->failure = "no such partner";
+        result->failure = "csmsd could not relay it";
         done(std::move(*result));
         return;
     }

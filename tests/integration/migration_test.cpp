@@ -29,19 +29,24 @@ constexpr const char* primary_clock = "2026-01-01T00:00:00Z"; // every partner b
 // csmsd (unknown chargers rejected, unknown id tags refused: only the
 // primary can let CP-M1 and its driver in) whose charger CP-M1 has primary
 // "legacy" at legacy_port and mirror partner "fleet" at fleet_port (0: none).
+std::string primary_table(std::uint16_t legacy_port, const std::string& chargers)
+{
+    return "[[partner]]\nname = \"legacy\"\nurl = \"ws://127.0.0.1:" + std::to_string(legacy_port) +
+           "/ocpp\"\nprimary = true\nchargers = [" + chargers + "]\ncall_timeout_s = 3\n";
+}
+
 std::unique_ptr<CsmsdProcess> csmsd_migrating(const TempDir& dir, std::uint16_t legacy_port,
-                                              std::uint16_t fleet_port = 0)
+                                              std::uint16_t fleet_port = 0, const std::string& chargers = "\"CP-M1\"")
 {
     if (!std::filesystem::exists(dir.file("token"))) {
         bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
     }
     std::ofstream partners(dir.file("partners.toml"));
-    partners << "[[partner]]\nname = \"legacy\"\nurl = \"ws://127.0.0.1:" << legacy_port
-             << "/ocpp\"\nprimary = true\nchargers = [\"CP-M1\"]\ncall_timeout_s = 3\n";
+    partners << primary_table(legacy_port, chargers);
     if (fleet_port != 0) {
         partners << "[[partner]]\nname = \"fleet\"\nurl = \"ws://127.0.0.1:" << fleet_port
                  << "/ocpp\"\nchargers = [\"CP-M1\"]\nforward = [\"StartTransaction\", \"MeterValues\", "
-                    "\"StopTransaction\"]\n";
+                    "\"StopTransaction\"]\naccept = [\"RemoteStopTransaction\"]\n";
     }
     partners.close();
     std::ofstream(dir.file("csmsd.toml")) << "[proxy]\npartners = \"" << dir.file("partners.toml")
@@ -108,6 +113,18 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     auto stop_answer = remote_stop.get();
     REQUIRE(stop_answer);
     CHECK(stop_answer->find(R"({"status":"Accepted"})") != std::string::npos);
+
+    // The mirror stops it by its own id, which the charger knows as 9001.
+    REQUIRE(wait_until([&] { return fleet.received().size() >= 1; }, 10s)); // it has been given 5001
+    auto mirror_stop = std::async(
+        std::launch::async, [&] { return fleet.call("CP-M1", "RemoteStopTransaction", R"({"transactionId":5001})"); });
+    incoming = charger->read(10s);
+    REQUIRE(incoming.status == ReadStatus::message);
+    call.Parse(incoming.text.c_str());
+    REQUIRE(call.IsArray());
+    CHECK(call[3]["transactionId"].GetInt64() == 9001);
+    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    REQUIRE(mirror_stop.get());
 
     // An operator stops it by csmsd's own id; the charger gets the primary's.
     TestDb db(csmsd->db_path());
@@ -275,22 +292,40 @@ TEST_CASE(
           std::vector<TestDb::Row>{{"Accepted", "9001"}});
 }
 
-TEST_CASE("A charger taken off its primary by a partners reload is answered by csmsd from its next message")
+TEST_CASE("A charger taken off its primary by a partners reload is answered by csmsd and the others stay relayed")
 {
     TempDir dir;
     PartnerBackend legacy(0, 9001);
-    auto csmsd = csmsd_migrating(dir, legacy.port());
-    auto charger = accepted_charger(csmsd->ws_port(), "CP-M1");
-    auto before = charger->call("Heartbeat", "{}", 10s);
-    CHECK(result_string(before, "currentTime") == primary_clock);
+    auto csmsd = csmsd_migrating(dir, legacy.port(), 0, "\"CP-M1\", \"CP-M2\"");
+    auto moving = accepted_charger(csmsd->ws_port(), "CP-M1");
+    auto staying = accepted_charger(csmsd->ws_port(), "CP-M2");
+    CHECK(result_string(moving->call("Heartbeat", "{}", 10s), "currentTime") == primary_clock);
+    REQUIRE(legacy.authorizations().size() == 2); // one link per charger
 
-    std::ofstream(dir.file("partners.toml")) << "# CP-M1 has moved to csmsd\n";
+    std::ofstream(dir.file("partners.toml")) << primary_table(legacy.port(), "\"CP-M2\"");
     auto reload = run_csmsctl(dir, csmsd->admin_port(), dir.file("token"), {"partners", "reload"});
     REQUIRE(reload.status.success());
 
-    auto after = charger->call("Heartbeat", "{}", 10s);
+    auto after = moving->call("Heartbeat", "{}", 10s);
     REQUIRE(is_call_result(after));
     CHECK(result_string(after, "currentTime") != primary_clock);
-    CHECK(actions_of(legacy.received()) == std::vector<std::string>{"BootNotification", "Heartbeat"});
-    CHECK_FALSE(charger->is_closed());
+    CHECK(result_string(staying->call("Heartbeat", "{}", 10s), "currentTime") == primary_clock);
+    // CP-M2's link went on without reconnecting.
+    CHECK(legacy.authorizations().size() == 2);
+    CHECK_FALSE(moving->is_closed());
+}
+
+TEST_CASE("A migrating charger csmsd has never seen is accepted from its first CALL when its primary answers it")
+{
+    TempDir dir;
+    PartnerBackend legacy(0, 9001);
+    auto csmsd = csmsd_migrating(dir, legacy.port()); // csmsd itself rejects unknown chargers
+    auto charger = connect_charger(csmsd->ws_port(), "CP-M1");
+
+    // Repointed without a reboot: no BootNotification comes first.
+    REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Charging", test_time(1000)), 10s)));
+    TestDb db(csmsd->db_path());
+    CHECK(db.rows("SELECT registration FROM chargers WHERE charger_id = 'CP-M1'") ==
+          std::vector<TestDb::Row>{{"Accepted"}});
+    CHECK(db.scalar("SELECT count(*) FROM status_history WHERE charger_id = 'CP-M1' AND status = 'Charging'") == 1);
 }

@@ -412,6 +412,19 @@ TEST_CASE("Endpoint: another backend's result that breaks the response schema be
     check_call_error(sent[0], "h10", "InternalError");
 }
 
+TEST_CASE("Endpoint: a replaced call answered without_replacement sends this side's own answer", "[ocpp][endpoint]")
+{
+    Harness h;
+    REQUIRE(h.endpoint->on_text(R"([2,"h11","Heartbeat",{}])"));
+    REQUIRE(h.dispatcher->calls.size() == 1);
+    auto replaced = h.dispatcher->calls[0].call.answered_with(
+        std::make_shared<ReplacementAnswer>(ReplacementAnswer{std::string(heartbeat_answer), {}, {}}));
+    replaced.without_replacement().error(ErrorCode::InternalError, "could not store the message; please retry");
+    auto sent = h.sent();
+    REQUIRE(sent.size() == 1);
+    check_call_error(sent[0], "h11", "InternalError");
+}
+
 TEST_CASE("Endpoint: error codes are read back from their OCPP spelling", "[ocpp][endpoint]")
 {
     for (auto code : all_error_codes) {
