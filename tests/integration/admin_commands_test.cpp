@@ -65,25 +65,6 @@ struct Csms {
     }
 };
 
-// The next CALL csmsd sends this charger: [2, id, action, payload].
-rapidjson::Document next_call(WsClient& charger)
-{
-    auto message = charger.read(std::chrono::seconds(10));
-    INFO("read: " << to_string(message.status) << " " << message.error);
-    REQUIRE(message.status == ReadStatus::message);
-    auto frame = parse(message.text);
-    INFO(message.text);
-    REQUIRE(frame.IsArray());
-    REQUIRE(frame.Size() == 4);
-    REQUIRE(frame[0].GetInt() == 2);
-    return frame;
-}
-
-void answer(WsClient& charger, const rapidjson::Value& call, const std::string& payload)
-{
-    REQUIRE(charger.send_text(std::string("[3,\"") + call[1].GetString() + "\"," + payload + "]"));
-}
-
 std::string error_code(const HttpResult& r)
 {
     auto body = parse(r.body);
@@ -104,7 +85,7 @@ Exchange round_trip(Csms& csms, WsClient& charger, const std::string& charger_id
 {
     auto pending = csms.command_async(charger_id, action, payload, as);
     Exchange out{{}, next_call(charger)};
-    answer(charger, out.call, response);
+    answer_call(charger, out.call, response);
     out.http = pending.get();
     return out;
 }

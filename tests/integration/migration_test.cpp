@@ -102,14 +102,10 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     // The primary stops the session with its own id; the charger knows it.
     auto remote_stop = std::async(
         std::launch::async, [&] { return legacy.call("CP-M1", "RemoteStopTransaction", R"({"transactionId":9001})"); });
-    auto incoming = charger->read(10s);
-    REQUIRE(incoming.status == ReadStatus::message);
-    rapidjson::Document call;
-    call.Parse(incoming.text.c_str());
-    REQUIRE(call.IsArray());
+    auto call = next_call(*charger);
     CHECK(std::string(call[2].GetString()) == "RemoteStopTransaction");
     CHECK(call[3]["transactionId"].GetInt64() == 9001);
-    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    answer_call(*charger, call, R"({"status":"Accepted"})");
     auto stop_answer = remote_stop.get();
     REQUIRE(stop_answer);
     CHECK(stop_answer->find(R"({"status":"Accepted"})") != std::string::npos);
@@ -118,12 +114,9 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     REQUIRE(wait_until([&] { return fleet.received().size() >= 1; }, 10s)); // it has been given 5001
     auto mirror_stop = std::async(
         std::launch::async, [&] { return fleet.call("CP-M1", "RemoteStopTransaction", R"({"transactionId":5001})"); });
-    incoming = charger->read(10s);
-    REQUIRE(incoming.status == ReadStatus::message);
-    call.Parse(incoming.text.c_str());
-    REQUIRE(call.IsArray());
+    call = next_call(*charger);
     CHECK(call[3]["transactionId"].GetInt64() == 9001);
-    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    answer_call(*charger, call, R"({"status":"Accepted"})");
     REQUIRE(mirror_stop.get());
 
     // An operator stops it by csmsd's own id; the charger gets the primary's.
@@ -135,12 +128,9 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
         return run_csmsctl(dir, csmsd->admin_port(), dir.file("token"),
                            {"charger", "remote-stop", "CP-M1", "--transaction", ours_text});
     });
-    incoming = charger->read(10s);
-    REQUIRE(incoming.status == ReadStatus::message);
-    call.Parse(incoming.text.c_str());
-    REQUIRE(call.IsArray());
+    call = next_call(*charger);
     CHECK(call[3]["transactionId"].GetInt64() == 9001);
-    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    answer_call(*charger, call, R"({"status":"Accepted"})");
     CHECK(operator_stop.get().status.success());
 
     auto stopped = charger->call("StopTransaction", stop_payload(9001, 4000, test_time(4000)), 10s);
@@ -152,12 +142,9 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
             "CP-M1", "ReserveNow",
             R"({"connectorId":1,"expiryDate":"2031-01-01T00:00:00Z","idTag":"LEGACY-7","reservationId":41})");
     });
-    incoming = charger->read(10s);
-    REQUIRE(incoming.status == ReadStatus::message);
-    call.Parse(incoming.text.c_str());
-    REQUIRE(call.IsArray());
+    call = next_call(*charger);
     CHECK(std::string(call[2].GetString()) == "ReserveNow");
-    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    answer_call(*charger, call, R"({"status":"Accepted"})");
     REQUIRE(reserve.get());
     CHECK(wait_until(
         [&] {

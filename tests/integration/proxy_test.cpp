@@ -127,14 +127,10 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     auto remote_stop = std::async(std::launch::async, [&] {
         return partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})");
     });
-    auto incoming = charger->read(10s);
-    REQUIRE(incoming.status == ReadStatus::message);
-    rapidjson::Document call;
-    call.Parse(incoming.text.c_str());
-    REQUIRE(call.IsArray());
+    auto call = next_call(*charger);
     CHECK(std::string(call[2].GetString()) == "RemoteStopTransaction");
     CHECK(call[3]["transactionId"].GetInt64() == ours);
-    REQUIRE(charger->send_text(R"([3,")" + unique_id(call) + R"(",{"status":"Accepted"}])"));
+    answer_call(*charger, call, R"({"status":"Accepted"})");
     auto stop_answer = remote_stop.get();
     REQUIRE(stop_answer);
     CHECK(stop_answer->find(R"({"status":"Accepted"})") != std::string::npos);

@@ -189,15 +189,10 @@ TEST_CASE("Statistics: with configure_chargers an accepted charger is asked for 
 
     std::map<std::string, std::string> asked;
     for (int i = 0; i < 2; ++i) {
-        auto frame = cp->read(10s);
-        REQUIRE(frame.status == ReadStatus::message);
-        rapidjson::Document call;
-        call.Parse(frame.text.c_str());
-        REQUIRE(call.IsArray());
-        REQUIRE(call[0].GetInt() == 2);
+        auto call = next_call(*cp);
         REQUIRE(call[2].GetString() == std::string("ChangeConfiguration"));
         asked[call[3]["key"].GetString()] = call[3]["value"].GetString();
-        REQUIRE(cp->send_text(R"([3,")" + std::string(call[1].GetString()) + R"(",{"status":"Accepted"}])"));
+        answer_call(*cp, call, R"({"status":"Accepted"})");
     }
     CHECK(asked ==
           std::map<std::string, std::string>{{"ClockAlignedDataInterval", "900"}, {"MeterValueSampleInterval", "900"}});

@@ -3,6 +3,7 @@
 #include "support/ocpp_json.hpp"
 #include "support/ws_client.hpp"
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 
@@ -38,6 +39,31 @@ inline std::unique_ptr<WsClient> accepted_charger(std::uint16_t port, const std:
         throw std::runtime_error("charger " + id + " was not accepted: " + status);
     }
     return client;
+}
+
+// The next CALL the server sends this charger, [2, id, action, payload];
+// throws when none comes within the limit or the frame is not a CALL.
+inline rapidjson::Document next_call(WsClient& client, std::chrono::milliseconds limit = std::chrono::seconds(10))
+{
+    auto message = client.read(limit);
+    if (message.status != ReadStatus::message) {
+        throw std::runtime_error("no CALL from the server within the limit " + message.error);
+    }
+    rapidjson::Document frame;
+    frame.Parse(message.text.c_str());
+    if (!frame.IsArray() || frame.Size() != 4 || !frame[0].IsInt() || frame[0].GetInt() != 2 || !frame[1].IsString() ||
+        !frame[2].IsString()) {
+        throw std::runtime_error("not a CALL: " + message.text);
+    }
+    return frame;
+}
+
+// Answers that CALL with a CALLRESULT carrying payload (JSON text).
+inline void answer_call(WsClient& client, const rapidjson::Value& call, const std::string& payload)
+{
+    if (!client.send_text(std::string("[3,\"") + call[1].GetString() + "\"," + payload + "]")) {
+        throw std::runtime_error("could not answer the server's CALL");
+    }
 }
 
 } // namespace csms::test
