@@ -27,10 +27,12 @@ using namespace std::chrono_literals;
 namespace {
 
 // csmsd with one partner "fleet" at 127.0.0.1:port for charger CP-P1, and
-// an admin token in dir/token; `extra` adds lines to the partner's table.
+// an admin token in dir/token; `extra` adds lines to the partner's table,
+// `csmsd_extra` to csmsd's configuration.
 // Without dev, unknown chargers are accepted but unknown id tags are not.
 std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16_t port, const std::string& extra = "",
-                                                 const std::string& url = "", bool dev = true)
+                                                 const std::string& url = "", bool dev = true,
+                                                 const std::string& csmsd_extra = "")
 {
     if (!std::filesystem::exists(dir.file("token"))) { // a restart keeps its operators
         bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
@@ -48,7 +50,8 @@ std::unique_ptr<CsmsdProcess> csmsd_with_partner(const TempDir& dir, std::uint16
         << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n"
         << (dev ? ""
                 : "[security]\nallow_profile_0 = true\n[policy]\nunknown_chargers = \"accept\"\n"
-                  "accept_unknown_id_tags = false\n");
+                  "accept_unknown_id_tags = false\n")
+        << csmsd_extra;
     CsmsdOptions options;
     options.dev = dev;
     options.extra_args = {"--config", dir.file("csmsd.toml")};
@@ -198,6 +201,29 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     REQUIRE(exit);
     CHECK(exit->exited);
     CHECK(exit->code == 0);
+}
+
+TEST_CASE("A partner's call the charger does not answer in time gets a GenericError and is recorded")
+{
+    TempDir dir;
+    PartnerBackend partner;
+    auto csmsd = csmsd_with_partner(dir, partner.port(), "", "", true, "[ocpp]\ncall_timeout_s = 1\n");
+    auto charger = accepted_charger(csmsd->ws_port(), "CP-P1");
+    REQUIRE(is_call_result(charger->call("StartTransaction", start_payload(1, "TAG-1", 1000, test_time(2000)))));
+    TestDb db(csmsd->db_path());
+    REQUIRE(wait_until([&] { return db.count("proxy_transaction_ids") == 1; }, 10s)); // the partner's 9001
+
+    // The charger reads the partner's RemoteStop and never answers it.
+    auto stop = std::async(std::launch::async,
+                           [&] { return partner.call("CP-P1", "RemoteStopTransaction", R"({"transactionId":9001})"); });
+    auto call = next_call(*charger);
+    CHECK(std::string(call[2].GetString()) == "RemoteStopTransaction");
+    auto answer = stop.get();
+    REQUIRE(answer);
+    CHECK(answer->find(R"("GenericError","charger CP-P1 did not answer in time")") != std::string::npos);
+    CHECK(wait_until([&] { return db.count("proxy_refusals") == 1; }, 5s));
+    CHECK(db.rows("SELECT operator_name, outcome FROM commands") ==
+          std::vector<TestDb::Row>{{"partner:fleet", "timeout"}});
 }
 
 TEST_CASE("A partner that is down at first receives every message in order once it comes up")
