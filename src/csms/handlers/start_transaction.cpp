@@ -84,9 +84,8 @@ void ask_partner_first(ChargerSession& session, const ocpp::IncomingCall& call, 
 
 // A tag a partner has just answered for on this charger (Authorize
 // delegation, asked now if it was not) gets that answer instead of our
-// id_tags table's; a charger
-// still run by its primary backend (migration) records the primary's.
-// A retried identical request (same charger, connector, tag, timestamp and
+// id_tags table's; a charger still run by its primary backend (migration)
+// records the primary's. A retried identical request (same charger, connector, tag, timestamp and
 // meterStart) gets the transaction id it got the first time. A tag already
 // charging elsewhere gets ConcurrentTx; the transaction is recorded anyway,
 // since the charger may deliver energy before it stops.
