@@ -364,3 +364,18 @@ TEST_CASE("Admin API: nobody disables their own account or the last admin", "[e2
     CHECK(refused.status == 409);
     CHECK(server.call("GET", "/api/v1/whoami", third).status == 200);
 }
+
+TEST_CASE("Admin API: a partners reload needs partners.manage and a csmsd started with a partners file",
+          "[e2e][admin][partners]")
+{
+    TempDir dir;
+    AdminServer server(dir); // no [proxy] partners
+    auto technician = server.add_operator("tech", "technical");
+    auto refused = server.call("POST", "/api/v1/partners/reload", technician, "{}");
+    CHECK(refused.status == 403);
+    CHECK(error_code_of(refused) == "forbidden");
+    auto manager = server.add_operator("info", "information_management");
+    auto without_file = server.call("POST", "/api/v1/partners/reload", manager, "{}");
+    CHECK(without_file.status == 409);
+    CHECK(error_code_of(without_file) == "no_partners_file");
+}
