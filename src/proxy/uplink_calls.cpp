@@ -8,6 +8,28 @@
 #include "store/proxy_store.hpp"
 
 namespace csms::proxy {
+namespace {
+
+// A ChangeConfiguration payload whose key is AuthorizationKey (OCPP compares
+// keys as CiString, so case is ignored).
+bool sets_authorization_key(const std::string& payload)
+{
+    rapidjson::Document doc;
+    doc.Parse(payload.data(), payload.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        return false;
+    }
+    auto key = doc.FindMember("key");
+    if (key == doc.MemberEnd() || !key->value.IsString()) {
+        return false;
+    }
+    constexpr std::string_view wanted = "AuthorizationKey";
+    std::string_view text(key->value.GetString(), key->value.GetStringLength());
+    return text.size() == wanted.size() &&
+           std::equal(text.begin(), text.end(), wanted.begin(), [](char a, char b) { return same_letter(a, b); });
+}
+
+} // namespace
 
 void Uplinks::Impl::Link::refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
                                  const std::string& reason)
@@ -26,8 +48,22 @@ void Uplinks::Impl::Link::refuse(const std::shared_ptr<Conn>& conn, const Partne
 
 void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame)
 {
+    // A reload may have taken this charger from a partner that chooses by
+    // region while its link went on.
+    const Partner* now = impl.partner_named(partner.name);
+    if (now == nullptr ||
+        !covers(*now, charger_id, needs_region(*now) ? store::charger_region(*impl.db, charger_id) : std::nullopt)) {
+        refuse(conn, frame, "SecurityError", charger_id + " is not a charger of partner " + partner.name);
+        return;
+    }
     if (!accepts(partner, frame.action)) {
         refuse(conn, frame, "SecurityError", frame.action + " is not allowed for partner " + partner.name);
+        return;
+    }
+    if (frame.action == "ChangeConfiguration" && sets_authorization_key(frame.payload)) {
+        // It is the charger's password for csmsd: a partner setting it would
+        // lock the charger out of csmsd, as certificates would.
+        refuse(conn, frame, "SecurityError", "AuthorizationKey is set by csmsd only, never by partner " + partner.name);
         return;
     }
     if (!rate.allow(charger_id, std::chrono::steady_clock::now())) {
@@ -41,6 +77,10 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
     if (frame.action == "RemoteStopTransaction" && !partner.primary) {
         auto theirs = transaction_id_in(payload);
         auto ours = theirs ? store::our_transaction_id(*impl.db, partner.name, charger_id, *theirs) : std::nullopt;
+        if (auto committing = theirs ? committing_ids.find(*theirs) : committing_ids.end();
+            !ours && committing != committing_ids.end()) {
+            ours = committing->second;
+        }
         if (!ours) {
             refuse(conn, frame, "PropertyConstraintViolation",
                    "transactionId " + (theirs ? std::to_string(*theirs) : std::string("(missing)")) +
@@ -59,8 +99,8 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
     auto record = std::make_shared<store::CommandRecord>();
     record->charger_id = charger_id;
     record->action = frame.action;
-    rapidjson::Document stored;
-    stored.CopyFrom(doc, stored.GetAllocator());
+    rapidjson::Document stored; // what the partner sent, with its own ids
+    stored.Parse(frame.payload.data(), frame.payload.size());
     redact_command_request(frame.action, stored, stored.GetAllocator());
     record->request = text_of(stored);
     record->operator_name = "partner:" + partner.name;

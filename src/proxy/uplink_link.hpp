@@ -279,6 +279,9 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     bool backing_off = false;                  // between a failed connection and the next attempt
     bool retired = false;                      // closed by a reload; a new link may have its key
     std::shared_ptr<ssl::context> tls_context; // wss: the one its connection was made with
+    // The partner's transaction id -> ours, from a StartTransaction answer
+    // whose mapping is being committed.
+    std::map<std::int64_t, std::int64_t> committing_ids;
 };
 
 } // namespace csms::proxy

@@ -294,7 +294,15 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
             store::count_forwarded(w, partner_name, row.charger_id);
             store::delete_outbox(w, row.seq);
         };
+        if (theirs) {
+            // Until it is committed, a RemoteStop the partner sends at once
+            // for this id still finds it.
+            committing_ids[*theirs] = *row->transaction_id;
+        }
         bool ok = co_await commit(std::move(work));
+        if (theirs) {
+            committing_ids.erase(*theirs);
+        }
         if (!ok) {
             throw std::runtime_error("could not record the partner's answer");
         }

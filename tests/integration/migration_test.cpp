@@ -26,23 +26,27 @@ namespace {
 
 constexpr const char* primary_clock = "2026-01-01T00:00:00Z"; // every partner backend's currentTime
 
-// csmsd (unknown chargers rejected, unknown id tags refused: only the
-// primary can let CP-M1 and its driver in) whose charger CP-M1 has primary
-// "legacy" at legacy_port and mirror partner "fleet" at fleet_port (0: none).
-std::string primary_table(std::uint16_t legacy_port, const std::string& chargers)
+// The primary "legacy" for these chargers; its answer timeout stays at its
+// default (10 s) unless `extra` sets one for a test that waits for it.
+std::string primary_table(std::uint16_t legacy_port, const std::string& chargers, const std::string& extra = "")
 {
     return "[[partner]]\nname = \"legacy\"\nurl = \"ws://127.0.0.1:" + std::to_string(legacy_port) +
-           "/ocpp\"\nprimary = true\nchargers = [" + chargers + "]\ncall_timeout_s = 3\n";
+           "/ocpp\"\nprimary = true\nchargers = [" + chargers + "]\n" + extra;
 }
 
+// csmsd (unknown chargers rejected, unknown id tags refused: only the
+// primary can let CP-M1 and its driver in) whose chargers have primary
+// "legacy" at legacy_port, and CP-M1 mirror partner "fleet" at fleet_port
+// (0: none).
 std::unique_ptr<CsmsdProcess> csmsd_migrating(const TempDir& dir, std::uint16_t legacy_port,
-                                              std::uint16_t fleet_port = 0, const std::string& chargers = "\"CP-M1\"")
+                                              std::uint16_t fleet_port = 0, const std::string& chargers = "\"CP-M1\"",
+                                              const std::string& primary_extra = "")
 {
     if (!std::filesystem::exists(dir.file("token"))) {
         bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
     }
     std::ofstream partners(dir.file("partners.toml"));
-    partners << primary_table(legacy_port, chargers);
+    partners << primary_table(legacy_port, chargers, primary_extra);
     if (fleet_port != 0) {
         partners << "[[partner]]\nname = \"fleet\"\nurl = \"ws://127.0.0.1:" << fleet_port
                  << "/ocpp\"\nchargers = [\"CP-M1\"]\nforward = [\"StartTransaction\", \"MeterValues\", "
@@ -111,7 +115,10 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     CHECK(stop_answer->find(R"({"status":"Accepted"})") != std::string::npos);
 
     // The mirror stops it by its own id, which the charger knows as 9001.
-    REQUIRE(wait_until([&] { return fleet.received().size() >= 1; }, 10s)); // it has been given 5001
+    TestDb db(csmsd->db_path());
+    REQUIRE(
+        wait_until([&] { return db.scalar("SELECT count(*) FROM proxy_transaction_ids WHERE partner = 'fleet'") == 1; },
+                   10s)); // its 5001 is stored
     auto mirror_stop = std::async(
         std::launch::async, [&] { return fleet.call("CP-M1", "RemoteStopTransaction", R"({"transactionId":5001})"); });
     call = next_call(*charger);
@@ -120,7 +127,6 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
     REQUIRE(mirror_stop.get());
 
     // An operator stops it by csmsd's own id; the charger gets the primary's.
-    TestDb db(csmsd->db_path());
     const auto ours = db.scalar("SELECT transaction_id FROM transactions WHERE charger_id = 'CP-M1'");
     const auto ours_text = std::to_string(ours);
     CHECK(ours != 9001);
@@ -153,7 +159,26 @@ TEST_CASE("A migrating charger gets its primary's answers while csmsd records th
                    std::vector<TestDb::Row>{{"active", "LEGACY-7"}};
         },
         5s));
-    CHECK(db.scalar("SELECT count(*) FROM commands WHERE operator_name = 'partner:legacy'") == 2); // and the RemoteStop
+    // The charger's password for csmsd is csmsd's alone to set.
+    auto password = legacy.call("CP-M1", "ChangeConfiguration",
+                                R"({"key":"authorizationkey","value":"0123456789abcdef-legacy-secret"})");
+    REQUIRE(password);
+    CHECK(password->find("SecurityError") != std::string::npos);
+    // Credentials in a url the primary sends are not kept in clear.
+    auto firmware = std::async(std::launch::async, [&] {
+        return legacy.call(
+            "CP-M1", "UpdateFirmware",
+            R"({"location":"ftp://legacy:fw-secret@fw.example/a.bin","retrieveDate":"2031-01-01T00:00:00Z"})");
+    });
+    call = next_call(*charger);
+    CHECK(std::string(call[2].GetString()) == "UpdateFirmware"); // and not the ChangeConfiguration
+    CHECK(std::string(call[3]["location"].GetString()) == "ftp://legacy:fw-secret@fw.example/a.bin");
+    answer_call(*charger, call, "{}");
+    REQUIRE(firmware.get());
+    CHECK(wait_until(
+        [&] { return db.scalar("SELECT count(*) FROM commands WHERE operator_name = 'partner:legacy'") == 3; },
+        5s)); // RemoteStop, ReserveNow, UpdateFirmware
+    CHECK(db.scalar("SELECT count(*) FROM commands WHERE request LIKE '%fw-secret%'") == 0);
 
     // The primary got every message as the charger sent it.
     auto calls = legacy.received();
@@ -230,7 +255,7 @@ TEST_CASE(
     std::unique_ptr<CsmsdProcess> csmsd;
     do { // a port that csmsd did not take for itself
         port = free_loopback_port();
-        csmsd = csmsd_migrating(dir, port);
+        csmsd = csmsd_migrating(dir, port, 0, "\"CP-M1\"", "call_timeout_s = 3\n");
     } while (csmsd->ws_port() == port || csmsd->admin_port() == port);
     auto charger = connect_charger(csmsd->ws_port(), "CP-M1");
 
@@ -297,7 +322,9 @@ TEST_CASE("A charger taken off its primary by a partners reload is answered by c
     REQUIRE(is_call_result(after));
     CHECK(result_string(after, "currentTime") != primary_clock);
     CHECK(result_string(staying->call("Heartbeat", "{}", 10s), "currentTime") == primary_clock);
-    // CP-M2's link went on without reconnecting.
+    // CP-M1's link closed; CP-M2's went on without reconnecting.
+    CHECK(wait_until([&] { return !legacy.connected("CP-M1"); }, 10s));
+    CHECK(legacy.connected("CP-M2"));
     CHECK(legacy.authorizations().size() == 2);
     CHECK_FALSE(moving->is_closed());
 }

@@ -328,6 +328,7 @@ TEST_CASE("A reloaded partners file moves one partner and adds another without d
     CHECK(actions_of(second.received()) == std::vector<std::string>{"StatusNotification"});
     CHECK(actions_of(billing.received()) == std::vector<std::string>{"StatusNotification"});
     CHECK(first.received().size() == 1);
+    CHECK(wait_until([&] { return !first.connected("CP-P1"); }, 10s)); // the moved partner's old link closed
 
     // A mistake in the file changes nothing, and says where it is.
     write_partners("\"Rset\"");
@@ -338,11 +339,32 @@ TEST_CASE("A reloaded partners file moves one partner and adds another without d
     REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Preparing", test_time(2000)))));
     REQUIRE(wait_until([&] { return second.received().size() == 2 && billing.received().size() == 2; }, 10s));
 
+    // A wss partner whose CA file is missing: nothing changes either.
+    std::ofstream(dir.file("partners.toml"))
+        << "[[partner]]\nname = \"fleet\"\nurl = \"wss://127.0.0.1:" << second.port() << "/ocpp\"\nca = \""
+        << dir.file("no-such-ca.pem") << "\"\nchargers = [\"CP-P1\"]\nforward = \"all\"\n";
+    auto no_ca = csmsctl(dir, *csmsd, {"partners", "reload"});
+    CHECK_FALSE(no_ca.status.success());
+    CHECK_THAT(no_ca.errors, Catch::Contains("cannot load its TLS files") && Catch::Contains("unchanged"));
+    CHECK(billing.connected("CP-P1"));
+
+    // billing leaves: its link closes, and fleet's goes on.
+    write_partners("\"RemoteStopTransaction\"");
+    {
+        std::string text = read_text_file(dir.file("partners.toml"));
+        std::ofstream(dir.file("partners.toml")) << text.substr(0, text.find("[[partner]]", 1));
+    }
+    REQUIRE(csmsctl(dir, *csmsd, {"partners", "reload"}).status.success());
+    CHECK(wait_until([&] { return !billing.connected("CP-P1"); }, 10s));
+    REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Charging", test_time(3000)))));
+    REQUIRE(wait_until([&] { return second.received().size() == 3; }, 10s));
+    CHECK(billing.received().size() == 2);
+
     // The charger never noticed, and the reloads are in the audit log.
     CHECK_FALSE(charger->is_closed());
     TestDb db(csmsd->db_path());
     CHECK(db.scalar("SELECT count(*) FROM connection_events WHERE charger_id = 'CP-P1' AND event = 'connected'") == 1);
-    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM audit_log WHERE action = 'partners.reload'") == 2; },
+    CHECK(wait_until([&] { return db.scalar("SELECT count(*) FROM audit_log WHERE action = 'partners.reload'") == 4; },
                      5s));
 }
 

@@ -400,16 +400,19 @@ TEST_CASE("Endpoint: another backend's result that breaks the response schema be
           "[ocpp][endpoint]")
 {
     Harness h;
-    REQUIRE(h.endpoint->on_text(R"([2,"h10","Heartbeat",{}])"));
-    REQUIRE(h.dispatcher->calls.size() == 1);
-    for (std::string bad : {R"({"currentTime":42})", "[1]", "{"}) {
-        auto replaced = h.dispatcher->calls[0].call.answered_with(
-            std::make_shared<ReplacementAnswer>(ReplacementAnswer{bad, {}, {}}));
+    const std::vector<std::string> bad{R"({"currentTime":42})", "[1]", "{"};
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+        INFO(bad[i]);
+        const auto id = "h10-" + std::to_string(i);
+        REQUIRE(h.endpoint->on_text(R"([2,")" + id + R"(","Heartbeat",{}])"));
+        REQUIRE(h.dispatcher->calls.size() == i + 1);
+        auto replaced = h.dispatcher->calls[i].call.answered_with(
+            std::make_shared<ReplacementAnswer>(ReplacementAnswer{bad[i], {}, {}}));
         replaced.result_from([] { return json(heartbeat_answer); });
+        auto sent = h.sent();
+        REQUIRE(sent.size() == i + 1);
+        check_call_error(sent[i], id, "InternalError");
     }
-    auto sent = h.sent();
-    REQUIRE(sent.size() == 1); // the first answer counts; the others find the call answered
-    check_call_error(sent[0], "h10", "InternalError");
 }
 
 TEST_CASE("Endpoint: a replaced call answered without_replacement sends this side's own answer", "[ocpp][endpoint]")
