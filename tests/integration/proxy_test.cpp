@@ -368,6 +368,41 @@ TEST_CASE("A reloaded partners file moves one partner and adds another without d
                      5s));
 }
 
+TEST_CASE("A partner choosing by region loses command of a charger a reload took from it though its link goes on")
+{
+    TempDir dir;
+    PartnerBackend partner;
+    auto write_partners = [&](const std::string& chargers) {
+        std::ofstream(dir.file("partners.toml"))
+            << "[[partner]]\nname = \"area\"\nurl = \"ws://127.0.0.1:" << partner.port()
+            << "/ocpp\"\nregions = [\"Guangdong/Shenzhen\"]\nchargers = [" << chargers
+            << "]\nforward = [\"StatusNotification\"]\naccept = [\"UnlockConnector\"]\n";
+    };
+    write_partners("\"CP-P1\"");
+    std::ofstream(dir.file("csmsd.toml")) << "[proxy]\npartners = \"" << dir.file("partners.toml") << "\"\n";
+    bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
+    CsmsdOptions options;
+    options.extra_args = {"--config", dir.file("csmsd.toml")};
+    CsmsdProcess csmsd(dir, options);
+    auto charger = accepted_charger(csmsd.ws_port(), "CP-P1");
+    REQUIRE(csmsctl(dir, csmsd, {"chargers", "set", "CP-P1", "--region", "Guangdong/Guangzhou"}).status.success());
+    REQUIRE(wait_until([&] { return partner.connected("CP-P1"); }, 10s)); // listed by id
+
+    auto unlock = std::async(std::launch::async,
+                             [&] { return partner.call("CP-P1", "UnlockConnector", R"({"connectorId":1})"); });
+    answer_call(*charger, next_call(*charger), R"({"status":"Unlocked"})");
+    REQUIRE(unlock.get());
+
+    // CP-P1 is no longer listed, and Guangzhou is not Shenzhen.
+    write_partners("");
+    REQUIRE(csmsctl(dir, csmsd, {"partners", "reload"}).status.success());
+    auto refused = partner.call("CP-P1", "UnlockConnector", R"({"connectorId":1})");
+    REQUIRE(refused);
+    CHECK_THAT(*refused, Catch::Contains("SecurityError") && Catch::Contains("CP-P1 is not a charger of partner area"));
+    REQUIRE(is_call_result(charger->call("Heartbeat", "{}")));
+    CHECK(charger->unmatched().empty()); // the charger never saw the second call
+}
+
 TEST_CASE("A partner url pointing back at csmsd itself is refused as a loop and never replaces the real charger")
 {
     TempDir dir;
