@@ -8,9 +8,8 @@
 #include "base/time_format.hpp"
 #include "csms/command_effects.hpp"
 #include "csms/command_redaction.hpp"
-#include "proxy/relay_policy.hpp"
+#include "proxy/migration.hpp"
 #include "store/command_store.hpp"
-#include "store/proxy_store.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -163,13 +162,10 @@ HttpResponse success(const store::CommandRecord& record, std::int64_t command_id
 // the primary never numbered, keeps ours.
 void to_charger_transaction_id(const ApiContext& ctx, const std::string& charger_id, rapidjson::Document& body)
 {
-    const auto* primary = ctx.partners ? proxy::primary_of(ctx.partners->current(), charger_id) : nullptr;
     auto id = body.FindMember("transactionId");
-    if (primary == nullptr || id == body.MemberEnd() || !id->value.IsInt64()) {
-        return;
-    }
-    if (auto theirs = store::partner_transaction_id(ctx.reader, primary->name, id->value.GetInt64())) {
-        id->value.SetInt64(*theirs);
+    if (ctx.partners != nullptr && id != body.MemberEnd() && id->value.IsInt64()) {
+        id->value.SetInt64(
+            proxy::charger_transaction_id(ctx.reader, ctx.partners->current(), charger_id, id->value.GetInt64()));
     }
 }
 

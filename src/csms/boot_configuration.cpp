@@ -1,11 +1,11 @@
 #include "csms/boot_configuration.hpp"
 
+#include "csms/json.hpp"
+
 #include "csms/command_effects.hpp"
 #include "store/command_store.hpp"
 #include "store/transaction.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
@@ -14,14 +14,6 @@ namespace csms {
 namespace {
 
 constexpr const char* quarter_hour_s = "900";
-
-std::string to_text(const rapidjson::Value& value)
-{
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 store::CommandOutcome outcome_of(ocpp::CallOutcome::Kind kind)
 {
@@ -60,7 +52,7 @@ void BootConfiguration::change(const std::string& charger_id, const std::string&
     auto record = std::make_shared<store::CommandRecord>();
     record->charger_id = charger_id;
     record->action = "ChangeConfiguration";
-    record->request = to_text(payload);
+    record->request = json::text(payload);
     record->requested_at = clock_.now_utc();
     commands_.send(charger_id, "ChangeConfiguration", std::move(payload), [this, record](ocpp::CallOutcome outcome) {
         record->outcome = outcome_of(outcome.kind);
@@ -70,7 +62,7 @@ void BootConfiguration::change(const std::string& charger_id, const std::string&
             record->status = outcome.payload["status"].GetString();
         }
         if (outcome.kind == ocpp::CallOutcome::Kind::result) {
-            record->response = to_text(outcome.payload);
+            record->response = json::text(outcome.payload);
         }
         if (record->status != "Accepted") {
             spdlog::warn("[{}] ChangeConfiguration {}: {}", record->charger_id, record->request,

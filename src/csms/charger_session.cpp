@@ -5,8 +5,6 @@
 #include "csms/json.hpp"
 #include "store/charger_store.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -33,18 +31,6 @@ bool ChargerSession::handles(std::string_view action) const
     return handlers::find(action) != nullptr;
 }
 
-namespace {
-
-std::string text_of(const rapidjson::Value& value)
-{
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-} // namespace
-
 void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
     if (auto* relay = services_.primary_relay; relay != nullptr && relay->relays(id_, call.action())) {
@@ -61,10 +47,11 @@ void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::V
 void ChargerSession::relay_to_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
     auto self = shared_from_this();
-    services_.primary_relay->relay(id_, call.action(), text_of(payload), [self, call](PrimaryRelay::Outcome outcome) {
-        auto shared = std::make_shared<PrimaryRelay::Outcome>(std::move(outcome));
-        self->endpoint_->post([self, call, shared] { self->handle_relayed(call, *shared); });
-    });
+    services_.primary_relay->relay(
+        id_, call.action(), json::text(payload), [self, call](PrimaryRelay::Outcome outcome) {
+            auto shared = std::make_shared<PrimaryRelay::Outcome>(std::move(outcome));
+            self->endpoint_->post([self, call, shared] { self->handle_relayed(call, *shared); });
+        });
 }
 
 void ChargerSession::handle_relayed(const ocpp::IncomingCall& call, const PrimaryRelay::Outcome& outcome)
@@ -92,7 +79,7 @@ void ChargerSession::handle_relayed(const ocpp::IncomingCall& call, const Primar
 std::function<void()> ChargerSession::handle_again_later(const ocpp::IncomingCall& call,
                                                          const rapidjson::Value& payload)
 {
-    return [self = shared_from_this(), call, text = text_of(payload)] {
+    return [self = shared_from_this(), call, text = json::text(payload)] {
         self->endpoint_->post([self, call, text] {
             rapidjson::Document again;
             again.Parse(text.data(), text.size());
@@ -122,7 +109,8 @@ void ChargerSession::handle(const ocpp::IncomingCall& call, const rapidjson::Val
     }
     auto* partners = services_.partner_copy;
     if (partners != nullptr && partners->wants(id_, call.action())) {
-        partner_call_.emplace(PartnerCopy::Call{text_of(payload), json::int64_field(payload, "transactionId").value});
+        partner_call_.emplace(
+            PartnerCopy::Call{json::text(payload), json::int64_field(payload, "transactionId").value});
     }
     handlers::find(call.action())(*this, call, payload);
     partner_call_.reset();

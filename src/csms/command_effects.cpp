@@ -4,8 +4,6 @@
 #include "store/command_store.hpp"
 #include "store/transaction.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -33,14 +31,6 @@ std::optional<int> connector_of(const Value& object)
 {
     auto c = json::bounded_int(object, "connectorId", 0, std::numeric_limits<int>::max());
     return c.value ? std::optional<int>(static_cast<int>(*c.value)) : std::nullopt;
-}
-
-std::string to_text(const Value& value)
-{
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    value.Accept(w);
-    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 void reserve_now(const Answer& a)
@@ -79,7 +69,7 @@ void set_charging_profile(const Answer& a)
     }
     store::upsert_charging_profile(a.db,
                                    {a.charger_id, *connector, *id, *stack_level,
-                                    json::string(*profile, "chargingProfilePurpose"), to_text(*profile)},
+                                    json::string(*profile, "chargingProfilePurpose"), json::text(*profile)},
                                    a.at);
 }
 

@@ -6,6 +6,8 @@
 #include "base/time_format.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <cstdint>
 #include <limits>
@@ -74,6 +76,15 @@ inline std::optional<base::SysTime> optional_time(const rapidjson::Value& object
 }
 
 // A reply object under construction; strings are copied into its allocator.
+// The value as compact JSON text.
+inline std::string text(const rapidjson::Value& value)
+{
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 class Reply {
 public:
     Reply() { doc_.SetObject(); }

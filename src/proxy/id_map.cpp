@@ -1,5 +1,7 @@
 #include "proxy/id_map.hpp"
 
+#include "csms/json.hpp"
+
 #include "base/time_format.hpp"
 
 #include <rapidjson/document.h>
@@ -10,14 +12,6 @@ namespace csms::proxy {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-std::string text_of(const rapidjson::Value& value)
-{
-    rapidjson::StringBuffer buffer;
-    Writer writer(buffer);
-    value.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 void raw(Writer& writer, std::string_view json)
 {
@@ -42,7 +36,7 @@ std::string with_transaction_id(std::string_view payload, std::int64_t id)
     } else {
         doc.AddMember("transactionId", rapidjson::Value(id), doc.GetAllocator());
     }
-    return text_of(doc);
+    return json::text(doc);
 }
 
 std::optional<std::int64_t> transaction_id_in(std::string_view payload)
@@ -158,9 +152,9 @@ PartnerFrame parse_partner_frame(std::string_view text)
     int kind = doc[0].GetInt();
     if (kind == 2 && doc.Size() == 4 && doc[2].IsString() && doc[3].IsObject()) {
         frame.action = doc[2].GetString();
-        frame.payload = text_of(doc[3]);
+        frame.payload = json::text(doc[3]);
     } else if (kind == 3 && doc.Size() == 3 && doc[2].IsObject()) {
-        frame.payload = text_of(doc[2]);
+        frame.payload = json::text(doc[2]);
     } else if (kind == 4 && doc.Size() >= 4 && doc[2].IsString() && doc[3].IsString()) {
         frame.error_code = doc[2].GetString();
         frame.description = doc[3].GetString();

@@ -1,5 +1,8 @@
 #include "proxy/migration.hpp"
 
+#include "proxy/relay_policy.hpp"
+#include "store/proxy_store.hpp"
+
 namespace csms::proxy {
 
 ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const RelayResult& result)
@@ -15,6 +18,13 @@ ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const Rel
         out.error_description = result.answer->description;
     }
     return out;
+}
+
+std::int64_t charger_transaction_id(store::Database& db, const PartnerSet& partners, const std::string& charger_id,
+                                    std::int64_t ours)
+{
+    const Partner* primary = primary_of(partners, charger_id);
+    return primary != nullptr ? store::partner_transaction_id(db, primary->name, ours).value_or(ours) : ours;
 }
 
 std::shared_ptr<const Migration::Index> Migration::index_of(const PartnerSet& partners)

@@ -6,6 +6,7 @@
 #include "csms/primary_relay.hpp"
 #include "proxy/partner.hpp"
 #include "proxy/uplink.hpp"
+#include "store/database.hpp"
 
 #include <functional>
 #include <map>
@@ -18,6 +19,13 @@ namespace csms::proxy {
 // its CALLERROR (a code OCPP 1.6 does not have becomes GenericError), or a
 // GenericError naming the primary and why it did not answer.
 ocpp::ReplacementAnswer answer_for_charger(const std::string& primary, const RelayResult& result);
+
+// The id a charger knows our transaction by: the primary's, for a session
+// a migrating charger started through its primary; ours otherwise (csmsd
+// started it, or the primary never numbered it). For whatever sends our ids
+// to a charger: an operator's or a mirror partner's RemoteStopTransaction.
+std::int64_t charger_transaction_id(store::Database& db, const PartnerSet& partners, const std::string& charger_id,
+                                    std::int64_t ours);
 
 class Migration final : public PrimaryRelay {
 public:

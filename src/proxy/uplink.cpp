@@ -1,14 +1,13 @@
 #include "proxy/uplink_link.hpp"
 
+#include "csms/json.hpp"
+
 #include "store/proxy_store.hpp"
 #include "store/security_store.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace csms::proxy {
 namespace uplink_detail {
@@ -18,14 +17,6 @@ awaitable<void> wait_signal(asio::steady_timer& timer, std::chrono::steady_clock
     timer.expires_after(limit);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-}
-
-std::string text_of(const rapidjson::Value& value)
-{
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 } // namespace uplink_detail

@@ -3,6 +3,9 @@
 // what reached the charger joins the command history.
 #include "proxy/uplink_link.hpp"
 
+#include "csms/json.hpp"
+#include "proxy/migration.hpp"
+
 #include "csms/command_effects.hpp"
 #include "csms/command_redaction.hpp"
 #include "store/proxy_store.hpp"
@@ -87,11 +90,8 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
                        " is not a transaction of " + charger_id + " known to partner " + partner.name);
             return;
         }
-        // A migrating charger knows the session by its primary's id.
-        const Partner* primary = primary_of(impl.partners.current(), charger_id);
-        auto charger_side =
-            primary != nullptr ? store::partner_transaction_id(*impl.db, primary->name, *ours) : std::nullopt;
-        payload = with_transaction_id(payload, charger_side.value_or(*ours));
+        payload =
+            with_transaction_id(payload, charger_transaction_id(*impl.db, impl.partners.current(), charger_id, *ours));
     }
     rapidjson::Document doc;
     doc.Parse(payload.data(), payload.size());
@@ -102,7 +102,7 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
     rapidjson::Document stored; // what the partner sent, with its own ids
     stored.Parse(frame.payload.data(), frame.payload.size());
     redact_command_request(frame.action, stored, stored.GetAllocator());
-    record->request = text_of(stored);
+    record->request = json::text(stored);
     record->operator_name = "partner:" + partner.name;
     record->requested_at = impl.clock.now_utc();
     auto self = shared_from_this();
@@ -148,7 +148,7 @@ void Uplinks::Impl::Link::record_command(store::CommandRecord record, const ocpp
     if (outcome.kind == Kind::result && outcome.payload.IsObject()) {
         response->CopyFrom(outcome.payload, response->GetAllocator());
         redact_command_response(record.action, *response, response->GetAllocator());
-        record.response = text_of(*response);
+        record.response = json::text(*response);
         if (auto status = response->FindMember("status"); status != response->MemberEnd() && status->value.IsString()) {
             record.status = status->value.GetString();
         }
@@ -168,7 +168,7 @@ void Uplinks::Impl::Link::answer_partner(const std::shared_ptr<Conn>& conn, cons
     using Kind = ocpp::CallOutcome::Kind;
     switch (outcome.kind) {
     case Kind::result:
-        conn->enqueue(result_frame(frame.unique_id, outcome.payload.IsObject() ? text_of(outcome.payload) : "{}"));
+        conn->enqueue(result_frame(frame.unique_id, outcome.payload.IsObject() ? json::text(outcome.payload) : "{}"));
         return;
     case Kind::call_error:
         conn->enqueue(error_frame(frame.unique_id, outcome.error_code, outcome.error_description));

@@ -45,7 +45,6 @@ constexpr std::size_t max_queued_writes = 64;
 
 // A timer used as a wake-up: waits until cancelled, or at most `limit`.
 awaitable<void> wait_signal(asio::steady_timer& timer, std::chrono::steady_clock::duration limit);
-std::string text_of(const rapidjson::Value& value);
 
 // One connection of a link; a reconnect makes a new one, so the reader and
 // writer of a closed connection can never touch the next.
