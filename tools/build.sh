@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Configures (once) and builds into build/ (or $CSMS_BUILD_DIR) with ccache.
 # Extra arguments go to the CMake configure step, e.g. -DCSMS_SANITIZE=address,undefined.
+# CSMS_TARGETS="csmsd csmsctl" builds only those targets (and what they need);
+# unset or empty, everything is built, tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${CSMS_BUILD_DIR:-build}
@@ -8,4 +10,9 @@ build_type=${CSMS_BUILD_TYPE:-RelWithDebInfo}
 if [ ! -f "$build_dir/build.ninja" ] || [ $# -gt 0 ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
 fi
-cmake --build "$build_dir" -j"${CSMS_JOBS:-2}"
+read -r -a targets <<<"${CSMS_TARGETS:-}"
+target_args=()
+if [ ${#targets[@]} -gt 0 ]; then
+  target_args=(--target "${targets[@]}")
+fi
+cmake --build "$build_dir" -j"${CSMS_JOBS:-2}" "${target_args[@]}"
