@@ -1,6 +1,6 @@
 #pragma once
 // What each operator role may do. The roles come from the operator's policy
-// (REQUIREMENTS.md section 5); every API route names the one permission it
+// (docs/requirements.md section 5); every API route names the one permission it
 // needs, and this table is the only place that grants them.
 #include <string_view>
 

@@ -1,5 +1,5 @@
 // SIGTERM: stop accepting, finish in-flight work, close sessions with 1001,
-// exit 0 (DESIGN.md "Contracts").
+// exit 0 (docs/design.md, "Contracts").
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/test_db.hpp"
