@@ -15,6 +15,7 @@
 #   wrong-ca.crt/.key          CN = CP-1, clientAuth, signed by other-ca
 #   cn-other.crt/.key          CN = OTHER, clientAuth, signed by the CA
 #   server-rsa.crt/.key        RSA-2048 variant of server.crt, signed by the CA
+#   other-host.crt/.key        as server.crt but for DNS:other.example only (a host-name mismatch)
 #   revoked.crt/.key, ca.crl   CN = CP-1, signed by the CA and revoked; ca.crl is the CA's CRL listing it
 #
 # Idempotent: a certificate whose .crt and .key both exist is kept, unless
@@ -73,6 +74,13 @@ basicConstraints = critical, CA:false
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[other_host_ext]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:other.example
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 [client_ext]
@@ -176,5 +184,6 @@ if [ "$test_material" -eq 1 ]; then
   sign "$dir/test/wrong-ca" CP-1 client_ext "$dir/test/other-ca" 825 ec
   sign "$dir/test/cn-other" OTHER client_ext "$dir/ca" 825 ec
   sign "$dir/test/server-rsa" localhost server_ext "$dir/ca" 825 rsa
+  sign "$dir/test/other-host" other.example other_host_ext "$dir/ca" 825 ec
   sign_revoked "$dir/test/revoked" CP-1 "$dir/ca" "$dir/test/ca.crl"
 fi

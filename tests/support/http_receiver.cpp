@@ -6,8 +6,9 @@
 
 namespace csms::test {
 
-HttpReceiver::HttpReceiver(std::uint16_t port, int status)
-    : status_(status), server_(port, [this](ServedConnection& c) { serve(c); })
+HttpReceiver::HttpReceiver(std::uint16_t port, int status, std::optional<TlsIdentity> tls)
+    : status_(status), tls_(tls ? tls_server_context(*tls) : nullptr),
+      server_(port, [this](ServedConnection& c) { serve(c); })
 {
 }
 
@@ -23,6 +24,12 @@ std::size_t HttpReceiver::count() const
     return requests_.size();
 }
 
+std::size_t HttpReceiver::failed_handshakes() const
+{
+    std::lock_guard lock(mutex_);
+    return failed_handshakes_;
+}
+
 void HttpReceiver::set_status(int status)
 {
     std::lock_guard lock(mutex_);
@@ -31,6 +38,11 @@ void HttpReceiver::set_status(int status)
 
 void HttpReceiver::serve(ServedConnection& connection)
 {
+    if (tls_ && !connection.start_tls(tls_.get())) {
+        std::lock_guard lock(mutex_);
+        ++failed_handshakes_;
+        return;
+    }
     auto head = connection.read_until("\r\n\r\n");
     if (!head) {
         return;

@@ -1,6 +1,7 @@
 #include "support/tcp_test_server.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,7 +9,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 namespace csms::test {
@@ -52,6 +55,50 @@ std::uint16_t free_loopback_port()
     return port;
 }
 
+std::shared_ptr<ssl_ctx_st> tls_server_context(const TlsIdentity& identity)
+{
+    // OpenSSL writes to the socket without MSG_NOSIGNAL: a client that hangs
+    // up must not kill the test binary.
+    static std::once_flag once;
+    std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+    std::shared_ptr<SSL_CTX> context(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
+    if (!context ||
+        SSL_CTX_use_certificate_chain_file(context.get(), identity.certificate_chain.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(context.get(), identity.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        throw std::runtime_error("test TLS server: cannot use " + identity.certificate_chain + " and " +
+                                 identity.private_key);
+    }
+    return context;
+}
+
+ServedConnection::~ServedConnection()
+{
+    if (ssl_ != nullptr) {
+        SSL_free(ssl_);
+    }
+}
+
+bool ServedConnection::start_tls(SSL_CTX* context)
+{
+    ssl_ = SSL_new(context);
+    if (ssl_ == nullptr || SSL_set_fd(ssl_, fd_) != 1) {
+        return false;
+    }
+    return SSL_accept(ssl_) == 1;
+}
+
+bool ServedConnection::receive()
+{
+    char chunk[4096];
+    auto n = ssl_ != nullptr ? static_cast<long>(SSL_read(ssl_, chunk, sizeof chunk))
+                             : static_cast<long>(::recv(fd_, chunk, sizeof chunk, 0));
+    if (n <= 0) {
+        return false;
+    }
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+}
+
 std::optional<std::string> ServedConnection::read_until(const std::string& delimiter)
 {
     for (;;) {
@@ -60,24 +107,18 @@ std::optional<std::string> ServedConnection::read_until(const std::string& delim
             buffer_.erase(0, at + delimiter.size());
             return out;
         }
-        char chunk[4096];
-        auto n = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (n <= 0) {
+        if (!receive()) {
             return std::nullopt;
         }
-        buffer_.append(chunk, static_cast<std::size_t>(n));
     }
 }
 
 std::optional<std::string> ServedConnection::read_exactly(std::size_t n)
 {
     while (buffer_.size() < n) {
-        char chunk[4096];
-        auto got = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (got <= 0) {
+        if (!receive()) {
             return std::nullopt;
         }
-        buffer_.append(chunk, static_cast<std::size_t>(got));
     }
     auto out = buffer_.substr(0, n);
     buffer_.erase(0, n);
@@ -88,7 +129,9 @@ void ServedConnection::write(const std::string& data)
 {
     std::size_t sent = 0;
     while (sent < data.size()) {
-        auto n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+        auto n = ssl_ != nullptr
+                     ? static_cast<long>(SSL_write(ssl_, data.data() + sent, static_cast<int>(data.size() - sent)))
+                     : static_cast<long>(::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL));
         if (n <= 0) {
             return;
         }

@@ -58,7 +58,7 @@ struct TestCerts {
     std::string client_key(const std::string& id) const { return dir + "/clients/" + id + ".key"; }
     // The CA's CRL, listing test/revoked.crt.
     std::string crl() const { return dir + "/test/ca.crl"; }
-    // expired, other-ca, wrong-ca, cn-other, server-rsa, revoked
+    // expired, other-ca, wrong-ca, cn-other, server-rsa, other-host, revoked
     std::string test_cert(const std::string& name) const { return dir + "/test/" + name + ".crt"; }
     std::string test_key(const std::string& name) const { return dir + "/test/" + name + ".key"; }
 };
