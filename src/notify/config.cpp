@@ -17,6 +17,14 @@ std::string_view to_string(ChannelType type)
     return "inbox";
 }
 
+std::optional<SmtpTls> parse_smtp_tls(std::string_view text)
+{
+    if (text == "none") return SmtpTls::none;
+    if (text == "starttls") return SmtpTls::starttls;
+    if (text == "implicit") return SmtpTls::implicit;
+    return std::nullopt;
+}
+
 std::optional<Severity> parse_severity(std::string_view text)
 {
     if (text == "info") return Severity::info;

@@ -15,11 +15,33 @@ namespace csms::notify {
 enum class ChannelType { webhook, email, sms, inbox };
 std::string_view to_string(ChannelType type);
 
-// "http://host:port/path"; only plain HTTP is spoken (see docs).
+// "http://host:port/path" or "https://...". Over https the server's
+// certificate must chain to ca_file (a PEM bundle), or to the system's trust
+// store when it is empty, and name host.
 struct HttpTarget {
+    bool tls = false;
     std::string host;
     std::string port = "80";
     std::string path = "/";
+    std::string ca_file;
+};
+
+// How the SMTP relay is spoken to: in plain text, upgraded with STARTTLS
+// (usually port 587) or in TLS from the first byte (implicit, usually 465).
+enum class SmtpTls { none, starttls, implicit };
+std::optional<SmtpTls> parse_smtp_tls(std::string_view text);
+
+struct SmtpRelay {
+    std::string host;
+    std::string port = "25";
+    SmtpTls tls = SmtpTls::none;
+    std::string ca_file;  // as HttpTarget's
+    std::string username; // "" = no AUTH
+    // Read from password_file or password_env when the file is parsed, never
+    // written in it; never logged nor shown.
+    std::string password;
+    std::string auth_mechanism;          // "PLAIN", "LOGIN", or "" = PLAIN when offered, else LOGIN
+    bool allow_auth_without_tls = false; // a relay on the same host; refused unless said
 };
 
 struct Channel {
@@ -31,10 +53,8 @@ struct Channel {
     HttpTarget target;  // webhook and sms
     std::string secret; // HMAC-SHA256 key for X-CSMS-Signature; never logged nor shown
     // email
-    std::string smtp_host;
-    std::string smtp_port = "25";
+    SmtpRelay smtp;
     std::string from;
-    bool starttls = false; // parsed and refused for now: plain SMTP to a local relay
     // sms
     std::string body_template; // with {to} and {text}
     std::string content_type = "application/json";

@@ -2,10 +2,14 @@
 
 #include "store/operator_store.hpp"
 
+#include "base/concat.hpp"
 #include "base/toml_fields.hpp"
+#include "notify/tls_client.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 
 namespace csms::notify {
@@ -17,15 +21,19 @@ using base::one_of;
 using base::TableReader;
 using base::valid_name;
 
-// "http://host[:port][/path]" -> target; "" or a reason.
+// "http[s]://host[:port][/path]" -> target; "" or a reason.
 std::string parse_http_url(const std::string& url, HttpTarget& target)
 {
-    constexpr std::string_view scheme = "http://";
-    if (url.rfind(scheme, 0) != 0) {
-        return url.rfind("https://", 0) == 0 ? "https is not spoken yet: use http:// (e.g. to a local relay)"
-                                             : "must start with http://";
+    std::string_view rest;
+    if (url.rfind("https://", 0) == 0) {
+        target.tls = true;
+        target.port = "443";
+        rest = std::string_view(url).substr(8);
+    } else if (url.rfind("http://", 0) == 0) {
+        rest = std::string_view(url).substr(7);
+    } else {
+        return "must start with http:// or https://";
     }
-    auto rest = std::string_view(url).substr(scheme.size());
     auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
     target.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
@@ -85,6 +93,103 @@ std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text)
     return std::chrono::minutes{text[0] == '-' ? -*minutes : *minutes};
 }
 
+// The CA file a TLS server's certificate must chain to.
+std::string read_ca(const TableReader& r)
+{
+    auto path = r.required_text("ca");
+    if (auto problem = ca_file_problem(path); !problem.empty()) {
+        r.fail_at("ca", base::concat("ca ", in_quotes(path), " cannot be used: ", problem));
+    }
+    return path;
+}
+
+// The first line of a password file, without its line end or surrounding
+// blanks; no message repeats the content.
+std::string read_password_file(const TableReader& r, const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        r.fail_at("password_file", base::concat("password_file ", in_quotes(path), " cannot be read"));
+    }
+    std::string line;
+    std::getline(in, line);
+    auto first = line.find_first_not_of(" \t\r");
+    auto last = line.find_last_not_of(" \t\r");
+    if (first == std::string::npos) {
+        r.fail_at("password_file", base::concat("password_file ", in_quotes(path), " is empty"));
+    }
+    return line.substr(first, last - first + 1);
+}
+
+// The value of csmsd's environment variable `name`; no message repeats it.
+std::string read_password_env(const TableReader& r, const std::string& name)
+{
+    bool valid = !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                 std::all_of(name.begin(), name.end(), [](char ch) {
+                     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                 });
+    if (!valid) {
+        r.fail_at("password_env", base::concat("password_env ", in_quotes(name),
+                                               " must be the name of an environment variable"));
+    }
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr || *value == '\0') {
+        r.fail_at("password_env", base::concat("password_env ", in_quotes(name), " is not set in csmsd's environment"));
+    }
+    return value;
+}
+
+// tls, ca and AUTH of an e-mail channel's relay.
+void read_relay_security(const TableReader& r, SmtpRelay& relay)
+{
+    if (auto tls = r.text("tls")) {
+        auto parsed = parse_smtp_tls(*tls);
+        if (!parsed) {
+            r.fail_at("tls", base::concat("tls ", in_quotes(*tls), " is not none, starttls or implicit"));
+        }
+        relay.tls = *parsed;
+    }
+    if (r.has("ca")) {
+        if (relay.tls == SmtpTls::none) {
+            r.fail_at("ca", "ca needs tls = \"starttls\" or \"implicit\"");
+        }
+        relay.ca_file = read_ca(r);
+    }
+    relay.username = r.text("user").value_or("");
+    bool from_file = r.has("password_file");
+    bool from_env = r.has("password_env");
+    if (from_file && from_env) {
+        r.fail_at("password_env", "give password_file or password_env, not both");
+    }
+    if (relay.username.empty() == (from_file || from_env)) {
+        r.fail_at(relay.username.empty() ? (from_file ? "password_file" : "password_env") : "user",
+                  "user goes with password_file or password_env (SMTP AUTH; the password is never written here)");
+    }
+    if (std::any_of(relay.username.begin(), relay.username.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < ' '; })) {
+        r.fail_at("user", "user must not contain control characters");
+    }
+    if (auto auth = r.text("auth")) {
+        if (relay.username.empty()) {
+            r.fail_at("auth", "auth needs user");
+        }
+        if (*auth != "plain" && *auth != "login") {
+            r.fail_at("auth", base::concat("auth ", in_quotes(*auth), " is not plain or login"));
+        }
+        relay.auth_mechanism = *auth == "plain" ? "PLAIN" : "LOGIN";
+    }
+    relay.allow_auth_without_tls = r.boolean("allow_auth_without_tls").value_or(false);
+    if (!relay.username.empty() && relay.tls == SmtpTls::none && !relay.allow_auth_without_tls) {
+        r.fail_at("user", "AUTH would send the password in plain text: set tls = \"starttls\" or \"implicit\" (or "
+                          "allow_auth_without_tls = true for a relay on this host)");
+    }
+    if (from_file) {
+        relay.password = read_password_file(r, r.required_text("password_file"));
+    } else if (from_env) {
+        relay.password = read_password_env(r, r.required_text("password_env"));
+    }
+}
+
 const std::vector<std::string_view> channel_types{"webhook", "email", "sms", "inbox"};
 const std::vector<std::string_view> event_names{"opened", "acknowledged", "cleared"};
 
@@ -100,13 +205,21 @@ Channel read_channel(const toml::table& table, const std::string& source, std::s
     auto type = r.required_text("type");
     if (type == "webhook") {
         c.type = ChannelType::webhook;
-        r.check_keys({"name", "type", "url", "secret", "timeout_s"});
+        r.check_keys({"name", "type", "url", "ca", "secret", "timeout_s"});
     } else if (type == "email") {
         c.type = ChannelType::email;
-        r.check_keys({"name", "type", "smtp", "from", "starttls", "timeout_s"});
+        if (r.has("starttls")) {
+            r.fail_at("starttls", "starttls is written tls = \"starttls\" (or \"implicit\", or \"none\")");
+        }
+        if (r.has("password")) {
+            r.fail_at("password", "the password is not written in this file: give password_file or password_env");
+        }
+        r.check_keys({"name", "type", "smtp", "from", "tls", "ca", "user", "password_file", "password_env", "auth",
+                      "allow_auth_without_tls", "timeout_s"});
     } else if (type == "sms") {
         c.type = ChannelType::sms;
-        r.check_keys({"name", "type", "url", "body", "content_type", "api_key_header", "api_key", "timeout_s"});
+        r.check_keys(
+            {"name", "type", "url", "ca", "body", "content_type", "api_key_header", "api_key", "timeout_s"});
     } else if (type == "inbox") {
         c.type = ChannelType::inbox;
         r.check_keys({"name", "type"});
@@ -118,6 +231,12 @@ Channel read_channel(const toml::table& table, const std::string& source, std::s
         c.url = r.required_text("url");
         if (auto problem = parse_http_url(c.url, c.target); !problem.empty()) {
             r.fail_at("url", "url " + problem);
+        }
+        if (r.has("ca")) {
+            if (!c.target.tls) {
+                r.fail_at("ca", "ca is for an https:// url");
+            }
+            c.target.ca_file = read_ca(r);
         }
     }
     if (c.type == ChannelType::webhook) {
@@ -133,18 +252,15 @@ Channel read_channel(const toml::table& table, const std::string& source, std::s
         if (colon == std::string::npos || !parse_http_url("http://" + relay, parsed).empty() || parsed.path != "/") {
             r.fail_at("smtp", "smtp must be HOST:PORT of the relay, e.g. \"127.0.0.1:25\"");
         }
-        c.smtp_host = parsed.host;
-        c.smtp_port = parsed.port;
+        c.smtp.host = parsed.host;
+        c.smtp.port = parsed.port;
         c.from = r.required_text("from");
         if (c.from.find('@') == std::string::npos || std::any_of(c.from.begin(), c.from.end(), [](char ch) {
                 return static_cast<unsigned char>(ch) <= ' ' || ch == '<' || ch == '>';
             })) {
             r.fail_at("from", "from must be an address such as csms@example.com");
         }
-        c.starttls = r.boolean("starttls").value_or(false);
-        if (c.starttls) {
-            r.fail_at("starttls", "starttls is not spoken yet: relay through a local MTA that does it");
-        }
+        read_relay_security(r, c.smtp);
     }
     if (c.type == ChannelType::sms) {
         c.body_template = r.required_text("body");

@@ -4,7 +4,11 @@
 // nothing: any error throws NotificationFileError naming the file, the line
 // and the field, e.g.
 //   "notifications.toml:7: channel 'ops': url must start with http://"
-// and never yields a partial config. Pure functions; any thread.
+// and never yields a partial config. Any thread. Besides the text, parsing
+// reads what the file points at: CA files (they must load) and an SMTP
+// password from password_file or csmsd's environment (password_env), so a
+// missing secret stops csmsd at start, not at the first alert; no message
+// repeats a password.
 #include "notify/config.hpp"
 
 #include <stdexcept>

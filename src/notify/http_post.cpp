@@ -1,5 +1,6 @@
 #include "notify/http_post.hpp"
 
+#include "base/concat.hpp"
 #include "notify/tcp_connection.hpp"
 
 #include <charconv>
@@ -10,8 +11,14 @@ int http_post(const HttpTarget& target, const std::string& content_type, const H
               const std::string& body, std::chrono::milliseconds timeout)
 {
     TcpConnection connection(target.host, target.port, std::chrono::steady_clock::now() + timeout);
+    if (target.tls) {
+        connection.start_tls(target.host, target.ca_file);
+    }
+    bool ipv6 = target.host.find(':') != std::string::npos;
+    bool default_port = target.port == (target.tls ? "443" : "80");
     std::string request = "POST " + target.path + " HTTP/1.1\r\n";
-    request += "Host: " + target.host + (target.port == "80" ? "" : ":" + target.port) + "\r\n";
+    request += base::concat("Host: ", ipv6 ? "[" : "", target.host, ipv6 ? "]" : "", default_port ? "" : ":",
+                            default_port ? "" : target.port, "\r\n");
     request += "User-Agent: csmsd\r\nConnection: close\r\n";
     request += "Content-Type: " + content_type + "\r\n";
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";

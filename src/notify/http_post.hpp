@@ -1,7 +1,8 @@
 #pragma once
-// One HTTP/1.1 POST over plain TCP with a deadline, for webhooks and SMS
-// gateways: the request is sent with Connection: close, and only the
-// answer's status line and headers are read.
+// One HTTP/1.1 POST over plain TCP or TLS (https, the server's certificate
+// and name checked) with a deadline, for webhooks and SMS gateways: the
+// request is sent with Connection: close, and only the answer's status line
+// and headers are read.
 #include "notify/config.hpp"
 
 #include <chrono>

@@ -101,7 +101,7 @@ SendResult send_delivery(const Channel& channel, const store::DueDelivery& deliv
                              "<delivery-" + std::to_string(delivery.delivery_id) + ".alert-" +
                                  std::to_string(event.alert.id) + "@csmsd>",
                              now};
-            send_mail(channel.smtp_host, channel.smtp_port, mail, channel.timeout);
+            send_mail(channel.smtp, mail, channel.timeout);
             return {true, false, ""};
         }
         case ChannelType::inbox:

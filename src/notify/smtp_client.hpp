@@ -1,8 +1,13 @@
 #pragma once
-// Plain SMTP to a relay (RFC 5321): EHLO, MAIL FROM, RCPT TO, DATA, QUIT,
-// without AUTH or STARTTLS — the relay is expected on the same host or
-// network and does the rest. Every step is bounded by one deadline.
+// SMTP to a relay (RFC 5321): EHLO, MAIL FROM, RCPT TO, DATA, QUIT, in TLS
+// from the start (implicit, RFC 8314) or after STARTTLS (RFC 3207) when the
+// relay is configured so, and AUTH PLAIN or LOGIN (RFC 4954) when a user is
+// given. A relay that does not offer STARTTLS when it is required is a
+// failure, never a plain-text send, and the password never leaves over an
+// unencrypted connection unless allow_auth_without_tls says so. Every step
+// is bounded by one deadline.
 #include "base/clock.hpp"
+#include "notify/config.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -34,8 +39,9 @@ struct MailMessage {
 // CRLF line ends, without the final ".".
 std::string format_mail(const MailMessage& message);
 
-// Throws SmtpError for a refusal, NetworkError for the wire.
-void send_mail(const std::string& host, const std::string& port, const MailMessage& message,
-               std::chrono::milliseconds timeout);
+// Throws SmtpError for a refusal, NetworkError for the wire (a failed TLS
+// handshake, a relay without STARTTLS or AUTH). No message holds the
+// password, in clear or encoded, nor the recipient's address.
+void send_mail(const SmtpRelay& relay, const MailMessage& message, std::chrono::milliseconds timeout);
 
 } // namespace csms::notify

@@ -2,7 +2,9 @@
 // A blocking TCP connection where every step is bounded by one deadline, for
 // the dispatcher's sender thread: a hung webhook, SMS gateway or SMTP relay
 // costs at most the channel's timeout, never the writer or a charger. Each
-// connection runs its own small io_context; nothing is shared.
+// connection runs its own small io_context; nothing is shared. start_tls()
+// turns it into a TLS connection (at once for https and implicit TLS, after
+// the relay's go-ahead for STARTTLS); later reads and writes are encrypted.
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -25,6 +27,13 @@ public:
     ~TcpConnection();
     TcpConnection(const TcpConnection&) = delete;
     TcpConnection& operator=(const TcpConnection&) = delete;
+
+    // The handshake, with the server's certificate checked for host against
+    // ca_file or the system's trust store (tls_client.hpp). Throws
+    // NetworkError with a short reason: an untrusted certificate, one for
+    // another name, bytes the server sent ahead of the handshake.
+    void start_tls(const std::string& host, const std::string& ca_file);
+    bool encrypted() const;
 
     void write(std::string_view data);
     // Everything up to and including delimiter (at most 64 KiB).

@@ -1,9 +1,12 @@
 #include "notify/config_file.hpp"
 
 #include "support/operator_file_text.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_certs.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 using namespace csms::notify;
@@ -88,7 +91,9 @@ TEST_CASE("Notifications file: a complete file is read with every field", "[noti
     CHECK(hook->target.port == "9000");
     CHECK(hook->target.path == "/alerts");
     CHECK(hook->timeout == std::chrono::seconds(2));
-    CHECK(config.channel("mail")->smtp_port == "2525");
+    CHECK(config.channel("mail")->smtp.port == "2525");
+    CHECK(config.channel("mail")->smtp.tls == SmtpTls::none);
+    CHECK(config.channel("mail")->smtp.username.empty());
     CHECK(config.channel("sms")->api_key_header == "X-Api-Key");
     REQUIRE(config.routes.size() == 2);
     const auto& hot = config.routes[0];
@@ -107,9 +112,9 @@ TEST_CASE("Notifications file: a complete file is read with every field", "[noti
 TEST_CASE("Notifications file: each mistake names the file line and field", "[notify][config]")
 {
     CHECK(error_of(with("timeout_s = 2", "timeout = 2")) ==
-          "n.toml:12: channel 'ops-hook': unknown key 'timeout' (known: name, type, url, secret or timeout_s)");
-    CHECK_THAT(error_of(with("http://127.0.0.1:9000/alerts", "https://example.com/x")),
-               Catch::StartsWith("n.toml:10: channel 'ops-hook': url https is not spoken yet"));
+          "n.toml:12: channel 'ops-hook': unknown key 'timeout' (known: name, type, url, ca, secret or timeout_s)");
+    CHECK(error_of(with("http://127.0.0.1:9000/alerts", "ftp://example.com/x")) ==
+          "n.toml:10: channel 'ops-hook': url must start with http:// or https://");
     CHECK_THAT(error_of(with("0123456789abcdef-secret", "short")),
                Catch::StartsWith("n.toml:11: channel 'ops-hook': secret must have at least 16 characters"));
     CHECK_THAT(error_of(with("smtp = \"127.0.0.1:2525\"", "smtp = \"relay\"")),
@@ -143,6 +148,118 @@ TEST_CASE("Notifications file: each mistake names the file line and field", "[no
     CHECK_THAT(error_of("[route]\nname = \"x\"\n"), Catch::StartsWith("n.toml:1: route must be written [[route]]"));
     CHECK_THAT(error_of("[[rule]]\n"), Catch::StartsWith("n.toml:1: unknown top-level key 'rule'"));
     CHECK_THAT(error_of("[[channel]\n"), Catch::StartsWith("n.toml:1: invalid TOML"));
+}
+
+TEST_CASE("Notifications file: https URLs and SMTP over TLS with AUTH are read", "[notify][config][tls]")
+{
+    const auto ca = csms::test::test_certs().ca();
+    csms::test::TempDir dir;
+    std::ofstream(dir.file("relay.password")) << "  relay-pass \n";
+    ::setenv("CSMS_TEST_RELAY_PASSWORD", "env-pass", 1);
+    auto config = parse_notifications(csms::test::toml_lines({
+                                          "[[channel]]",
+                                          "name = \"hook\"",
+                                          "type = \"webhook\"",
+                                          "url = \"https://hooks.example.com/csms\"",
+                                          "ca = \"" + ca + "\"",
+                                          "secret = \"0123456789abcdef-secret\"",
+                                          "[[channel]]",
+                                          "name = \"relay\"",
+                                          "type = \"email\"",
+                                          "smtp = \"smtp.example.com:587\"",
+                                          "from = \"csms@example.com\"",
+                                          "tls = \"starttls\"",
+                                          "user = \"csms\"",
+                                          "password_file = \"" + dir.file("relay.password") + "\"",
+                                          "[[channel]]",
+                                          "name = \"relay-465\"",
+                                          "type = \"email\"",
+                                          "smtp = \"smtp.example.com:465\"",
+                                          "from = \"csms@example.com\"",
+                                          "tls = \"implicit\"",
+                                          "ca = \"" + ca + "\"",
+                                          "user = \"csms\"",
+                                          "password_env = \"CSMS_TEST_RELAY_PASSWORD\"",
+                                          "auth = \"login\"",
+                                      }),
+                                      "n.toml");
+    const auto* hook = config.channel("hook");
+    CHECK(hook->target.tls);
+    CHECK(hook->target.host == "hooks.example.com");
+    CHECK(hook->target.port == "443");
+    CHECK(hook->target.ca_file == ca);
+    const auto& relay = config.channel("relay")->smtp;
+    CHECK(relay.tls == SmtpTls::starttls);
+    CHECK(relay.ca_file.empty()); // the system's trust store
+    CHECK(relay.username == "csms");
+    CHECK(relay.password == "relay-pass"); // the first line, without blanks
+    CHECK(relay.auth_mechanism.empty());
+    const auto& implicit = config.channel("relay-465")->smtp;
+    CHECK(implicit.tls == SmtpTls::implicit);
+    CHECK(implicit.ca_file == ca);
+    CHECK(implicit.password == "env-pass");
+    CHECK(implicit.auth_mechanism == "LOGIN");
+}
+
+TEST_CASE("Notifications file: TLS and AUTH mistakes name the line and never the password", "[notify][config][tls]")
+{
+    csms::test::TempDir dir;
+    std::ofstream(dir.file("relay.password")) << "relay-pass\n";
+    std::ofstream(dir.file("empty.password")) << "\n";
+    ::unsetenv("CSMS_TEST_UNSET_PASSWORD");
+    const std::string relay = csms::test::toml_lines({
+        "[[channel]]",
+        "name = \"relay\"",
+        "type = \"email\"",
+        "smtp = \"smtp.example.com:587\"",
+        "from = \"csms@example.com\"",
+        "tls = \"starttls\"",
+        "user = \"csms\"",
+        "password_file = \"" + dir.file("relay.password") + "\"",
+    });
+    auto relay_with = [&](const std::string& from, const std::string& to) {
+        std::string text = relay;
+        auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        return error_of(text.replace(at, from.size(), to));
+    };
+    std::vector<std::string> errors{
+        relay_with("tls = \"starttls\"", "tls = \"ssl\""),
+        relay_with("tls = \"starttls\"", "tls = \"none\""),
+        relay_with("tls = \"starttls\"", "starttls = true"),
+        relay_with("password_file = \"" + dir.file("relay.password") + "\"", "password = \"relay-pass\""),
+        relay_with("password_file = \"" + dir.file("relay.password") + "\"", ""),
+        relay_with("relay.password", "missing.password"),
+        relay_with("relay.password", "empty.password"),
+        relay_with("password_file = \"" + dir.file("relay.password") + "\"",
+                   "password_env = \"CSMS_TEST_UNSET_PASSWORD\""),
+        relay_with("user = \"csms\"", "user = \"csms\"\nauth = \"cram-md5\""),
+        relay_with("user = \"csms\"", "user = \"csms\"\nca = \"" + dir.file("relay.password") + "\""),
+        relay_with("tls = \"starttls\"\nuser = \"csms\"", "ca = \"" + dir.file("relay.password") + "\""),
+    };
+    CHECK(errors[0] == "n.toml:6: channel 'relay': tls 'ssl' is not none, starttls or implicit");
+    CHECK_THAT(errors[1], Catch::StartsWith("n.toml:7: channel 'relay': AUTH would send the password in plain text"));
+    CHECK(errors[2] == "n.toml:6: channel 'relay': starttls is written tls = \"starttls\" (or \"implicit\", or "
+                       "\"none\")");
+    CHECK(errors[3] == "n.toml:8: channel 'relay': the password is not written in this file: give password_file or "
+                       "password_env");
+    CHECK_THAT(errors[4], Catch::StartsWith("n.toml:7: channel 'relay': user goes with password_file or password_env"));
+    CHECK(errors[5] == "n.toml:8: channel 'relay': password_file '" + dir.file("missing.password") +
+                           "' cannot be read");
+    CHECK(errors[6] == "n.toml:8: channel 'relay': password_file '" + dir.file("empty.password") + "' is empty");
+    CHECK(errors[7] ==
+          "n.toml:8: channel 'relay': password_env 'CSMS_TEST_UNSET_PASSWORD' is not set in csmsd's environment");
+    CHECK(errors[8] == "n.toml:8: channel 'relay': auth 'cram-md5' is not plain or login");
+    CHECK_THAT(errors[9], Catch::StartsWith("n.toml:8: channel 'relay': ca '" + dir.file("relay.password") +
+                                            "' cannot be used: "));
+    CHECK(errors[10] == "n.toml:6: channel 'relay': ca needs tls = \"starttls\" or \"implicit\"");
+    for (const auto& e : errors) {
+        CHECK_THAT(e, !Catch::Contains("relay-pass"));
+    }
+
+    CHECK(error_of(with("url = \"http://127.0.0.1:9000/alerts\"",
+                        "url = \"http://127.0.0.1:9000/alerts\"\nca = \"/etc/ssl/x.pem\"")) ==
+          "n.toml:11: channel 'ops-hook': ca is for an https:// url");
 }
 
 TEST_CASE("Notifications file: an unreadable file says so", "[notify][config]")

@@ -12,6 +12,7 @@
 #include "support/http_receiver.hpp"
 #include "support/smtp_sink.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certs.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -213,6 +214,29 @@ TEST_CASE("Dispatcher: a receiver that comes up later gets the delivery on the n
     CHECK(f.deliveries(id)[0].status == "sent");
     CHECK(f.deliveries(id)[0].attempts == 2);
     CHECK(late.count() == 1);
+}
+
+TEST_CASE("Dispatcher: an https webhook whose certificate names another host is a failed attempt with that reason",
+          "[notify][dispatcher][tls]")
+{
+    DispatcherFixture f;
+    const auto& certs = test::test_certs();
+    test::HttpReceiver elsewhere(0, 200, test::TlsIdentity{certs.test_cert("other-host"), certs.test_key("other-host")});
+    auto text = config_text(elsewhere.port(), f.smtp.port());
+    const std::string url = "url = \"http://127.0.0.1:" + std::to_string(elsewhere.port()) + "/alerts\"";
+    text.replace(text.find(url), url.size(),
+                 "url = \"https://127.0.0.1:" + std::to_string(elsewhere.port()) + "/alerts\"\nca = \"" + certs.ca() +
+                     "\"");
+    auto config = std::make_shared<const notify::NotificationConfig>(notify::parse_notifications(text, "n.toml"));
+    notify::Dispatcher d(f.path, config, f.writer, f.clock, notify::Dispatcher::Options{});
+    auto id = f.raise();
+    d.route_once();
+    CHECK(d.send_once() == 2); // the hook fails, the mail goes
+    auto hook = f.deliveries(id)[0];
+    CHECK(hook.status == "pending"); // retried: the server's certificate may be fixed
+    CHECK(hook.attempts == 1);
+    CHECK(hook.last_error == "TLS: the server's certificate is not for 127.0.0.1");
+    CHECK(elsewhere.count() == 0);
 }
 
 TEST_CASE("Dispatcher: quiet hours hold a warning and let a critical alert through", "[notify][dispatcher]")

@@ -18,12 +18,20 @@ MailMessage message(std::string body)
         std::move(body),    "<delivery-1.alert-1@csmsd>", base::SysTime{std::chrono::milliseconds{1'767'225'600'000}}};
 }
 
+SmtpRelay relay(std::uint16_t port)
+{
+    SmtpRelay r;
+    r.host = "127.0.0.1";
+    r.port = std::to_string(port);
+    return r;
+}
+
 } // namespace
 
 TEST_CASE("SMTP: a message goes through the whole dialogue to a sink", "[notify][smtp]")
 {
     test::SmtpSink sink;
-    send_mail("127.0.0.1", std::to_string(sink.port()), message("Hot.\n.hidden line\nend\n"), 5s);
+    send_mail(relay(sink.port()), message("Hot.\n.hidden line\nend\n"), 5s);
     REQUIRE(sink.count() == 1);
     auto mail = sink.mails()[0];
     CHECK(mail.from == "csms@example.com");
@@ -46,7 +54,7 @@ TEST_CASE("SMTP: a refused recipient is final and a dead relay is worth a retry"
     test::SmtpSink sink;
     sink.set_rcpt_reply(550);
     try {
-        send_mail("127.0.0.1", std::to_string(sink.port()), message("x"), 5s);
+        send_mail(relay(sink.port()), message("x"), 5s);
         FAIL("no error");
     } catch (const SmtpError& e) {
         CHECK(e.code() == 550);
@@ -55,11 +63,11 @@ TEST_CASE("SMTP: a refused recipient is final and a dead relay is worth a retry"
         CHECK_THAT(e.what(), !Catch::Contains("olga@example.com")); // personal data stays out of logs
     }
     sink.set_rcpt_reply(451);
-    CHECK_THROWS_MATCHES(send_mail("127.0.0.1", std::to_string(sink.port()), message("x"), 5s), SmtpError,
+    CHECK_THROWS_MATCHES(send_mail(relay(sink.port()), message("x"), 5s), SmtpError,
                          Catch::Predicate<SmtpError>([](const SmtpError& e) { return !e.permanent(); }));
 
     auto closed = test::free_loopback_port();
-    CHECK_THROWS_AS(send_mail("127.0.0.1", std::to_string(closed), message("x"), 5s), NetworkError);
+    CHECK_THROWS_AS(send_mail(relay(closed), message("x"), 5s), NetworkError);
 }
 
 TEST_CASE("SMTP: a relay that never answers costs the timeout and no more", "[notify][smtp]")
@@ -67,7 +75,7 @@ TEST_CASE("SMTP: a relay that never answers costs the timeout and no more", "[no
     // Accepts, then says nothing until the client gives up.
     test::TcpTestServer silent(0, [](test::ServedConnection& c) { c.read_until("QUIT"); });
     auto started = std::chrono::steady_clock::now();
-    CHECK_THROWS_WITH(send_mail("127.0.0.1", std::to_string(silent.port()), message("x"), 300ms),
+    CHECK_THROWS_WITH(send_mail(relay(silent.port()), message("x"), 300ms),
                       Catch::Contains("timed out"));
     CHECK(std::chrono::steady_clock::now() - started < 3s);
 }
