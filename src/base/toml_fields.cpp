@@ -1,5 +1,7 @@
 #include "base/toml_fields.hpp"
 
+#include "base/concat.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -80,7 +82,7 @@ int line_of(const toml::key& key)
 
 std::string in_quotes(std::string_view text)
 {
-    return "'" + std::string(text) + "'";
+    return concat("'", text, "'");
 }
 
 std::string one_of(std::span<const std::string_view> list)

@@ -18,10 +18,14 @@ bool is_number(const std::string& text)
 
 std::string csv_cell(const std::string& text)
 {
-    std::string cell = text;
-    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@') && !is_number(cell)) {
-        cell.insert(0, "'");
+    bool formula =
+        !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@') && !is_number(text);
+    std::string cell;
+    cell.reserve(text.size() + 1);
+    if (formula) {
+        cell += '\''; // a spreadsheet shows it as text instead of running it
     }
+    cell += text;
     if (cell.find_first_of(",\"\r\n") == std::string::npos) {
         return cell;
     }
@@ -32,16 +36,21 @@ std::string csv_cell(const std::string& text)
             quoted += '"';
         }
     }
-    return quoted + "\"";
+    quoted += '"';
+    return quoted;
 }
 
 std::string csv_line(const std::vector<std::string>& cells)
 {
     std::string line;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        line += (i > 0 ? "," : "") + csv_cell(cells[i]);
+        if (i > 0) {
+            line += ',';
+        }
+        line += csv_cell(cells[i]);
     }
-    return line + "\n";
+    line += '\n';
+    return line;
 }
 
 void print_csv(std::ostream& out, const rapidjson::Value& items, const std::vector<std::string>& keys)

@@ -1,5 +1,7 @@
 #include "notify/message.hpp"
 
+#include "base/concat.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -40,7 +42,7 @@ std::string where(const store::AlertView& a)
     if (!a.charger_id) {
         return "the system";
     }
-    return *a.charger_id + (a.connector_id ? "/" + std::to_string(*a.connector_id) : std::string());
+    return a.connector_id ? base::concat(*a.charger_id, "/", std::to_string(*a.connector_id)) : *a.charger_id;
 }
 
 std::string what(const store::AlertView& a)
