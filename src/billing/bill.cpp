@@ -7,13 +7,13 @@ namespace {
 // session, meterStop.
 std::vector<MeterReading> readings_of(const Session& s)
 {
-    std::vector<MeterReading> out{{s.start, s.meter_start_wh}};
+    std::vector<MeterReading> out{{s.start, static_cast<double>(s.meter_start_wh)}};
     for (const auto& r : s.samples) {
         if (r.at > s.start && r.at < s.stop) {
             out.push_back(r);
         }
     }
-    out.push_back({s.stop, s.meter_stop_wh});
+    out.push_back({s.stop, static_cast<double>(s.meter_stop_wh)});
     return out;
 }
 
@@ -63,10 +63,10 @@ Bill compute_bill(const Tariff& tariff, const base::TimeZone& zone, const Sessio
     };
     for (const auto& [period, wh] : split_energy(tariff, zone, readings)) {
         auto price = tariff.energy_price.count(period) ? tariff.energy_price.at(period) : 0;
-        add(BillLine{"energy", period, wh / 1000.0, price, energy_amount(wh, price)});
+        add(BillLine{"energy", period, static_cast<double>(wh) / 1000.0, price, energy_amount(wh, price)});
     }
     if (tariff.service_fee_per_kwh > 0) {
-        add(BillLine{"service", "", bill.energy_wh / 1000.0, tariff.service_fee_per_kwh,
+        add(BillLine{"service", "", static_cast<double>(bill.energy_wh) / 1000.0, tariff.service_fee_per_kwh,
                      energy_amount(bill.energy_wh, tariff.service_fee_per_kwh)});
     }
     if (tariff.idle_fee_per_minute > 0 && session.charging_ended && session.unplugged) {
@@ -81,8 +81,10 @@ Bill compute_bill(const Tariff& tariff, const base::TimeZone& zone, const Sessio
     if (tariff.session_fee > 0) {
         add(BillLine{"session", "", 1, tariff.session_fee * 100, tariff.session_fee});
     }
-    if (bill.total < tariff.minimum_fee) {
-        add(BillLine{"minimum", "", 1, tariff.minimum_fee * 100, tariff.minimum_fee - bill.total});
+    // The minimum compares with everything before it, session and idle fees
+    // included; its line reads "1 x the top-up" so that it multiplies out.
+    if (auto top_up = tariff.minimum_fee - bill.total; top_up > 0) {
+        add(BillLine{"minimum", "", 1, top_up * 100, top_up});
     }
     return bill;
 }

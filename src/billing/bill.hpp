@@ -3,8 +3,14 @@
 // the energy of each tariff period at its price, the service fee, the idle
 // fee, the session fee and, when the whole is under it, the minimum fee.
 // Energy is meterStop - meterStart; the sampled register says how it spread
-// over time (energy_split.hpp), and must climb from meterStart to meterStop. A session whose meter cannot be trusted is
-// flagged, never billed.
+// over time (energy_split.hpp), and must climb from meterStart to meterStop.
+// A session whose meter cannot be trusted is flagged, never billed.
+//
+// Line items, in the order a bill lists them: "energy" (one per tariff
+// period, kWh at the period's price), "service" (all the energy at the
+// service fee), "idle" (whole minutes after the grace time at the idle fee),
+// "session" (once), "minimum" (the top-up that brings everything before it
+// up to the minimum fee: quantity 1 at the top-up itself).
 #include "base/clock.hpp"
 #include "base/time_zone.hpp"
 #include "billing/energy_split.hpp"
@@ -20,17 +26,17 @@ namespace csms::billing {
 
 struct Session {
     base::SysTime start, stop;
-    double meter_start_wh = 0, meter_stop_wh = 0;
+    std::int64_t meter_start_wh = 0, meter_stop_wh = 0;
     std::vector<MeterReading> samples; // Energy.Active.Import.Register between start and stop, in time order
-    // When the car stopped drawing (the connector left Charging) and when it
-    // left (the connector became Available); idle time is between them.
+    // When the car stopped drawing (the connector last left Charging) and
+    // when it left (billing/idle_time.hpp); idle time is between them.
     std::optional<base::SysTime> charging_ended, unplugged;
 };
 
 struct BillLine {
     std::string item;         // "energy", "service", "idle", "session", "minimum"
     std::string period;       // energy lines: the tariff period
-    double quantity = 0;      // kWh for energy and service, minutes for idle, 1 otherwise
+    double quantity = 0;      // kWh (whole Wh / 1000) for energy and service, minutes for idle, 1 otherwise
     UnitPrice unit_price = 0; // 1/10000 of the currency per kWh (energy, service), minute (idle) or session
     std::int64_t amount = 0;  // minor units
 };
@@ -43,7 +49,7 @@ enum class Anomaly {
 struct Bill {
     std::vector<BillLine> lines;
     std::int64_t total = 0; // the sum of the lines
-    double energy_wh = 0;   // meterStop - meterStart
+    std::int64_t energy_wh = 0; // meterStop - meterStart
     std::vector<Anomaly> anomalies;
     bool billable() const { return anomalies.empty(); }
 };

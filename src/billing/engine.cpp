@@ -69,6 +69,15 @@ Engine::~Engine()
 
 void Engine::start()
 {
+    // Committed before the first charger message is handled, so that every
+    // stop from now on is queued and none from before is.
+    writer_.submit([now = clock_.now_utc()](store::Database& db) { store::mark_billing_started(db, now); },
+                   [](bool ok) {
+                       if (!ok) {
+                           spdlog::error("billing: could not record when billing started; stops are not queued");
+                       }
+                   });
+    writer_.flush();
     poller_.start();
 }
 
@@ -141,6 +150,8 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
             statuses.push_back({s.at, std::move(s.status)});
         }
         idle = idle_window(statuses, q.started, q.stopped, q.stop_reason == "EVDisconnected");
+        // Whatever the order the stop and the statuses arrive in, a session
+        // that charged waits for its car's departure: its bill is the same.
         if (idle.charging_ended && !idle.unplugged) {
             bool car_left = store::later_session_started(db_, q.charger_id, q.connector_id, q.transaction_id);
             if (!car_left && clock_.now_utc() - q.stop_received < options_.idle_wait) {
@@ -151,12 +162,7 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
         }
     }
 
-    Session session{q.started,
-                    q.stopped,
-                    static_cast<double>(q.meter_start_wh),
-                    static_cast<double>(q.meter_stop_wh),
-                    {},
-                    idle.charging_ended,
+    Session session{q.started, q.stopped, q.meter_start_wh, q.meter_stop_wh, {}, idle.charging_ended,
                     idle.unplugged};
     std::optional<std::int64_t> sampled;
     for (const auto& s : store::register_samples(db_, q.charger_id, q.connector_id, q.started, q.stopped)) {

@@ -1,5 +1,7 @@
 #include "billing/idle_time.hpp"
 
+#include <algorithm>
+
 namespace csms::billing {
 namespace {
 
@@ -43,11 +45,12 @@ IdleWindow idle_window(const std::vector<ConnectorStatus>& statuses, base::SysTi
     if (!charged) {
         return {};
     }
+    window.charging_ended = std::min(window.charging_ended.value_or(stop), stop);
     if (stopped_by_unplug && (!window.unplugged || *window.unplugged > stop)) {
         window.unplugged = stop;
     }
-    if (window.charging_ended && window.unplugged && *window.unplugged < *window.charging_ended) {
-        window.charging_ended.reset();
+    if (window.unplugged && *window.unplugged < *window.charging_ended) {
+        window.charging_ended = window.unplugged; // it left while charging: no idle time
     }
     return window;
 }

@@ -1,13 +1,19 @@
 #pragma once
 // When a session's car stopped drawing and when it left, read from the
-// connector's StatusNotifications, for the idle fee. Idle time starts when
-// the connector leaves Charging for SuspendedEV or Finishing (the car is
-// full, or the session was stopped, and the car is still plugged in) and
-// ends when the connector is Available, Unavailable, Faulted or Reserved,
-// or a new session starts charging. A suspension by the charger itself
-// (SuspendedEVSE) is not the customer's idle time and does not start it.
-// A session that never reported Charging has no idle time: the customer
-// cannot be charged for a car that never drew.
+// connector's StatusNotifications at the charger's own timestamps, for the
+// idle fee. The rules, as docs/billing.md states them:
+// - Idle time starts when the connector last leaves Charging for
+//   SuspendedEV or Finishing (the car is full, or the session was stopped,
+//   and the car is still plugged in), and at the stop at the latest: after
+//   its StopTransaction nothing charges, whether or not a Finishing has
+//   arrived yet. Charging again forgives the idle time before it.
+// - A suspension by the charger itself (SuspendedEVSE) does not start it.
+// - It ends when the car leaves: the connector is Available, Unavailable,
+//   Faulted or Reserved, or after the stop Preparing (a new customer) or
+//   Charging (the next session); a stop with reason EVDisconnected is the
+//   departure itself.
+// - A session that never reported Charging has no idle time: the customer
+//   cannot be charged for a car that never drew.
 #include "base/clock.hpp"
 
 #include <optional>
@@ -22,13 +28,12 @@ struct ConnectorStatus {
 };
 
 struct IdleWindow {
-    std::optional<base::SysTime> charging_ended;
-    std::optional<base::SysTime> unplugged;
+    std::optional<base::SysTime> charging_ended; // set for a session that charged
+    std::optional<base::SysTime> unplugged;      // set once the departure is known
 };
 
 // statuses: the connector's, from the session's start on, in time order.
-// stopped_by_unplug: the StopTransaction's reason was EVDisconnected, so
-// the stop itself is when the car left if no status says otherwise.
+// stopped_by_unplug: the StopTransaction's reason was EVDisconnected.
 IdleWindow idle_window(const std::vector<ConnectorStatus>& statuses, base::SysTime start, base::SysTime stop,
                        bool stopped_by_unplug);
 

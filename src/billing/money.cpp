@@ -1,17 +1,19 @@
 #include "billing/money.hpp"
 
+#include "base/concat.hpp"
+
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 
 namespace csms::billing {
 
-std::int64_t energy_amount(double energy_wh, UnitPrice per_kwh)
+std::int64_t energy_amount(std::int64_t energy_wh, UnitPrice per_kwh)
 {
-    // kWh x (price / 10000) currency x 100 minor units = Wh x price / 100000,
-    // as a long double so that a large session keeps its last minor unit.
-    long double exact = static_cast<long double>(energy_wh) * static_cast<long double>(per_kwh) / 100000.0L;
-    return static_cast<std::int64_t>(std::llroundl(exact)); // halves away from zero
+    // kWh x (price / 10000) currency x 100 minor units = Wh x price / 100000.
+    constexpr std::int64_t divisor = 100'000;
+    std::int64_t exact = energy_wh * per_kwh; // below 2^63 up to 10^13 Wh at 100.0000 per kWh
+    std::int64_t half = exact < 0 ? -divisor / 2 : divisor / 2;
+    return (exact + half) / divisor; // halves away from zero, as the division truncates toward it
 }
 
 std::int64_t idle_amount(std::chrono::seconds idle, std::int64_t minor_per_minute)
@@ -25,11 +27,9 @@ std::int64_t idle_amount(std::chrono::seconds idle, std::int64_t minor_per_minut
 std::string format_money(std::int64_t minor, std::string_view currency)
 {
     std::int64_t magnitude = std::llabs(minor);
-    std::string cents = std::to_string(magnitude % 100);
-    if (cents.size() < 2) {
-        cents.insert(0, "0");
-    }
-    return (minor < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." + cents + " " + std::string(currency);
+    auto cents = magnitude % 100;
+    return base::concat(minor < 0 ? "-" : "", std::to_string(magnitude / 100), cents < 10 ? ".0" : ".",
+                        std::to_string(cents), " ", currency);
 }
 
 std::optional<std::int64_t> parse_money(std::string_view text)

@@ -17,8 +17,8 @@ namespace csms::billing {
 
 using UnitPrice = std::int64_t; // 1/10000 of the currency per kWh: 7823 is 0.7823 CNY/kWh
 
-// energy_wh at a unit price, in minor units, rounded as above.
-std::int64_t energy_amount(double energy_wh, UnitPrice per_kwh);
+// Whole Wh at a unit price, in minor units, rounded as above; integers only.
+std::int64_t energy_amount(std::int64_t energy_wh, UnitPrice per_kwh);
 
 // Idle time is charged per whole minute: a started minute is free.
 std::int64_t idle_amount(std::chrono::seconds idle, std::int64_t minor_per_minute);

@@ -108,13 +108,18 @@ bool Engine::follow_samples(Touched& touched)
     auto& s = db_.cached(
         "SELECT id, charger_id, connector_id, timestamp, measurand, phase, source FROM meter_values WHERE id > ?1 "
         "ORDER BY id LIMIT ?2");
-    // An energy sample changes the interpolation back to the previous sample
-    // of its register and on to the next one.
+    // An energy sample changes its session's curve back to the reading
+    // before it and on to the one after: the neighbouring samples, or the
+    // session's meterStart and meterStop (quarter_reader.cpp).
     auto& neighbours = db_.cached(R"sql(
         SELECT (SELECT timestamp FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
                 AND measurand = 'Energy.Active.Import.Register' AND timestamp < ?3 ORDER BY timestamp DESC LIMIT 1),
                (SELECT timestamp FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
-                AND measurand = 'Energy.Active.Import.Register' AND timestamp > ?3 ORDER BY timestamp LIMIT 1))sql");
+                AND measurand = 'Energy.Active.Import.Register' AND timestamp > ?3 ORDER BY timestamp LIMIT 1),
+               t.start_timestamp, t.stop_timestamp
+        FROM (SELECT 1) LEFT JOIN (SELECT start_timestamp, stop_timestamp FROM transactions
+                                   WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?3
+                                   ORDER BY start_timestamp DESC LIMIT 1) t)sql");
     store::ResetGuard guard(s);
     s.bind(1, sample_cursor_);
     s.bind(2, options_.max_rows_per_poll);
@@ -139,8 +144,18 @@ bool Engine::follow_samples(Touched& touched)
         neighbours.bind(2, connector_id);
         neighbours.bind(3, timestamp);
         neighbours.step();
-        auto from = store::optional_time_from_column(neighbours.column_optional_text(0)).value_or(at);
-        auto to = store::optional_time_from_column(neighbours.column_optional_text(1)).value_or(at);
+        auto previous = store::optional_time_from_column(neighbours.column_optional_text(0));
+        auto next = store::optional_time_from_column(neighbours.column_optional_text(1));
+        auto session_start = store::optional_time_from_column(neighbours.column_optional_text(2));
+        auto session_stop = store::optional_time_from_column(neighbours.column_optional_text(3));
+        auto from = previous.value_or(at);
+        auto to = next.value_or(at);
+        if (session_start && (!session_stop || *session_stop > at)) {
+            from = std::max(previous.value_or(*session_start), *session_start);
+            if (session_stop) {
+                to = std::min(next.value_or(*session_stop), *session_stop);
+            }
+        }
         touch(touched, charger_id, connector_id, from, to);
     }
     return rows == options_.max_rows_per_poll;

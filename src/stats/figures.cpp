@@ -4,26 +4,6 @@
 
 namespace csms::stats {
 
-double energy_between(const std::vector<RegisterPoint>& points, base::SysTime start, base::SysTime end)
-{
-    double wh = 0;
-    for (std::size_t i = 1; i < points.size(); ++i) {
-        const auto& a = points[i - 1];
-        const auto& b = points[i];
-        if (b.at <= a.at || b.wh <= a.wh) {
-            continue;
-        }
-        auto from = std::max(a.at, start);
-        auto to = std::min(b.at, end);
-        if (to <= from) {
-            continue;
-        }
-        double share = static_cast<double>((to - from).count()) / static_cast<double>((b.at - a.at).count());
-        wh += (b.wh - a.wh) * share;
-    }
-    return wh;
-}
-
 StatusFigures status_figures(const std::optional<std::string>& initial, const std::vector<StatusChange>& changes,
                              base::SysTime start, base::SysTime end)
 {

@@ -1,6 +1,7 @@
 #pragma once
-// The arithmetic of one quarter, apart from where the rows come from, so it
-// can be tested on its own. Definitions: docs/statistics.md.
+// The arithmetic of one quarter's statuses, apart from where the rows come
+// from, so it can be tested on its own; energy is base/register_curve.hpp's.
+// Definitions: docs/statistics.md.
 #include "base/clock.hpp"
 
 #include <cstdint>
@@ -9,17 +10,6 @@
 #include <vector>
 
 namespace csms::stats {
-
-// A reading of an energy register (Wh) at an instant.
-struct RegisterPoint {
-    base::SysTime at;
-    double wh = 0;
-};
-
-// The register's increase inside [start, end), the register taken as linear
-// between consecutive points (sorted by time). A decrease (a meter replaced
-// or reset) counts as no energy; two points at one instant span no time.
-double energy_between(const std::vector<RegisterPoint>& points, base::SysTime start, base::SysTime end);
 
 struct StatusChange {
     base::SysTime at;

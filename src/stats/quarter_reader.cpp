@@ -1,5 +1,6 @@
 #include "stats/quarter_reader.hpp"
 
+#include "base/register_curve.hpp"
 #include "stats/figures.hpp"
 #include "store/time_column.hpp"
 
@@ -11,12 +12,7 @@ namespace {
 
 constexpr const char* energy_register = "Energy.Active.Import.Register";
 
-// Samples are read from MeterValues only: the core stores a StopTransaction's
-// transactionData under connector 0 (the message names no connector), where
-// they would count as the charger's own; its meterStop is read instead.
-
-// A session whose start lies further back is not looked at for the
-// meterStart/meterStop fallback (docs/statistics.md).
+// A session whose start lies further back is not looked at (docs/statistics.md).
 constexpr std::chrono::days longest_session{7};
 
 struct Key {
@@ -26,62 +22,80 @@ struct Key {
     std::string end;
 };
 
-RegisterPoint register_point(store::Statement& s)
-{
-    return RegisterPoint{store::time_from_column(s.column_text(0)), s.column_double(1)};
-}
+struct SessionSpan {
+    std::string start, stop; // stop: far in the future while it runs
+    double meter_start_wh = 0;
+    std::optional<double> meter_stop_wh;
+};
 
-// The register samples inside the quarter and the nearest on either side.
-std::vector<RegisterPoint> register_points(store::Database& db, const Key& k)
+// The session's register samples strictly between its start and stop (its
+// meterStart and meterStop stand for those instants, as in its bill) that
+// interpolation needs for the quarter: the last at or before the quarter's
+// start, those inside it, the first at or after its end.
+void add_samples(store::Database& db, const Key& k, const SessionSpan& session,
+                 std::vector<base::RegisterReading>& readings)
 {
-    std::vector<RegisterPoint> points;
     auto run = [&](const std::string& condition, const std::vector<const std::string*>& times) {
+        // The same samples as a bill reads (store::register_samples).
         auto& s = db.cached("SELECT timestamp, normalized_value FROM meter_values WHERE charger_id = ?1 "
-                            "AND connector_id = ?2 AND measurand = ?3 AND phase = '' AND source = 'MeterValues' "
-                            "AND normalized_value IS NOT NULL AND " +
+                            "AND connector_id = ?2 AND measurand = ?3 AND phase = '' "
+                            "AND normalized_value IS NOT NULL AND timestamp > ?4 AND timestamp < ?5 AND " +
                             condition);
         store::ResetGuard guard(s);
         s.bind(1, k.charger_id);
         s.bind(2, k.connector_id);
         s.bind(3, energy_register);
+        s.bind(4, session.start);
+        s.bind(5, session.stop);
         for (std::size_t i = 0; i < times.size(); ++i) {
-            s.bind(static_cast<int>(i) + 4, *times[i]);
+            s.bind(static_cast<int>(i) + 6, *times[i]);
         }
         while (s.step()) {
-            points.push_back(register_point(s));
+            readings.push_back({store::time_from_column(s.column_text(0)), s.column_double(1)});
         }
     };
-    run("timestamp < ?4 ORDER BY timestamp DESC LIMIT 1", {&k.start});
-    run("timestamp >= ?4 AND timestamp < ?5 ORDER BY timestamp, id", {&k.start, &k.end});
-    run("timestamp >= ?4 ORDER BY timestamp LIMIT 1", {&k.end});
-    return points;
+    run("timestamp <= ?6 ORDER BY timestamp DESC, id DESC LIMIT 1", {&k.start});
+    run("timestamp > ?6 AND timestamp < ?7 ORDER BY timestamp, id", {&k.start, &k.end});
+    run("timestamp >= ?6 ORDER BY timestamp, id LIMIT 1", {&k.end});
 }
 
-// Sessions with no register sample between start and stop contribute their
-// meterStop - meterStart, spread evenly over their duration.
-double fallback_energy(store::Database& db, const Key& k, base::SysTime start, base::SysTime end)
+// The energy the connector's sessions delivered inside [start, end): each
+// session's meterStart, register samples and meterStop make its curve
+// (base/register_curve.hpp), so a session's quarters add up to
+// meterStop - meterStart, the energy its transaction and its bill show.
+// A register rising outside any session is not a session's energy.
+std::int64_t session_energy(store::Database& db, const Key& k, base::SysTime start, base::SysTime end)
 {
-    auto& s = db.cached(R"sql(
-        SELECT t.start_timestamp, t.meter_start_wh, t.stop_timestamp, t.meter_stop_wh FROM transactions t
-        WHERE t.charger_id = ?1 AND t.connector_id = ?2 AND t.start_timestamp < ?4 AND t.start_timestamp >= ?5
-          AND t.stop_timestamp > ?3
-          AND NOT EXISTS (SELECT 1 FROM meter_values v
-                          WHERE v.charger_id = t.charger_id AND v.connector_id = t.connector_id
-                            AND v.measurand = ?6 AND v.phase = '' AND v.source = 'MeterValues'
-                            AND v.normalized_value IS NOT NULL
-                            AND v.timestamp >= t.start_timestamp AND v.timestamp <= t.stop_timestamp))sql");
-    store::ResetGuard guard(s);
-    s.bind(1, k.charger_id);
-    s.bind(2, k.connector_id);
-    s.bind(3, k.start);
-    s.bind(4, k.end);
-    s.bind(5, store::to_column(start - longest_session));
-    s.bind(6, energy_register);
-    double wh = 0;
-    while (s.step()) {
-        std::vector<RegisterPoint> session{{store::time_from_column(s.column_text(0)), s.column_double(1)},
-                                           {store::time_from_column(s.column_text(2)), s.column_double(3)}};
-        wh += energy_between(session, start, end);
+    std::vector<SessionSpan> sessions;
+    {
+        auto& s = db.cached(R"sql(
+            SELECT start_timestamp, ifnull(stop_timestamp, '9999-12-31T23:59:59.999Z'), meter_start_wh, meter_stop_wh
+            FROM transactions
+            WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?4 AND start_timestamp >= ?5
+              AND (stop_timestamp IS NULL OR stop_timestamp > ?3))sql");
+        store::ResetGuard guard(s);
+        s.bind(1, k.charger_id);
+        s.bind(2, k.connector_id);
+        s.bind(3, k.start);
+        s.bind(4, k.end);
+        s.bind(5, store::to_column(start - longest_session));
+        while (s.step()) {
+            SessionSpan span{s.column_text(0), s.column_text(1), s.column_double(2), std::nullopt};
+            if (!s.column_is_null(3)) {
+                span.meter_stop_wh = s.column_double(3);
+            }
+            sessions.push_back(std::move(span));
+        }
+    }
+    std::int64_t wh = 0;
+    for (const auto& session : sessions) {
+        std::vector<base::RegisterReading> readings{
+            {store::time_from_column(session.start), session.meter_start_wh}};
+        add_samples(db, k, session, readings);
+        if (session.meter_stop_wh) {
+            readings.push_back({store::time_from_column(session.stop), *session.meter_stop_wh});
+        }
+        wh += base::RegisterCurve(readings).delivered_between(start, end);
     }
     return wh;
 }
@@ -172,8 +186,7 @@ store::QuarterStats read_quarter(store::Database& db, const base::TimeZone& zone
     out.local_date = quarter.local_date;
     out.local_time = quarter.local_time;
     out.time_zone = zone.name();
-    out.energy_wh = energy_between(register_points(db, k), quarter.start, quarter.end) +
-                    fallback_energy(db, k, quarter.start, quarter.end);
+    out.energy_wh = static_cast<double>(session_energy(db, k, quarter.start, quarter.end));
     auto lived_until = std::clamp(now, quarter.start, quarter.end);
     auto figures = statuses(db, k, quarter.start, lived_until);
     out.charging_s = whole_seconds(figures.charging_ms);

@@ -4,6 +4,14 @@
 
 namespace csms::store {
 
+void mark_billing_started(Database& db, base::SysTime now)
+{
+    auto& s = db.cached("INSERT OR IGNORE INTO billing_start (id, enabled_at) VALUES (1, ?1)");
+    ResetGuard guard(s);
+    s.bind(1, to_column(now));
+    s.execute();
+}
+
 std::vector<QueuedSession> queued_sessions(Database& db, std::int64_t after_id, int limit)
 {
     auto& s = db.cached(R"sql(

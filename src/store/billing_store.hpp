@@ -30,6 +30,10 @@ struct QueuedSession {
     std::optional<std::string> stop_reason;
 };
 
+// Billing is on from now if it never was: stops are queued from this commit
+// on (migration 0012). Idempotent; the first moment stays.
+void mark_billing_started(Database& db, base::SysTime now);
+
 // Queued sessions with a transaction id above after_id, in id order, at most limit.
 std::vector<QueuedSession> queued_sessions(Database& db, std::int64_t after_id, int limit);
 

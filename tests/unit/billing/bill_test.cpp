@@ -70,6 +70,42 @@ TEST_CASE("Bill: a small session is topped up to the minimum fee", "[billing][bi
     auto bill = compute_bill(tariff(), base::TimeZone::utc(), s);
     CHECK(items(bill) == std::vector<std::string>{"energy:flat=100", "service=80", "minimum=320"});
     CHECK(bill.total == 500);
+    // The minimum line multiplies out: 1 x 3.2000 = 3.20.
+    const auto& minimum = bill.lines.back();
+    CHECK(minimum.quantity * static_cast<double>(minimum.unit_price) / 100 == static_cast<double>(minimum.amount));
+}
+
+TEST_CASE("Bill: the minimum fee compares with the total including the idle and session fees", "[billing][bill]")
+{
+    auto t = tariff();
+    t.session_fee = 100; // 1.00
+    Session s;
+    s.start = utc("2026-11-26T20:00:00Z");
+    s.stop = utc("2026-11-26T20:10:00Z");
+    s.meter_start_wh = 0;
+    s.meter_stop_wh = 1'000; // 1.00 flat + 0.80 service
+    s.charging_ended = s.stop;
+    s.unplugged = utc("2026-11-26T20:24:00Z"); // 4 minutes after the 10 free ones: 2.00
+    auto bill = compute_bill(t, base::TimeZone::utc(), s);
+    CHECK(items(bill) == std::vector<std::string>{"energy:flat=100", "service=80", "idle=200", "session=100",
+                                                  "minimum=20"});
+    CHECK(bill.total == 500);
+}
+
+TEST_CASE("Bill: energy a period boundary cuts inside a Wh is split in whole Wh that add up", "[billing][bill]")
+{
+    Session s;
+    s.start = utc("2026-11-26T09:00:00Z");
+    s.stop = utc("2026-11-26T11:00:00Z");
+    s.meter_start_wh = 0;
+    s.meter_stop_wh = 1'001; // 500.5 Wh before 10:00 by time: the register reads 500 then
+    auto bill = compute_bill(tariff(), base::TimeZone::utc(), s);
+    REQUIRE(bill.lines.size() >= 2);
+    CHECK(bill.lines[0].period == "flat");
+    CHECK(bill.lines[0].quantity == 0.5);   // 500 Wh
+    CHECK(bill.lines[1].quantity == 0.501); // 501 Wh
+    CHECK(bill.lines[0].amount == 50);      // 500 Wh at 1.0000
+    CHECK(bill.lines[1].amount == 75);      // 501 Wh at 1.5000 = 75.15 fen
 }
 
 TEST_CASE("Bill: a meter reset or a negative energy is flagged and not billed", "[billing][bill]")

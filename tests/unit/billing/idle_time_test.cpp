@@ -53,7 +53,32 @@ TEST_CASE("Idle time: the charger's own suspension is not the customer's idle ti
     std::vector<ConnectorStatus> statuses{
         {at("10:00"), "Charging"}, {at("10:30"), "SuspendedEVSE"}, {at("11:00"), "Available"}};
     auto idle = idle_window(statuses, at("10:00"), at("11:00"), false);
-    CHECK_FALSE(idle.charging_ended);
+    CHECK(idle.charging_ended == at("11:00")); // not at 10:30: charging ended with the stop
+    CHECK(idle.unplugged == at("11:00"));
+}
+
+TEST_CASE("Idle time: starts at the stop when no Finishing has arrived yet", "[billing][idle]")
+{
+    std::vector<ConnectorStatus> statuses{{at("10:00"), "Charging"}, {at("11:12"), "Available"}};
+    auto idle = idle_window(statuses, at("10:00"), at("11:00"), false);
+    CHECK(idle.charging_ended == at("11:00"));
+    CHECK(idle.unplugged == at("11:12"));
+}
+
+TEST_CASE("Idle time: Preparing after the stop is a new customer, so the car has gone", "[billing][idle]")
+{
+    std::vector<ConnectorStatus> statuses{
+        {at("09:58"), "Preparing"}, {at("10:00"), "Charging"}, {at("11:00"), "Finishing"}, {at("11:20"), "Preparing"}};
+    auto idle = idle_window(statuses, at("10:00"), at("11:00"), false);
+    CHECK(idle.charging_ended == at("11:00"));
+    CHECK(idle.unplugged == at("11:20"));
+}
+
+TEST_CASE("Idle time: a car that leaves while charging has none", "[billing][idle]")
+{
+    std::vector<ConnectorStatus> statuses{{at("10:00"), "Charging"}, {at("10:30"), "Available"}};
+    auto idle = idle_window(statuses, at("10:00"), at("11:00"), false);
+    CHECK(idle.charging_ended == idle.unplugged);
 }
 
 TEST_CASE("Idle time: a car that never drew has none and an unknown departure stays unknown", "[billing][idle]")
@@ -67,6 +92,11 @@ TEST_CASE("Idle time: a car that never drew has none and an unknown departure st
     auto waiting = idle_window(still_plugged, at("10:00"), at("11:00"), false);
     CHECK(waiting.charging_ended == at("10:40"));
     CHECK_FALSE(waiting.unplugged);
+
+    std::vector<ConnectorStatus> no_finishing_yet{{at("10:00"), "Charging"}};
+    auto stopped = idle_window(no_finishing_yet, at("10:00"), at("11:00"), false);
+    CHECK(stopped.charging_ended == at("11:00"));
+    CHECK_FALSE(stopped.unplugged);
 }
 
 TEST_CASE("Idle time: the next session charging means the car has gone", "[billing][idle]")

@@ -12,7 +12,7 @@ TEST_CASE("Money: an energy line is rounded once to the minor unit with halves a
     CHECK(energy_amount(10'005, 12'300) == 1231); // 1230.615 fen
     CHECK(energy_amount(10'004, 12'300) == 1230); // 1230.492 fen
     CHECK(energy_amount(500, 100) == 1);          // half a fen: up
-    CHECK(energy_amount(499.9, 100) == 0);
+    CHECK(energy_amount(499, 100) == 0);
     CHECK(energy_amount(-500, 100) == -1);                  // an adjustment: half away from zero
     CHECK(energy_amount(90'000'000, 15'000) == 13'500'000); // 90 MWh at 1.5000: exact
 }

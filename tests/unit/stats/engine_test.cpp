@@ -96,6 +96,17 @@ struct StatsFixture {
         s.execute();
     }
 
+    void open_session(const std::string& start, int meter_start)
+    {
+        auto& s = core.cached(R"sql(
+            INSERT INTO transactions (charger_id, connector_id, id_tag, meter_start_wh, start_timestamp, auth_status,
+                                      start_received_at)
+            VALUES ('CP-1', 1, 'TAG', ?1, ?2, 'Accepted', ?2))sql");
+        s.bind(1, meter_start);
+        s.bind(2, start);
+        s.execute();
+    }
+
     // A column of one quarter's row, as text ("" when there is no row).
     std::string quarter(const std::string& start, const std::string& column)
     {
@@ -160,18 +171,36 @@ TEST_CASE("Stats engine: a session over three quarters is split by interpolation
 TEST_CASE("Stats engine: a late sample corrects the quarters it falls between", "[stats][engine]")
 {
     StatsFixture f;
-    f.sample("2026-01-01T10:05:00.000Z", "Energy.Active.Import.Register", 0);
-    f.sample("2026-01-01T10:35:00.000Z", "Energy.Active.Import.Register", 1500);
+    f.session("2026-01-01T10:05:00.000Z", 0, "2026-01-01T10:35:00.000Z", 1500);
     f.poll();
-    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == Approx(750));
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == 750);
 
-    // Buffered offline, it arrives after the later one: 1000 Wh by 10:20.
+    // Buffered offline, it arrives after the stop: 1000 Wh by 10:20.
     f.sample("2026-01-01T10:20:00.000Z", "Energy.Active.Import.Register", 1000);
     f.poll();
-    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(1000.0 * 10 / 15));
-    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == Approx(1000.0 * 5 / 15 + 500.0 * 10 / 15));
-    CHECK(f.quarter_number("2026-01-01T10:30:00.000Z", "energy_wh") == Approx(500.0 * 5 / 15));
-    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == Approx(1500));
+    // Whole Wh, cut at 10:15 (666.7 rounded down) and 10:30 (1333.3).
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == 666);
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == 1333 - 666);
+    CHECK(f.quarter_number("2026-01-01T10:30:00.000Z", "energy_wh") == 1500 - 1333);
+    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == 1500);
+}
+
+TEST_CASE("Stats engine: a session's quarters add up to meterStop - meterStart, before its first sample and after "
+          "its last too",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    // Sampled only at 10:20 and 10:40: the 800 Wh before the first sample
+    // and the 400 Wh after the last count too.
+    f.session("2026-01-01T10:00:00.000Z", 10'000, "2026-01-01T10:50:00.000Z", 11'700);
+    f.sample("2026-01-01T10:20:00.000Z", "Energy.Active.Import.Register", 10'800);
+    f.sample("2026-01-01T10:40:00.000Z", "Energy.Active.Import.Register", 11'300);
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == 600); // 800 x 15/20
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == 200 + 250);
+    CHECK(f.quarter_number("2026-01-01T10:30:00.000Z", "energy_wh") == 250 + 200);
+    CHECK(f.quarter_number("2026-01-01T10:45:00.000Z", "energy_wh") == 200);
+    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == 1700);
 }
 
 TEST_CASE("Stats engine: a connector charging in silence accumulates charging time as quarters close",
@@ -228,7 +257,7 @@ TEST_CASE("Stats engine: a Berlin daylight-saving day has 92 quarters and 23 hou
 TEST_CASE("Stats engine: a restarted engine resumes from its durable cursors", "[stats][engine]")
 {
     StatsFixture f;
-    f.sample("2026-01-01T10:05:00.000Z", "Energy.Active.Import.Register", 0);
+    f.open_session("2026-01-01T10:05:00.000Z", 0);
     f.sample("2026-01-01T10:10:00.000Z", "Energy.Active.Import.Register", 600);
     f.poll();
     f.engine.reset();
@@ -267,7 +296,7 @@ TEST_CASE("Stats engine: quarters touched within submit_every are written togeth
 {
     StatsFixture f;
     f.options.submit_every = std::chrono::seconds(10);
-    f.sample("2026-01-01T10:00:00Z", "Energy.Active.Import.Register", 1000);
+    f.open_session("2026-01-01T10:00:00.000Z", 1000);
     f.poll(); // the first pass writes at once
     CHECK(f.quarter("2026-01-01T10:00:00.000Z", "energy_wh") == "0.0");
     f.sample("2026-01-01T10:05:00Z", "Energy.Active.Import.Register", 1500);

@@ -17,23 +17,6 @@ constexpr std::int64_t minute_ms = 60'000;
 
 } // namespace
 
-TEST_CASE("Figures: energy across a quarter boundary is split by linear interpolation", "[stats][figures]")
-{
-    std::vector<stats::RegisterPoint> points{{at("10:10"), 1000}, {at("10:20"), 1600}};
-    CHECK(stats::energy_between(points, at("10:00"), at("10:15")) == Approx(300));
-    CHECK(stats::energy_between(points, at("10:15"), at("10:30")) == Approx(300));
-    CHECK(stats::energy_between(points, at("10:30"), at("10:45")) == 0);
-}
-
-TEST_CASE("Figures: a register going backwards or two readings at one instant add no energy", "[stats][figures]")
-{
-    std::vector<stats::RegisterPoint> replaced{{at("10:00"), 5000}, {at("10:05"), 100}, {at("10:10"), 400}};
-    CHECK(stats::energy_between(replaced, at("10:00"), at("10:15")) == Approx(300)); // 100 -> 400 only
-    std::vector<stats::RegisterPoint> jump{
-        {at("10:00"), 0}, {at("10:05"), 100}, {at("10:05"), 900}, {at("10:10"), 1000}};
-    CHECK(stats::energy_between(jump, at("10:00"), at("10:15")) == Approx(200));
-}
-
 TEST_CASE("Figures: the status at the quarter start carries over and Charging time accumulates", "[stats][figures]")
 {
     auto carried = stats::status_figures(std::string("Charging"), {}, at("10:15"), at("10:30"));
