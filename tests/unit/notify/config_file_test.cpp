@@ -268,27 +268,32 @@ TEST_CASE("Notifications file: an unreadable file says so", "[notify][config]")
                       Catch::StartsWith("/nonexistent/n.toml: cannot read the notifications file"));
 }
 
-TEST_CASE("Notifications file: the example in docs/notifications.md parses", "[notify][config]")
+TEST_CASE("Notifications file: the examples in docs/notifications.md parse", "[notify][config]")
 {
     std::ifstream in(std::string(CSMS_SCHEMA_DIR) + "/../docs/notifications.md");
     REQUIRE(in);
+    ::setenv("CSMS_SMTP_PASSWORD", "from-the-environment", 1); // the production relay's password_env
+    std::vector<NotificationConfig> examples;
     std::string block;
     bool in_block = false;
-    int blocks = 0;
     for (std::string line; std::getline(in, line);) {
         if (!in_block && line == "```toml") {
             in_block = true;
             block.clear();
         } else if (in_block && line == "```") {
             in_block = false;
-            ++blocks;
             INFO(block);
-            auto config = parse_notifications(block, "docs/notifications.md");
-            CHECK(config.channels.size() == 4);
-            CHECK(config.routes.size() == 1);
+            examples.push_back(parse_notifications(block, "docs/notifications.md"));
         } else if (in_block) {
             block += line + "\n";
         }
     }
-    CHECK(blocks == 1);
+    REQUIRE(examples.size() == 2);
+    CHECK(examples[0].channels.size() == 4); // the file
+    CHECK(examples[0].routes.size() == 1);
+    const auto* relay = examples[1].channel("mail"); // a production relay and an https webhook
+    REQUIRE(relay != nullptr);
+    CHECK(relay->smtp.tls == SmtpTls::starttls);
+    CHECK(relay->smtp.password == "from-the-environment");
+    CHECK(examples[1].channel("ops-hook")->target.tls);
 }
