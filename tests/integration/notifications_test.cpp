@@ -10,6 +10,7 @@
 #include "support/csmsd_process.hpp"
 #include "support/http_receiver.hpp"
 #include "support/smtp_sink.hpp"
+#include "support/test_certs.hpp"
 #include "support/test_db.hpp"
 #include "support/wait_until.hpp"
 
@@ -280,6 +281,67 @@ TEST_CASE("Notifications: pending deliveries survive a csmsd restart and arrive 
     CHECK(hook.count() == 1);
     CHECK(sms.count() == 1);
     CHECK(smtp.count() == 1);
+}
+
+TEST_CASE("Notifications: an https webhook and a STARTTLS relay with AUTH get the alert; the password is never logged",
+          "[e2e][notifications][tls]")
+{
+    const auto& certs = test_certs();
+    const std::string password = "relay-password-4711";
+    const std::string wrong = "not-the-password-0815";
+    HttpReceiver hook(0, 200, TlsIdentity{certs.server_cert(), certs.server_key()});
+    SmtpSinkOptions relay{TlsIdentity{certs.server_cert(), certs.server_key()}, false, "csms", password};
+    SmtpSink smtp(0, relay);
+
+    TempDir dir;
+    std::ofstream(dir.file("relay.password"), std::ios::binary) << password << "\n";
+    std::ofstream(dir.file("wrong.password"), std::ios::binary) << wrong << "\n";
+    std::ofstream(dir.file("rules.toml")) << rules_toml;
+    auto mail_channel = [&](const std::string& name, const std::string& password_file) {
+        return "[[channel]]\nname = \"" + name + "\"\ntype = \"email\"\nsmtp = \"127.0.0.1:" +
+               std::to_string(smtp.port()) + "\"\nfrom = \"csms@example.com\"\ntls = \"starttls\"\nca = \"" +
+               certs.ca() + "\"\nuser = \"csms\"\npassword_file = \"" + dir.file(password_file) +
+               "\"\ntimeout_s = 2\n";
+    };
+    std::ofstream(dir.file("notifications.toml"))
+        << "[[channel]]\nname = \"ops-hook\"\ntype = \"webhook\"\nurl = \"https://localhost:" << hook.port()
+        << "/csms/alerts\"\nca = \"" << certs.ca() << "\"\nsecret = \"" << secret << "\"\ntimeout_s = 2\n"
+        << mail_channel("mail", "relay.password") << mail_channel("mail-wrong", "wrong.password")
+        << "[[route]]\nname = \"hot\"\nto_roles = [\"technical\"]\nchannels = [\"ops-hook\", \"mail\", "
+           "\"mail-wrong\"]\n";
+    std::ofstream(dir.file("csmsd.toml")) << "[rules]\nfile = \"" << dir.file("rules.toml")
+                                          << "\"\n[notifications]\nfile = \"" << dir.file("notifications.toml")
+                                          << "\"\n";
+    AdminServer admin(dir, true, {"--config", dir.file("csmsd.toml")});
+    auto added = admin.call("POST", "/api/v1/operators", admin.root_token,
+                            R"({"name":"tess","role":"technical","email":"tess@example.com"})");
+    REQUIRE(added.status == 201);
+    overheat(admin.csmsd->ws_port(), "HOT-TLS");
+
+    auto settled = [&] {
+        TestDb db(admin.csmsd->db_path());
+        return db.scalar("SELECT count(*) FROM notification_deliveries WHERE status != 'pending'") == 3;
+    };
+    REQUIRE(wait_until(settled, 20s));
+    TestDb db(admin.csmsd->db_path());
+    CHECK(db.rows("SELECT channel, status FROM notification_deliveries ORDER BY id") ==
+          std::vector<TestDb::Row>{{"ops-hook", "sent"}, {"mail", "sent"}, {"mail-wrong", "failed"}});
+    REQUIRE(hook.count() == 1);
+    CHECK(hook.requests()[0].header("x-csms-signature") ==
+          csms::notify::signature_header_value(secret, hook.requests()[0].body));
+    REQUIRE(smtp.count() == 1);
+    CHECK(smtp.mails()[0].encrypted);
+    CHECK(smtp.mails()[0].user == "csms");
+    CHECK(smtp.mails()[0].to == std::vector<std::string>{"tess@example.com"});
+
+    auto last_error = db.rows("SELECT last_error FROM notification_deliveries WHERE channel = 'mail-wrong'");
+    REQUIRE(last_error.size() == 1);
+    CHECK_THAT(last_error[0][0], Catch::Contains("535"));
+    auto log = read_text_file(admin.csmsd->log_path());
+    CHECK_THAT(log, Catch::Contains("attempt 1 failed for good: SMTP AUTH PLAIN refused: 535"));
+    for (const auto& text : {log, last_error[0][0]}) {
+        CHECK_THAT(text, !Catch::Contains(password) && !Catch::Contains(wrong));
+    }
 }
 
 TEST_CASE("Notifications: a bad notifications file stops csmsd with its file and line", "[e2e][notifications]")
