@@ -1,6 +1,7 @@
 // docs/operators.md "Quick start", followed literally with the real binaries:
-// bootstrap an admin, start csmsd, hold a simulated charger connected, and
-// run a session on it with csmsctl remote-start and remote-stop.
+// with csmsd running as the README left it, bootstrap an admin into its
+// database, hold a simulated charger connected, and run a session on it with
+// csmsctl remote-start and remote-stop.
 #include "support/admin_bootstrap.hpp"
 #include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
@@ -27,20 +28,21 @@ constexpr const char* id_tag = "DEMO-TAG";
 
 class QuickStart {
 public:
-    // Steps 1 and 2: the first admin, then the server (dev mode) on that database.
+    // The server the README started (dev mode) is running; step 1 adds the
+    // first admin to its database while it runs, and it serves the new token.
     QuickStart()
     {
-        bootstrap_admin(dir_, db_path(), token_file());
         CsmsdOptions options;
         options.db_path = db_path();
         server_ = std::make_unique<CsmsdProcess>(dir_, options);
+        bootstrap_admin(dir_, db_path(), token_file());
     }
 
     std::string db_path() const { return dir_.file("csms.db"); }
     std::string token_file() const { return dir_.file("token"); }
     CsmsdProcess& server() { return *server_; }
 
-    // Step 3: the simulated charger, held connected for a minute.
+    // Step 2: the simulated charger, held connected for a minute.
     void start_sim()
     {
         sim_ = std::make_unique<ChildProcess>(std::vector<std::string>{bin_path("ocpp-sim"), "--url", server_->ws_url(),
@@ -161,7 +163,7 @@ TEST_CASE("quick start: csmsctl remote-starts and remote-stops a session on a si
     QuickStart q;
     q.start_sim();
 
-    // Step 4: the charger shows up connected.
+    // Step 3: the charger shows up connected.
     const bool connected = wait_until(
         [&] {
             q.sim_output();
