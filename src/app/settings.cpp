@@ -1,7 +1,8 @@
 #include "app/settings.hpp"
 
+#include "app/config_file.hpp"
+
 #include <CLI/CLI.hpp>
-#include <toml++/toml.h>
 
 #include <iostream>
 #include <stdexcept>
@@ -9,54 +10,54 @@
 namespace csms::app {
 namespace {
 
-template <class T> void read(const toml::table& table, std::string_view path, T& out)
+template <class T> void read(ConfigFile& file, std::string_view path, T& out)
 {
-    auto node = table.at_path(path);
-    if (!node) {
+    const toml::node* node = file.find(path);
+    if (node == nullptr) {
         return;
     }
-    if (auto value = node.value<T>()) {
+    if (auto value = node->value<T>()) {
         out = *value;
     } else {
-        throw std::invalid_argument("config key " + std::string(path) + " has the wrong type");
+        file.fail(path, "has the wrong type");
     }
 }
 
-void read_seconds(const toml::table& table, std::string_view path, std::chrono::seconds& out)
+void read_seconds(ConfigFile& file, std::string_view path, std::chrono::seconds& out)
 {
     std::int64_t seconds = out.count();
-    read(table, path, seconds);
+    read(file, path, seconds);
     if (seconds <= 0) {
-        throw std::invalid_argument("config key " + std::string(path) + " must be a positive number of seconds");
+        file.fail(path, "must be a positive number of seconds");
     }
     out = std::chrono::seconds{seconds};
 }
 
-void read_size(const toml::table& table, std::string_view path, std::size_t& out)
+void read_size(ConfigFile& file, std::string_view path, std::size_t& out)
 {
     std::int64_t value = static_cast<std::int64_t>(out);
-    read(table, path, value);
+    read(file, path, value);
     if (value <= 0) {
-        throw std::invalid_argument("config key " + std::string(path) + " must be positive");
+        file.fail(path, "must be positive");
     }
     out = static_cast<std::size_t>(value);
 }
 
-void read_int(const toml::table& table, std::string_view path, int& out, int min, int max)
+void read_int(ConfigFile& file, std::string_view path, int& out, int min, int max)
 {
     std::int64_t value = out;
-    read(table, path, value);
+    read(file, path, value);
     if (value < min || value > max) {
-        throw std::invalid_argument("config key " + std::string(path) + " must be " + std::to_string(min) + "-" +
-                                    std::to_string(max));
+        std::string range = std::to_string(min);
+        file.fail(path, "must be " + range.append("-").append(std::to_string(max)));
     }
     out = static_cast<int>(value);
 }
 
-void read_host_port(const toml::table& table, std::string_view path, HostPort& out)
+void read_host_port(ConfigFile& file, std::string_view path, HostPort& out)
 {
     std::string text;
-    read(table, path, text);
+    read(file, path, text);
     if (!text.empty()) {
         out = parse_host_port(text);
     }
@@ -64,63 +65,59 @@ void read_host_port(const toml::table& table, std::string_view path, HostPort& o
 
 void apply_file(const std::string& path, Settings& s)
 {
-    toml::table table;
-    try {
-        table = toml::parse_file(path);
-    } catch (const toml::parse_error& e) {
-        throw std::invalid_argument("config " + path + ": " + std::string(e.description()) + " at line " +
-                                    std::to_string(e.source().begin.line));
-    }
-    read_host_port(table, "listen", s.listen);
+    ConfigFile file(path);
+    read_host_port(file, "listen", s.listen);
     std::string tls;
-    read(table, "tls_listen", tls);
+    read(file, "tls_listen", tls);
     if (!tls.empty()) {
         s.tls_listen = parse_host_port(tls);
     }
-    read(table, "cert", s.cert_file);
-    read(table, "key", s.key_file);
-    read(table, "ca", s.ca_file);
-    read(table, "security.crl", s.crl_file);
-    read_host_port(table, "admin_listen", s.admin_listen);
-    read(table, "admin.cert", s.admin_cert_file);
-    read(table, "admin.key", s.admin_key_file);
-    read(table, "db", s.db_path);
-    read(table, "schemas", s.schemas_dir);
-    read(table, "dev", s.dev);
-    read(table, "log_level", s.log_level);
+    read(file, "cert", s.cert_file);
+    read(file, "key", s.key_file);
+    read(file, "ca", s.ca_file);
+    read(file, "security.crl", s.crl_file);
+    read_host_port(file, "admin_listen", s.admin_listen);
+    read(file, "admin.cert", s.admin_cert_file);
+    read(file, "admin.key", s.admin_key_file);
+    read(file, "db", s.db_path);
+    read(file, "schemas", s.schemas_dir);
+    read(file, "dev", s.dev);
+    read(file, "log_level", s.log_level);
     int threads = static_cast<int>(s.threads);
-    read_int(table, "threads", threads, 0, 256);
+    read_int(file, "threads", threads, 0, 256);
     s.threads = static_cast<unsigned>(threads);
-    read_seconds(table, "ocpp.heartbeat_interval_s", s.heartbeat_interval);
-    read_seconds(table, "ocpp.boot_retry_interval_s", s.boot_retry_interval);
-    read_seconds(table, "ocpp.call_timeout_s", s.call_timeout);
-    read_seconds(table, "ocpp.idle_timeout_s", s.idle_timeout);
-    read_seconds(table, "ocpp.handshake_timeout_s", s.handshake_timeout);
-    read_size(table, "ocpp.max_frame_bytes", s.max_frame_bytes);
-    read_size(table, "ocpp.max_pending_calls", s.max_pending_calls);
+    read_seconds(file, "ocpp.heartbeat_interval_s", s.heartbeat_interval);
+    read_seconds(file, "ocpp.boot_retry_interval_s", s.boot_retry_interval);
+    read_seconds(file, "ocpp.call_timeout_s", s.call_timeout);
+    read_seconds(file, "ocpp.idle_timeout_s", s.idle_timeout);
+    read_seconds(file, "ocpp.handshake_timeout_s", s.handshake_timeout);
+    read_size(file, "ocpp.max_frame_bytes", s.max_frame_bytes);
+    read_size(file, "ocpp.max_pending_calls", s.max_pending_calls);
     std::int64_t max_connections = static_cast<std::int64_t>(s.max_connections);
-    read(table, "ocpp.max_connections", max_connections);
+    read(file, "ocpp.max_connections", max_connections);
     if (max_connections < 0) {
-        throw std::invalid_argument("config key ocpp.max_connections must be 0 (automatic) or positive");
+        file.fail("ocpp.max_connections", "must be 0 (automatic) or positive");
     }
     s.max_connections = static_cast<std::size_t>(max_connections);
-    read(table, "policy.unknown_chargers", s.unknown_chargers);
-    read(table, "policy.accept_unknown_id_tags", s.accept_unknown_id_tags);
-    read_size(table, "store.max_batch", s.max_batch);
-    read(table, "rules.file", s.rules_file);
-    read(table, "notifications.file", s.notifications_file);
-    read(table, "statistics.enabled", s.statistics);
-    read(table, "statistics.time_zone", s.statistics_time_zone);
-    read(table, "statistics.configure_chargers", s.configure_chargers);
-    read(table, "billing.tariffs", s.tariffs_file);
-    read_int(table, "billing.idle_wait_minutes", s.idle_wait_minutes, 0, 7 * 24 * 60);
-    read(table, "proxy.partners", s.partners_file);
-    read(table, "security.allow_profile_0", s.allow_profile_0);
-    read_int(table, "security.max_auth_failures", s.max_auth_failures, 1, 1000);
-    read_seconds(table, "security.auth_failure_window_s", s.auth_failure_window);
-    read(table, "security.signing_ca_cert", s.signing_ca_cert);
-    read(table, "security.signing_ca_key", s.signing_ca_key);
-    read_int(table, "security.certificate_validity_days", s.certificate_validity_days, 1, 3650);
+    read(file, "policy.unknown_chargers", s.unknown_chargers);
+    read(file, "policy.accept_unknown_id_tags", s.accept_unknown_id_tags);
+    read_size(file, "store.max_batch", s.max_batch);
+    read(file, "rules.file", s.rules_file);
+    read(file, "notifications.file", s.notifications_file);
+    read(file, "statistics.enabled", s.statistics);
+    read(file, "statistics.time_zone", s.statistics_time_zone);
+    read(file, "statistics.configure_chargers", s.configure_chargers);
+    read(file, "billing.tariffs", s.tariffs_file);
+    read_int(file, "billing.idle_wait_minutes", s.idle_wait_minutes, 0, 7 * 24 * 60);
+    read(file, "proxy.partners", s.partners_file);
+    read(file, "security.allow_profile_0", s.allow_profile_0);
+    read_int(file, "security.max_auth_failures", s.max_auth_failures, 1, 1000);
+    read_seconds(file, "security.auth_failure_window_s", s.auth_failure_window);
+    read(file, "security.signing_ca_cert", s.signing_ca_cert);
+    read(file, "security.signing_ca_key", s.signing_ca_key);
+    read_int(file, "security.certificate_validity_days", s.certificate_validity_days, 1, 3650);
+    // After every read: the keys read are the keys known.
+    file.refuse_unknown_keys();
 }
 
 void check(const Settings& s)

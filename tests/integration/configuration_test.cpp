@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -96,6 +97,30 @@ TEST_CASE("csmsd: mistakes exit 1 with a one-line error", "[e2e][config]")
     // The first one is unharmed.
     auto charger = accepted_charger(first.ws_port(), "STILL-1");
     CHECK(is_call_result(charger->call("Heartbeat", "{}")));
+}
+
+TEST_CASE("csmsd: a config key it does not know stops it with the file, the line and the key meant", "[e2e][config]")
+{
+    TempDir dir;
+    auto refused = [&](const std::string& text, const std::string& error) {
+        INFO(text);
+        auto config = write_config(dir, text);
+        std::ofstream(dir.file("stderr.log"), std::ios::trunc).close();
+        auto result = run_csmsd(dir, {"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--db",
+                                      dir.file("csms.db"), "--config", config});
+        INFO("stdout: " << result.out);
+        CHECK(result.status.describe() == "exit code 1");
+        CHECK(result.out.find("csmsd ready") == std::string::npos);
+        CHECK(result.errors == "csmsd: " + config + error + "\n");
+    };
+    refused("lisen = \"127.0.0.1:0\"\n", ":1: unknown key 'lisen' (did you mean 'listen'?)");
+    refused("dev = true\n[polcy]\nunknown_chargers = \"accept\"\n",
+            ":2: unknown table [polcy] (did you mean 'policy'?)");
+    refused("[ocpp]\ncall_timeout_s = 5\nheartbeat_interval = 60\n",
+            ":3: unknown key 'heartbeat_interval' in [ocpp] (did you mean 'heartbeat_interval_s'?)");
+    refused("[security]\nallow_profile_0 = true\n[ocpp.limits]\nframes = 3\n", ":3: unknown table [ocpp.limits]");
+    // Nothing was created: csmsd stopped before opening the database.
+    CHECK_FALSE(std::filesystem::exists(dir.file("csms.db")));
 }
 
 TEST_CASE("csmsd --version prints the version and exits 0", "[e2e][config]")
