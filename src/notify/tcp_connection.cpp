@@ -100,14 +100,15 @@ void TcpConnection::start_tls(const std::string& host, const std::string& ca_fil
         throw NetworkError("TLS: the server sent data ahead of the handshake");
     }
     impl_->tls_context = tls_client_context(ca_file);
-    impl_->tls = std::make_unique<ssl::stream<tcp::socket&>>(impl_->socket, *impl_->tls_context);
-    expect_peer_name(impl_->tls->native_handle(), host);
+    auto tls = std::make_unique<ssl::stream<tcp::socket&>>(impl_->socket, *impl_->tls_context);
+    expect_peer_name(tls->native_handle(), host);
     auto result = impl_->wait("TLS handshake", [&](boost::system::error_code& r) {
-        impl_->tls->async_handshake(ssl::stream_base::client, [&](const boost::system::error_code& ec) { r = ec; });
+        tls->async_handshake(ssl::stream_base::client, [&](const boost::system::error_code& ec) { r = ec; });
     });
     if (result) {
-        throw NetworkError(handshake_failure(impl_->tls->native_handle(), result.message(), host));
+        throw NetworkError(handshake_failure(tls->native_handle(), result.message(), host));
     }
+    impl_->tls = std::move(tls); // encrypted() only once the server is verified
 }
 
 bool TcpConnection::encrypted() const
