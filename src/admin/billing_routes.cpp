@@ -9,13 +9,18 @@
 #include "admin/api_json.hpp"
 #include "admin/routes.hpp"
 #include "base/time_format.hpp"
+#include "billing/tariff_text.hpp"
 #include "store/billing_store.hpp"
 #include "store/billing_view.hpp"
 #include "store/time_column.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <exception>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace csms::admin {
 namespace {
@@ -238,6 +243,42 @@ void adjust(store::Database& db, AdjustJob& job, std::int64_t id, const Adjustme
     job.outcome = AdjustJob::Outcome::issued;
 }
 
+void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& values)
+{
+    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    w.StartArray();
+    for (const auto& v : values) {
+        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    }
+    w.EndArray();
+}
+
+// A [[tariff.period]] as written: weekdays ([] for every day), windows,
+// from/to (null when open).
+void write_period(JsonWriter& w, const billing::PeriodRule& rule)
+{
+    w.StartObject();
+    write_string(w, "period", rule.period);
+    std::vector<std::string> days, windows;
+    for (int day : rule.weekdays) {
+        days.emplace_back(billing::weekday_names.at(static_cast<std::size_t>(day)));
+    }
+    for (const auto& window : rule.windows) {
+        windows.push_back(billing::window_text(window));
+    }
+    write_strings(w, "weekdays", days);
+    write_strings(w, "windows", windows);
+    auto date = [](const std::optional<std::chrono::year_month_day>& d) {
+        return d ? std::optional<std::string>(billing::date_text(*d)) : std::nullopt;
+    };
+    write_string(w, "from", date(rule.from_date));
+    write_string(w, "to", date(rule.to_date));
+    w.EndObject();
+}
+
+// The tariff as its [[tariff]] table says it: prices and the service fee in
+// the currency per kWh with four decimals, the other fees with two, as
+// decimal strings so no client turns 0.7823 into a float.
 void write_tariff(JsonWriter& w, const billing::Tariff& t)
 {
     w.StartObject();
@@ -246,15 +287,21 @@ void write_tariff(JsonWriter& w, const billing::Tariff& t)
     w.Key("prices");
     w.StartObject();
     for (const auto& [period, price] : t.energy_price) {
-        write_int(w, period, price);
+        write_string(w, period, billing::price_text(price));
     }
     w.EndObject();
-    write_int(w, "service_fee_per_kwh", t.service_fee_per_kwh);
-    write_int(w, "idle_fee_per_minute", t.idle_fee_per_minute);
+    write_string(w, "service_fee_per_kwh", billing::price_text(t.service_fee_per_kwh));
+    write_string(w, "idle_fee_per_minute", billing::fee_text(t.idle_fee_per_minute));
     write_int(w, "idle_grace_minutes", t.idle_grace.count());
-    write_int(w, "session_fee", t.session_fee);
-    write_int(w, "minimum_fee", t.minimum_fee);
-    write_int(w, "schedule_rules", static_cast<std::int64_t>(t.schedule.size()));
+    write_string(w, "session_fee", billing::fee_text(t.session_fee));
+    write_string(w, "minimum_fee", billing::fee_text(t.minimum_fee));
+    write_int(w, "line", t.line);
+    w.Key("periods");
+    w.StartArray();
+    for (const auto& rule : t.schedule) {
+        write_period(w, rule);
+    }
+    w.EndArray();
     w.EndObject();
 }
 
@@ -280,10 +327,17 @@ HttpResponse tariffs_response(const billing::TariffBook& book)
     w.StartObject();
     write_string(w, "currency", book.currency);
     write_string(w, "time_zone", book.zone ? book.zone->name() : std::string("UTC"));
+    // In file order, as the operator reads them in the file.
+    std::vector<const billing::Tariff*> in_file_order;
+    for (const auto& [name, tariff] : book.tariffs) {
+        in_file_order.push_back(&tariff);
+    }
+    std::sort(in_file_order.begin(), in_file_order.end(),
+              [](const billing::Tariff* a, const billing::Tariff* b) { return a->line < b->line; });
     w.Key("tariffs");
     w.StartArray();
-    for (const auto& [name, tariff] : book.tariffs) {
-        write_tariff(w, tariff);
+    for (const auto* tariff : in_file_order) {
+        write_tariff(w, *tariff);
     }
     w.EndArray();
     w.Key("assignments");
@@ -292,7 +346,9 @@ HttpResponse tariffs_response(const billing::TariffBook& book)
         w.StartObject();
         write_string(w, "tariff", a.tariff);
         write_string(w, "scope", scope_name(a.scope));
-        write_string(w, "value", a.value);
+        write_string(w, "value",
+                     a.scope == billing::AssignmentScope::everywhere ? std::nullopt : std::optional(a.value));
+        write_string(w, "from", billing::date_text(a.from_date));
         write_string(w, "effective_from", store::to_column(a.effective_from));
         write_int(w, "line", a.line);
         w.EndObject();

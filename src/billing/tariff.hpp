@@ -43,6 +43,7 @@ struct Tariff {
     std::chrono::minutes idle_grace{0};   // free idle time first
     std::int64_t session_fee = 0;         // minor units per session
     std::int64_t minimum_fee = 0;         // minor units: a session costs at least this
+    int line = 0;                         // where its [[tariff]] is written, so listings follow the file
 };
 
 // The period in force at a local wall-clock time.

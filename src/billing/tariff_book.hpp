@@ -33,9 +33,10 @@ enum class AssignmentScope { tag_group, charger, region, everywhere };
 struct TariffAssignment {
     std::string tariff; // a name in TariffBook::tariffs
     AssignmentScope scope = AssignmentScope::everywhere;
-    std::string value;              // tag group, charger id or region path; empty for everywhere
-    base::SysTime effective_from{}; // local midnight of its `from` date in the book's zone
-    int line = 0;                   // where it was written, for messages
+    std::string value;                       // tag group, charger id or region path; empty for everywhere
+    std::chrono::year_month_day from_date{}; // its `from`, a local date, as written
+    base::SysTime effective_from{};          // local midnight of from_date in the book's zone
+    int line = 0;                            // where it was written, for messages
 };
 
 // What decides a session's tariff.

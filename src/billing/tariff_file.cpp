@@ -1,6 +1,7 @@
 #include "billing/tariff_book.hpp"
 
 #include "base/toml_fields.hpp"
+#include "billing/tariff_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -20,7 +21,6 @@ constexpr std::int64_t max_minor = 100'000LL * 100;         // 100000 per fee, i
 constexpr int price_decimals = 4;
 constexpr int minor_decimals = 2;
 
-constexpr std::string_view weekday_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr std::string_view scope_keys[] = {"tag_group", "charger", "region"};
 
 // "HH:MM" -> minutes after midnight; "24:00" only as the end of a window.
@@ -76,14 +76,6 @@ std::optional<year_month_day> parse_date(std::string_view text)
         return std::nullopt;
     }
     return date;
-}
-
-std::string format_date(year_month_day date)
-{
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-    return text;
 }
 
 // A local date written "2026-07-01" (or as a bare TOML date).
@@ -152,7 +144,7 @@ PeriodRule read_period(const toml::table& table, const TableReader& tariff_reade
     rule.from_date = read_date(r, "from");
     rule.to_date = read_date(r, "to");
     if (rule.from_date && rule.to_date && *rule.from_date > *rule.to_date) {
-        r.fail_at("to", "from " + format_date(*rule.from_date) + " is after to " + format_date(*rule.to_date));
+        r.fail_at("to", "from " + date_text(*rule.from_date) + " is after to " + date_text(*rule.to_date));
     }
     return rule;
 }
@@ -162,6 +154,7 @@ Tariff read_tariff(const toml::table& table, const std::string& source, std::siz
     TableReader r(table, source, "tariff #" + std::to_string(index));
     Tariff t;
     t.currency = currency;
+    t.line = r.line();
     t.name = r.required_text("name");
     if (!base::valid_name(t.name)) {
         r.fail_at("name", "name " + in_quotes(t.name) + " must be 1 to 64 of the characters A-Z a-z 0-9 _ . -");
@@ -241,6 +234,7 @@ TariffAssignment read_assignment(const toml::table& table, const std::string& so
     if (!from) {
         r.fail(r.line(), "missing from (the local date the tariff takes effect, e.g. \"2026-01-01\")");
     }
+    a.from_date = *from;
     a.effective_from = book.zone->from_local(local_days{*from});
     return a;
 }

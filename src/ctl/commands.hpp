@@ -57,6 +57,7 @@ void add_rule_commands(CLI::App& app, Registry& registry);    // rules list|relo
 void add_notification_commands(CLI::App& app, Registry& registry);
 void add_stats_command(CLI::App& app, Registry& registry);    // stats
 void add_billing_commands(CLI::App& app, Registry& registry); // billing list|show|export|adjust, tariffs show|reload
+void add_tariff_commands(CLI::App& app, Registry& registry);  // tariffs show|reload; add_billing_commands calls it
 
 // usage load|regions|chargers: reports for planning (commands_usage.cpp).
 void add_usage_commands(CLI::App& app, Registry& registry);

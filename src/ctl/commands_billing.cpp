@@ -1,6 +1,6 @@
-// csmsctl billing list|show|export|adjust and tariffs show|reload: the
-// records customer service explains line by line, and the tariffs behind
-// them (docs/billing.md).
+// csmsctl billing list|show|export|adjust: the records customer service
+// explains line by line (docs/billing.md); the tariffs behind them are
+// commands_tariffs.cpp.
 #include "billing/money.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/csv.hpp"
@@ -214,29 +214,6 @@ void export_records(Context& c, const Filters& filters, bool as_csv, std::ostrea
     if (!as_csv) {
         out << (first ? "]\n" : "\n]\n");
     }
-}
-
-void add_tariff_commands(CLI::App& app, Registry& r)
-{
-    auto* tariffs = add_noun(app, "tariffs", "the tariffs in force and where they apply");
-    auto show = [](Context& c, const ApiAnswer& answer) {
-        c.print(answer, [&c](const rapidjson::Value& json) {
-            c.out() << "currency " << text_of(json, "currency") << ", time zone " << text_of(json, "time_zone") << "\n";
-            print_items(c.out(), *member(json, "tariffs"),
-                        {field("TARIFF", "name"), field("DEFAULT", "default_period"), field("PRICES", "prices"),
-                         field("SERVICE/KWH", "service_fee_per_kwh"), field("IDLE/MIN", "idle_fee_per_minute"),
-                         field("GRACE MIN", "idle_grace_minutes"), field("SESSION", "session_fee"),
-                         field("MINIMUM", "minimum_fee")});
-            print_items(c.out(), *member(json, "assignments"),
-                        {field("ASSIGNED", "tariff"), field("SCOPE", "scope"), field("VALUE", "value"),
-                         field("FROM", "effective_from"), field("LINE", "line")});
-        });
-    };
-    add_verb(r, *tariffs, "show", "the tariffs and their assignments",
-             [show](Context& c) { show(c, c.api().get("/api/v1/billing/tariffs")); });
-    add_verb(r, *tariffs, "reload", "re-read the tariffs file; a bad file changes nothing", [show](Context& c) {
-        show(c, c.api().send("POST", "/api/v1/billing/tariffs/reload", rapidjson::Value(rapidjson::kObjectType)));
-    });
 }
 
 } // namespace

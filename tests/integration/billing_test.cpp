@@ -260,6 +260,78 @@ TEST_CASE("Billing: a tariffs file with a mistake is refused on reload and the t
     CHECK_THAT(shown, Catch::Contains("flat") && !Catch::Contains("standard"));
 }
 
+namespace {
+
+// The lines of the first ``` block in docs/billing.md under the heading
+// `section` (any, when empty) whose first line starts with `first`.
+std::string billing_doc_block(const std::string& section, const std::string& first)
+{
+    std::ifstream in(std::string(CSMS_SCHEMA_DIR) + "/../docs/billing.md");
+    std::string line, block;
+    bool in_section = section.empty(), in_block = false;
+    while (std::getline(in, line)) {
+        if (!in_block && line.rfind("## ", 0) == 0) {
+            in_section = section.empty() || line == section;
+        } else if (in_section && !in_block && line.rfind("```", 0) == 0) {
+            in_block = true;
+            block.clear();
+        } else if (in_block && line == "```") {
+            if (first.empty() || block.rfind(first, 0) == 0) {
+                return block;
+            }
+            in_block = false;
+        } else if (in_block) {
+            block += line + "\n";
+        }
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("Billing: tariffs show prints the tariffs file of docs/billing.md as it is written", "[e2e][billing]")
+{
+    BillingFixture f;
+    const auto file = billing_doc_block("## The tariffs file", "");
+    REQUIRE_THAT(file, Catch::Contains("[[tariff]]"));
+    std::ofstream(f.dir().file("tariffs.toml"), std::ios::trunc) << file;
+    const auto reloaded = f.ctl({"tariffs", "reload"});
+    const auto shown = f.ctl({"tariffs", "show"});
+    CHECK(reloaded == shown);
+
+    // The output shown in docs/billing.md is this output.
+    const std::string command = "$ csmsctl tariffs show\n";
+    const auto documented = billing_doc_block("", command);
+    REQUIRE_FALSE(documented.empty());
+    CHECK(shown == documented.substr(command.size()));
+    // Prices with their four decimals, fees as money, the period rules and
+    // the assignments' dates as the file writes them.
+    CHECK_THAT(shown, Catch::Contains("prices               flat 0.8000, peak 1.2000, valley 0.3500 CNY per kWh\n") &&
+                          Catch::Contains("idle_fee_per_minute  0.50 CNY\n") &&
+                          Catch::Contains("minimum_fee          1.00 CNY\n") &&
+                          Catch::Contains("mon,tue,wed,thu,fri  2026-07-01  2026-09-30  10:00-15:00,18:00-21:00\n") &&
+                          Catch::Contains("fleet     charger     CP-001              2026-06-01"));
+
+    // The API carries the same words, exact decimal strings included.
+    auto json = f.json({"tariffs", "show"});
+    CHECK(std::string(json["time_zone"].GetString()) == "Asia/Shanghai");
+    const auto& standard = json["tariffs"][0]; // in file order
+    REQUIRE(std::string(standard["name"].GetString()) == "standard");
+    CHECK(std::string(standard["prices"]["valley"].GetString()) == "0.3500");
+    CHECK(std::string(standard["service_fee_per_kwh"].GetString()) == "0.4000");
+    CHECK(std::string(standard["idle_fee_per_minute"].GetString()) == "0.50");
+    CHECK(standard["idle_grace_minutes"].GetInt64() == 15);
+    const auto& peak = standard["periods"][1];
+    CHECK(std::string(peak["weekdays"][4].GetString()) == "fri");
+    CHECK(std::string(peak["windows"][1].GetString()) == "18:00-21:00");
+    CHECK(std::string(peak["to"].GetString()) == "2026-09-30");
+    CHECK(standard["periods"][0]["from"].IsNull());
+    const auto& everywhere = json["assignments"][0];
+    CHECK(everywhere["value"].IsNull());
+    CHECK(std::string(everywhere["from"].GetString()) == "2026-01-01");
+    CHECK(std::string(everywhere["effective_from"].GetString()) == "2025-12-31T16:00:00.000Z");
+}
+
 TEST_CASE("Billing: a simulated week's records and usage reports add up to totals the test works out itself",
           "[e2e][billing][usage]")
 {
