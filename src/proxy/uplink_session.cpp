@@ -6,6 +6,7 @@
 
 #include "base/password_hash.hpp"
 #include "net/ws_listener.hpp"
+#include "proxy/uplink_errors.hpp"
 #include "store/proxy_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -92,7 +93,13 @@ awaitable<void> Uplinks::Impl::Link::run()
                     throw std::runtime_error("cannot set the TLS server name");
                 }
                 tls_stream.set_verify_callback(ssl::host_name_verification(partner.endpoint.host));
-                co_await tls_stream.async_handshake(ssl::stream_base::client, use_awaitable);
+                boost::system::error_code tls_ec;
+                co_await tls_stream.async_handshake(ssl::stream_base::client,
+                                                    asio::redirect_error(use_awaitable, tls_ec));
+                if (tls_ec) {
+                    throw std::runtime_error(
+                        tls_failure_text(tls_ec, SSL_get_verify_result(tls_stream.native_handle())));
+                }
                 co_await handshake(*c);
                 asio::co_spawn(ex, read_loop(c), asio::detached);
                 asio::co_spawn(ex, write_loop(c), asio::detached);
@@ -112,11 +119,12 @@ awaitable<void> Uplinks::Impl::Link::run()
             backoff = impl.options.first_retry;
             co_await send_loop(conn);
         } catch (const std::exception& e) {
-            failure = e.what();
+            // Boost's what() names its source files: operators get the reason.
+            failure = link_failure_text(e);
             if (conn) {
-                conn->close_with(e.what());
+                conn->close_with(failure);
             } else {
-                record_error(e.what());
+                record_error(failure);
             }
         }
         if (conn && !conn->error.empty() && !retired) {
@@ -180,7 +188,7 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::handshake(ConnT<Ws>& co
                                  std::to_string(response.result_int()) + " " + std::string(response.reason()));
     }
     if (ec) {
-        throw boost::system::system_error(ec);
+        throw std::runtime_error("WebSocket upgrade failed: " + link_failure_text(ec));
     }
     if (response[http::field::sec_websocket_protocol] != "ocpp1.6") {
         throw std::runtime_error("the partner did not accept subprotocol ocpp1.6");
@@ -207,7 +215,7 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::read_loop(std::shared_p
             }
         }
     } catch (const std::exception& e) {
-        conn->close_with(std::string("connection lost: ") + e.what());
+        conn->close_with("connection lost: " + link_failure_text(e));
     }
     wake_timer.cancel();
 }
@@ -226,7 +234,7 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::write_loop(std::shared_
             co_await conn->ws.async_write(asio::buffer(frame), use_awaitable);
         }
     } catch (const std::exception& e) {
-        conn->close_with(std::string("write failed: ") + e.what());
+        conn->close_with("write failed: " + link_failure_text(e));
     }
     wake_timer.cancel();
 }
