@@ -67,6 +67,14 @@ Gauge& Metrics::gauge(const std::string& name, const std::string& help, const La
     return *slot;
 }
 
+void Metrics::remove_gauge(const std::string& name, const Labels& labels)
+{
+    std::lock_guard lock(mutex_);
+    if (auto it = families_.find(name); it != families_.end()) {
+        it->second.gauges.erase(render_labels(labels));
+    }
+}
+
 std::string Metrics::render_prometheus() const
 {
     std::lock_guard lock(mutex_);

@@ -38,6 +38,10 @@ class Metrics {
 public:
     Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});
     Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
+    // Drops one labelled series whose subject is gone (a partner link closed
+    // by a reload), so it is not exported at its last value forever. The
+    // reference gauge() gave for it dangles from here on.
+    void remove_gauge(const std::string& name, const Labels& labels);
     std::string render_prometheus() const;
 
 private:
