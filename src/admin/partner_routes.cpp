@@ -75,6 +75,7 @@ bool write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
     write_strings(w, "authorize_tags", p.authorize_tags);
     write_int(w, "authorize_timeout_ms", static_cast<std::int64_t>(p.authorize_timeout.count()));
     write_string(w, "authorize_fallback", p.authorize_fallback);
+    write_int(w, "alert_after_ms", static_cast<std::int64_t>(p.alert_after.count())); // 0: never
     std::int64_t queued = 0, forwarded = 0, refused = 0, dropped = 0;
     w.Key("links");
     w.StartArray();

@@ -58,6 +58,9 @@ struct Partner {
     int rate_per_minute = 10;  // accepted partner calls per charger per minute
     int buffer_limit = 10'000; // queued messages per charger before the oldest are dropped
     std::chrono::milliseconds call_timeout{std::chrono::seconds(30)};
+    // A link down this long raises a partner_link_down alert, cleared when it
+    // is back; zero: never. Shorter outages show in the log and the gauge.
+    std::chrono::milliseconds alert_after{std::chrono::minutes(5)};
 
     // Authorize delegation: id tags starting with one of these prefixes (case
     // ignored, as OCPP compares CiString20 tags) are this partner's customers,

@@ -113,7 +113,7 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     TableReader r(table, source, "partner #" + std::to_string(index));
     r.check_keys({"name", "url", "user", "password_file", "ca", "client_cert", "client_key", "chargers", "regions",
                   "forward", "accept", "rate_per_minute", "buffer_limit", "call_timeout_s", "authorize_tags",
-                  "authorize_timeout_s", "authorize_fallback", "primary"},
+                  "authorize_timeout_s", "authorize_fallback", "primary", "alert_after_s"},
                  base::KeyHint::did_you_mean);
     Partner p;
     p.name = r.required_text("name");
@@ -211,6 +211,7 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     p.buffer_limit = r.integer("buffer_limit", 1, 10'000'000).value_or(p.buffer_limit);
     p.call_timeout =
         r.seconds("call_timeout_s", 1, 600).value_or(p.primary ? std::chrono::seconds(10) : p.call_timeout);
+    p.alert_after = r.seconds("alert_after_s", 0, 7 * 24 * 3600).value_or(p.alert_after);
     p.authorize_tags = authorize_tags(r, p.name, tag_owners);
     p.authorize_timeout = r.seconds("authorize_timeout_s", 1, 30).value_or(p.authorize_timeout);
     p.authorize_fallback = r.text("authorize_fallback").value_or(p.authorize_fallback);

@@ -281,3 +281,21 @@ TEST_CASE("A primary backend refuses what it has no use for and a charger cannot
                               "partners.toml");
     CHECK(set.partners.size() == 2);
 }
+
+TEST_CASE("A partner file reads alert_after_s: 5 minutes by default, 0 for never")
+{
+    CHECK(parse_partners(partner_with({"forward = \"all\""}), "partners.toml").partners.at(0).alert_after ==
+          std::chrono::minutes(5));
+    CHECK(parse_partners(partner_with({"forward = \"all\"", "alert_after_s = 1.5"}), "partners.toml")
+              .partners.at(0)
+              .alert_after == std::chrono::milliseconds(1500));
+    CHECK(parse_partners(partner_with({"forward = \"all\"", "alert_after_s = 0"}), "partners.toml")
+              .partners.at(0)
+              .alert_after.count() == 0);
+    CHECK(error_of(partner_with({"forward = \"all\"", "alert_after_s = -1"})) ==
+          "partners.toml:6: partner 'roaming': alert_after_s must be between 0 and 604800 seconds");
+    CHECK(error_of(partner_with({"forward = \"all\"", "alert_after_s = \"5m\""})) ==
+          "partners.toml:6: partner 'roaming': alert_after_s must be a number of seconds");
+    CHECK(error_of(partner_with({"forward = \"all\"", "alert_aftr_s = 60"})).find("did you mean 'alert_after_s'") !=
+          std::string::npos);
+}
