@@ -279,7 +279,7 @@ void Server::start()
         p.partners = std::make_unique<proxy::Partners>(
             std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file)));
         spdlog::info("proxy: {} partners from {}", p.partners->current().partners.size(), s.partners_file);
-        p.uplinks = std::make_unique<proxy::Uplinks>(*p.partners, s.db_path, *p.writer, *p.commands, p.clock,
+        p.uplinks = std::make_unique<proxy::Uplinks>(*p.partners, s.db_path, *p.writer, *p.commands, p.clock, p.metrics,
                                                      proxy::Uplinks::Options{.origin = listener_options.own_origin});
         // All three stay in place for a reload, whatever the file holds now:
         // each costs a prefix or map lookup when no partner uses it.

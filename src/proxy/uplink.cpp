@@ -45,6 +45,7 @@ void Uplinks::Impl::ensure_link(const Partner& partner, const std::string& charg
     auto link = std::make_shared<Link>(*this, partner, charger_id);
     links[key] = link;
     set_state(*link, "connecting");
+    link->start_health();
     asio::co_spawn(io, link->run(), asio::detached);
 }
 
@@ -168,8 +169,8 @@ void Uplinks::Impl::check_buffer(Link& link)
 }
 
 Uplinks::Uplinks(const Partners& partners, std::string db_path, store::Writer& writer, CommandService& commands,
-                 const base::Clock& clock, Options options)
-    : impl_(std::make_shared<Impl>(partners, std::move(db_path), writer, commands, clock, options))
+                 const base::Clock& clock, base::Metrics& metrics, Options options)
+    : impl_(std::make_shared<Impl>(partners, std::move(db_path), writer, commands, clock, metrics, options))
 {
 }
 
@@ -192,6 +193,7 @@ void Uplinks::reload(std::shared_ptr<const Tls> tls)
         }
         impl->tls = tls;
         impl->retire_stale_links();
+        impl->clear_alerts_of_gone_partners();
         try {
             impl->start_links();
         } catch (const std::exception& e) {
@@ -210,7 +212,10 @@ void Uplinks::start()
     auto& impl = *impl_;
     impl.db.emplace(impl.db_path, true);
     impl.work.emplace(impl.io.get_executor());
-    asio::post(impl.io, [&impl] { impl.start_links(); });
+    asio::post(impl.io, [&impl] {
+        impl.clear_alerts_of_gone_partners();
+        impl.start_links();
+    });
     impl.thread = std::thread([&impl] { impl.io.run(); });
 }
 
@@ -228,6 +233,7 @@ void Uplinks::stop()
             }
             link->wake_timer.cancel();
             link->retry_timer.cancel();
+            link->alert_timer.cancel();
             link->fail_urgent("csmsd is stopping");
         }
     });

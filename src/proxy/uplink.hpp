@@ -14,6 +14,7 @@
 // is down or slow never delays a charger or csmsd's own handling. Beast and
 // Asio stay in uplink.cpp.
 #include "base/clock.hpp"
+#include "base/metrics.hpp"
 #include "csms/authorize_delegate.hpp"
 #include "csms/command_service.hpp"
 #include "proxy/id_map.hpp"
@@ -57,10 +58,11 @@ public:
         std::string origin;
     };
 
-    // partners must outlive the uplinks. Throws std::runtime_error when a
-    // partner's TLS files cannot be loaded.
+    // partners and metrics must outlive the uplinks. Throws
+    // std::runtime_error when a partner's TLS files cannot be loaded.
+    // Each started link has csms_partner_link_up{partner,charger} in metrics.
     Uplinks(const Partners& partners, std::string db_path, store::Writer& writer, CommandService& commands,
-            const base::Clock& clock, Options options);
+            const base::Clock& clock, base::Metrics& metrics, Options options);
     ~Uplinks(); // stop()
     Uplinks(const Uplinks&) = delete;
     Uplinks& operator=(const Uplinks&) = delete;

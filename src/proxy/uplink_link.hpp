@@ -6,7 +6,10 @@
 // uplink_session.cpp connects and sends the outbox; uplink_calls.cpp takes
 // the partner's own calls to the charger; uplink_urgent.cpp sends what a
 // charger waits for: Authorize questions about a partner's customers' id
-// tags, and CALLs relayed to a charger's primary backend.
+// tags, and CALLs relayed to a charger's primary backend;
+// uplink_health.cpp says when a link goes down or comes back: the log, its
+// gauge and its alert.
+#include "base/metrics.hpp"
 #include "proxy/id_map.hpp"
 #include "proxy/relay_policy.hpp"
 #include "proxy/uplink.hpp"
@@ -152,9 +155,9 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
     struct Link;
 
     Impl(const Partners& partners_, std::string db_path_, store::Writer& writer_, CommandService& commands_,
-         const base::Clock& clock_, Options options_)
+         const base::Clock& clock_, base::Metrics& metrics_, Options options_)
         : partners(partners_), db_path(std::move(db_path_)), writer(writer_), commands(commands_), clock(clock_),
-          options(options_), tls(load_tls(partners_.current())), random(std::random_device{}())
+          metrics(metrics_), options(options_), tls(load_tls(partners_.current())), random(std::random_device{}())
     {
     }
 
@@ -202,6 +205,9 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
     void check_buffer_if_needed(Link& link);
 
     void set_state(const Link& link, std::string state, std::optional<std::string> error = std::nullopt);
+    // Clears the partner_link_down alerts of partners no longer in the set
+    // (removed while csmsd was stopped, or by a reload).
+    void clear_alerts_of_gone_partners();
 
     // Puts the call at the head of its link's line, or fails it at once when
     // the link is between attempts or csmsd is stopping.
@@ -222,6 +228,7 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
     store::Writer& writer;
     CommandService& commands;
     const base::Clock& clock;
+    base::Metrics& metrics;
     Options options;
     std::shared_ptr<const Tls> tls; // io thread after construction
 
@@ -240,7 +247,7 @@ struct Uplinks::Impl : std::enable_shared_from_this<Uplinks::Impl> {
 struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     Link(Impl& impl_, const Partner& partner_, std::string charger_)
         : impl(impl_), partner(partner_), charger_id(std::move(charger_)), wake_timer(impl_.io), retry_timer(impl_.io),
-          rate(partner_.rate_per_minute)
+          rate(partner_.rate_per_minute), alert_timer(impl_.io)
     {
     }
 
@@ -260,6 +267,16 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     void record_command(store::CommandRecord record, const ocpp::CallOutcome& outcome);
     // A reload changed or removed its partner: it closes and its loop ends.
     void retire();
+
+    // Health (uplink_health.cpp). A link is down from its start until it
+    // connects, and from each lost connection until the next.
+    void start_health();
+    void mark_up();
+    void mark_down(const std::string& reason);
+    void raise_down_alert_later(); // at down_since + the partner's alert_after
+    void raise_down_alert();
+    void clear_down_alert();
+    void forget_health(); // retired: its series and its alert go
 
     Impl& impl;
     const Partner& partner;
@@ -281,6 +298,16 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     // The partner's transaction id -> ours, from a StartTransaction answer
     // whose mapping is being committed.
     std::map<std::int64_t, std::int64_t> committing_ids;
+
+    // Health: see mark_up and mark_down.
+    bool up = false;
+    bool down_logged = false; // this outage's warning is in the log
+    std::chrono::steady_clock::time_point down_since = std::chrono::steady_clock::now();
+    base::SysTime down_since_utc{};
+    std::string last_failure;        // of this outage, for its alert
+    asio::steady_timer alert_timer;  // alert_after from down_since
+    bool alert_may_be_open = true;   // one from a previous run or link may be: clear on connect
+    base::Gauge* up_gauge = nullptr; // csms_partner_link_up for this link; null once retired
 };
 
 } // namespace csms::proxy

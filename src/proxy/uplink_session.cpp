@@ -22,6 +22,7 @@ void Uplinks::Impl::Link::retire()
     wake_timer.cancel();
     retry_timer.cancel();
     fail_urgent("the partner was changed or removed by a reload");
+    forget_health();
 }
 
 void Uplinks::Impl::Link::record_error(const std::string& error)
@@ -115,7 +116,7 @@ awaitable<void> Uplinks::Impl::Link::run()
                 asio::co_spawn(ex, write_loop(c), asio::detached);
             }
             impl.set_state(*this, "connected");
-            spdlog::info("proxy: partner '{}' link for {} connected", partner.name, charger_id);
+            mark_up();
             backoff = impl.options.first_retry;
             co_await send_loop(conn);
         } catch (const std::exception& e) {
@@ -139,6 +140,7 @@ awaitable<void> Uplinks::Impl::Link::run()
         if (impl.stopping || retired) {
             break;
         }
+        mark_down(failure);
         impl.set_state(*this, "waiting");
         backing_off = true;
         // Jittered: a partner coming back is not hit by every link at once.
