@@ -3,11 +3,13 @@
 // order with its own transaction ids, may stop that session but not reset
 // the charger, and a partner that is down at first gets everything once it
 // comes up. A partner answers Authorize for its own customers' tags, with
-// a fallback when it is silent or down. The charger talks to csmsd only.
+// a fallback when it is silent or down. A link that is down says why, is
+// logged once, shows on /metrics and alerts. The charger talks to csmsd only.
 #include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
 #include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
+#include "support/http_get.hpp"
 #include "support/partner_backend.hpp"
 #include "support/tcp_test_server.hpp"
 #include "support/test_certs.hpp"
@@ -454,7 +456,7 @@ TEST_CASE("A wss partner is reached with its CA checked and our client certifica
     REQUIRE(wait_until(
         [&] { return !db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'").empty(); }, 10s));
     auto error = db.rows("SELECT last_error FROM proxy_links WHERE partner = 'mistrusted'")[0][0];
-    CHECK(error.find("certificate verify failed") != std::string::npos);
+    CHECK_THAT(error, Catch::StartsWith("TLS handshake failed: certificate verify failed") && !Catch::Contains("["));
     CHECK(db.scalar("SELECT count(*) FROM proxy_outbox WHERE partner = 'mistrusted'") == 1);
 }
 
@@ -558,4 +560,63 @@ TEST_CASE("Authorize for a partner's customer gets the fallback at once when the
     CHECK(row[0] == "fallback");
     CHECK(row[1] == "Invalid");
     CHECK(row[2].starts_with("link down"));
+}
+
+TEST_CASE("A partner link that is down shows one short reason, is logged once, exported on /metrics and alerts")
+{
+    TempDir dir;
+    PartnerBackend working;
+    std::uint16_t port = 0; // fleet's: nothing listens there yet
+    auto csmsd = csmsd_with_absent_partner(dir, port,
+                                           "alert_after_s = 1\n[[partner]]\nname = \"working\"\nurl = "
+                                           "\"ws://127.0.0.1:" +
+                                               std::to_string(working.port()) +
+                                               "/ocpp\"\nchargers = [\"CP-P1\"]\nforward = \"all\"\n");
+    TestDb db(csmsd->db_path());
+    const std::string error_at = "SELECT last_error_at FROM proxy_links WHERE partner = 'fleet'";
+    REQUIRE(wait_until([&] { return !db.rows(error_at).empty(); }, 10s));
+    const auto first_failure = db.rows(error_at)[0][0];
+
+    // One short reason, in the API and in the table: no Boost location.
+    auto show = csmsctl(dir, *csmsd, {"--json", "partners", "show", "fleet"});
+    REQUIRE(show.status.success());
+    rapidjson::Document fleet;
+    fleet.Parse(show.out.c_str());
+    REQUIRE(fleet.IsObject());
+    CHECK(std::string(fleet["links"][0]["last_error"].GetString()) == "connection refused");
+    CHECK(fleet["alert_after_ms"].GetInt64() == 1000);
+    auto table = csmsctl(dir, *csmsd, {"partners", "show", "fleet"});
+    REQUIRE(table.status.success());
+    CHECK_THAT(table.out, Catch::Contains("connection refused") && !Catch::Contains("/usr/include") &&
+                              !Catch::Contains("boost", Catch::CaseSensitive::No));
+
+    // One gauge per link: fleet's down, working's up.
+    const std::string fleet_up = R"(csms_partner_link_up{partner="fleet",charger="CP-P1"} )";
+    const std::string working_up = R"(csms_partner_link_up{partner="working",charger="CP-P1"} )";
+    auto metrics = [&] { return http_get(csmsd->admin_port(), "/metrics").body; };
+    REQUIRE(wait_until([&] { return metrics().find(working_up + "1") != std::string::npos; }, 10s));
+    CHECK_THAT(metrics(), Catch::Contains(fleet_up + "0"));
+
+    // Down for alert_after_s: an alert of its own kind, with the reason.
+    const std::string open_alerts =
+        "SELECT count(*) FROM alerts WHERE kind = 'partner_link_down' AND charger_id = 'CP-P1' AND state = 'open'";
+    REQUIRE(wait_until([&] { return db.scalar(open_alerts) == 1; }, 10s));
+    CHECK_THAT(db.rows("SELECT message FROM alerts WHERE kind = 'partner_link_down'")[0][0],
+               Catch::Contains("partner 'fleet' link for CP-P1") && Catch::Contains("connection refused"));
+    auto alerts = csmsctl(dir, *csmsd, {"alerts", "list"});
+    CHECK_THAT(alerts.out, Catch::Contains("partner_link_down"));
+
+    // Retried since, and warned of once: no line per retry.
+    REQUIRE(wait_until([&] { return db.rows(error_at)[0][0] != first_failure; }, 10s));
+    CHECK(occurrences(csmsd->log(), "partner 'fleet' link for CP-P1 to ws://127.0.0.1:" + std::to_string(port) +
+                                        "/ocpp is down: connection refused") == 1);
+
+    // The partner comes up: the link is up again, and its alert cleared.
+    PartnerBackend fleet_backend(port);
+    REQUIRE(wait_until([&] { return db.scalar(open_alerts) == 0; }, 15s));
+    CHECK(db.scalar("SELECT count(*) FROM alerts WHERE kind = 'partner_link_down' AND state = 'cleared'") == 1);
+    CHECK(wait_until([&] { return metrics().find(fleet_up + "1") != std::string::npos; }, 5s));
+    const auto log = csmsd->log();
+    CHECK_THAT(log, Catch::Contains("partner 'fleet' link for CP-P1 is up again after"));
+    CHECK(log.find("link-secret") == std::string::npos);
 }
