@@ -358,6 +358,10 @@ TEST_CASE("A reloaded partners file moves one partner and adds another without d
     }
     REQUIRE(csmsctl(dir, *csmsd, {"partners", "reload"}).status.success());
     CHECK(wait_until([&] { return !billing.connected("CP-P1"); }, 10s));
+    // Its link's gauge went with it.
+    CHECK_THAT(http_get(csmsd->admin_port(), "/metrics").body,
+               !Catch::Contains("partner=\"billing\"") &&
+                   Catch::Contains(R"(csms_partner_link_up{partner="fleet",charger="CP-P1"} 1)"));
     REQUIRE(is_call_result(charger->call("StatusNotification", status_payload(1, "Charging", test_time(3000)))));
     REQUIRE(wait_until([&] { return second.received().size() == 3; }, 10s));
     CHECK(billing.received().size() == 2);
