@@ -3,6 +3,7 @@
 #include "billing/engine.hpp"
 
 #include "base/metrics.hpp"
+#include "store/billing_store.hpp"
 #include "store/database.hpp"
 #include "store/time_column.hpp"
 #include "support/temp_dir.hpp"
@@ -39,8 +40,8 @@ std::shared_ptr<const TariffBook> book()
     idle.idle_grace = 10min;
     b->tariffs = {{"standard", standard}, {"idle", idle}};
     b->assignments = {
-        TariffAssignment{"standard", AssignmentScope::everywhere, "", utc("2025-12-31T16:00:00Z"), 1},
-        TariffAssignment{"idle", AssignmentScope::tag_group, "FLEET", utc("2025-12-31T16:00:00Z"), 2},
+        TariffAssignment{"standard", AssignmentScope::everywhere, "", 2026y / 1 / 1, utc("2025-12-31T16:00:00Z"), 1},
+        TariffAssignment{"idle", AssignmentScope::tag_group, "FLEET", 2026y / 1 / 1, utc("2025-12-31T16:00:00Z"), 2},
     };
     return b;
 }
@@ -54,13 +55,24 @@ struct Fixture {
     store::Database core{path};
     Engine engine{path, book(), writer, clock, Engine::Options{}};
 
-    Fixture()
+    explicit Fixture(bool billing_started = true)
     {
+        if (billing_started) {
+            start_billing();
+        }
         core.exec("INSERT INTO chargers (charger_id, registration, region) VALUES "
                   "('CP-1', 'Accepted', 'Guangdong/Shenzhen/Nanshan/Coastal Park')");
         core.exec("INSERT INTO id_tags (id_tag, status, payment_method) VALUES ('FLEET', 'Accepted', 'fleet_invoice')");
         core.exec("INSERT INTO id_tags (id_tag, status, parent_id_tag) VALUES ('CAR-7', 'Accepted', 'FLEET')");
         core.exec("INSERT INTO id_tags (id_tag, status, payment_method) VALUES ('WALKIN', 'Accepted', 'app')");
+    }
+
+    // What Engine::start does before its first pass.
+    void start_billing()
+    {
+        writer.submit([now = clock.now_utc()](store::Database& db) { store::mark_billing_started(db, now); },
+                      [](bool) {});
+        writer.flush();
     }
 
     std::int64_t start(const std::string& tag, const std::string& when, std::int64_t meter_wh)
@@ -220,6 +232,49 @@ TEST_CASE("Billing engine: an idle fee waits for the car to leave and is charged
           "idle fleet_invoice FLEET");
 }
 
+TEST_CASE("Billing engine: a Finishing that arrives after the stop's first pass still gives the idle fee",
+          "[billing][engine]")
+{
+    Fixture f;
+    // The customer stops at 03:00 and the car stays until 03:12; the charger
+    // reports Finishing (stamped 03:00) only after the engine's pass.
+    auto tx = f.start("CAR-7", "2026-01-02T02:00:00Z", 0);
+    f.status("2026-01-02T02:00:00Z", "Charging");
+    f.stop(tx, "2026-01-02T03:00:00Z", 20'000);
+    f.engine.poll_once();
+    CHECK(f.count("SELECT count(*) FROM billing_records") == 0); // the car may still be plugged in
+
+    f.status("2026-01-02T03:00:00Z", "Finishing");
+    f.status("2026-01-02T03:12:00Z", "Available");
+    f.engine.poll_once();
+    // idle 03:00-03:12 = 12 min, 10 free: 2 x 0.50 = 1.00
+    CHECK_THAT(f.lines(tx), Catch::Contains("idle//100;"));
+}
+
+TEST_CASE("Billing engine: every arrival order of the stop and the statuses gives the same bill", "[billing][engine]")
+{
+    // Stop, Finishing and Available, in each order they can arrive in, with
+    // the engine passing between each arrival.
+    std::vector<std::vector<int>> orders{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    for (const auto& order : orders) {
+        Fixture f;
+        auto tx = f.start("CAR-7", "2026-01-02T02:00:00Z", 0);
+        f.status("2026-01-02T02:00:00Z", "Charging");
+        for (int event : order) {
+            if (event == 0) {
+                f.stop(tx, "2026-01-02T03:00:00Z", 20'000);
+            } else if (event == 1) {
+                f.status("2026-01-02T03:00:00Z", "Finishing");
+            } else {
+                f.status("2026-01-02T03:12:00Z", "Available");
+            }
+            f.engine.poll_once();
+        }
+        INFO("order " << order[0] << order[1] << order[2]);
+        CHECK(f.lines(tx) == "energy/peak/2400;service//800;idle//100;");
+    }
+}
+
 TEST_CASE("Billing engine: when the car's leaving is never reported idle time is counted up to the stop",
           "[billing][engine]")
 {
@@ -253,12 +308,27 @@ TEST_CASE("Billing engine: a stop that arrives days late is billed at the tariff
     later->tariffs["cheaper"].name = "cheaper";
     later->tariffs["cheaper"].energy_price = {{"peak", 1'000}, {"valley", 1'000}};
     later->assignments.push_back(
-        TariffAssignment{"cheaper", AssignmentScope::everywhere, "", utc("2026-01-04T16:00:00Z"), 3});
+        TariffAssignment{"cheaper", AssignmentScope::everywhere, "", 2026y / 1 / 5, utc("2026-01-04T16:00:00Z"), 3});
     f.engine.set_tariffs(later);
     f.stop(tx, "2026-01-02T04:00:00Z", 2'000);
     f.engine.poll_once();
     CHECK(f.text("SELECT tariff FROM billing_records") == "standard");
     CHECK(f.lines(tx) == "energy/peak/240;service//80;");
+}
+
+TEST_CASE("Billing engine: sessions stopped before billing was first started are never billed", "[billing][engine]")
+{
+    Fixture f(false);
+    auto before = f.start("WALKIN", "2026-01-02T03:00:00Z", 0);
+    f.stop(before, "2026-01-02T04:00:00Z", 2'000);
+    CHECK(f.count("SELECT count(*) FROM billing_queue") == 0);
+
+    f.start_billing();
+    auto after = f.start("WALKIN", "2026-01-02T05:00:00Z", 0);
+    f.stop(after, "2026-01-02T06:00:00Z", 2'000);
+    f.engine.poll_once();
+    CHECK(f.count("SELECT count(*) FROM billing_records") == 1);
+    CHECK(f.count("SELECT transaction_id FROM billing_records") == after);
 }
 
 TEST_CASE("Billing engine: records cannot be changed or deleted", "[billing][engine]")
