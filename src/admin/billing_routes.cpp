@@ -59,6 +59,9 @@ void write_record(JsonWriter& w, const store::BillingRecordRow& r)
     write_string(w, "currency", r.currency);
     write_string(w, "started_at", r.started_at);
     write_string(w, "stopped_at", r.stopped_at);
+    write_string(w, "time_zone", r.time_zone);
+    write_string(w, "started_local", r.started_local);
+    write_string(w, "stopped_local", r.stopped_local);
     write_int(w, "meter_start_wh", r.meter_start_wh);
     write_int(w, "meter_stop_wh", r.meter_stop_wh);
     write_int(w, "energy_wh", r.energy_wh);
@@ -229,6 +232,9 @@ void adjust(store::Database& db, AdjustJob& job, std::int64_t id, const Adjustme
     r.currency = original->currency;
     r.started = store::time_from_column(original->started_at);
     r.stopped = store::time_from_column(original->stopped_at);
+    r.time_zone = original->time_zone;
+    r.started_local = original->started_local;
+    r.stopped_local = original->stopped_local;
     r.meter_start_wh = original->meter_start_wh;
     r.meter_stop_wh = original->meter_stop_wh;
     r.energy_wh = original->energy_wh;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -193,6 +194,24 @@ SysTime TimeZone::from_local(std::chrono::local_seconds local) const
     auto next = std::upper_bound(transitions_.begin(), transitions_.end(), from,
                                  [](std::int64_t s, const Transition& tr) { return s < tr.at; });
     return next == transitions_.end() ? naive - after : SysTime{seconds{next->at}};
+}
+
+std::string TimeZone::format_local(SysTime t) const
+{
+    using namespace std::chrono;
+    auto offset = offset_at(t).count();
+    auto wall = to_local(t);
+    auto day = floor<days>(wall);
+    year_month_day ymd{day};
+    hh_mm_ss<seconds> tod{wall - day};
+    auto east = offset < 0 ? -offset : offset;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                  static_cast<int>(tod.seconds().count()), offset < 0 ? '-' : '+', static_cast<int>(east / 3600),
+                  static_cast<int>(east / 60 % 60));
+    return buf;
 }
 
 } // namespace csms::base

@@ -36,6 +36,8 @@ public:
     // time skipped by a forward jump, the instant of the jump; for one seen
     // twice, its first occurrence.
     SysTime from_local(std::chrono::local_seconds local) const;
+    // "2026-03-10T07:30:00+08:00": the wall clock at t, with its offset.
+    std::string format_local(SysTime t) const;
 
 private:
     struct Transition {

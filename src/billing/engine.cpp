@@ -189,6 +189,9 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
 
     static const auto utc = base::TimeZone::utc();
     const base::TimeZone& zone = book.zone ? *book.zone : utc;
+    r.time_zone = zone.name();
+    r.started_local = zone.format_local(q.started);
+    r.stopped_local = zone.format_local(q.stopped);
     auto bill = compute_bill(choice.tariff ? *choice.tariff : Tariff{}, zone, session);
     r.anomalies = joined(bill.anomalies);
     if (!choice.tariff) {

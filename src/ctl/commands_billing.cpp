@@ -115,6 +115,10 @@ void print_record(std::ostream& out, const rapidjson::Value& r)
         << text_of(r, "payment_method") << "\n";
     out << "tariff " << cell(r, "tariff") << ", " << text_of(r, "started_at") << " to " << text_of(r, "stopped_at")
         << "\n";
+    if (const auto* zone = member(r, "time_zone"); zone != nullptr && zone->IsString()) {
+        out << "local " << text_of(r, "started_local") << " to " << text_of(r, "stopped_local") << " ("
+            << zone->GetString() << ")\n";
+    }
     out << "energy " << kwh(int_of(r, "energy_wh")) << " kWh (meter " << int_of(r, "meter_start_wh") << " to "
         << int_of(r, "meter_stop_wh") << " Wh";
     if (const auto* sampled = member(r, "sampled_energy_wh"); sampled != nullptr && sampled->IsInt64()) {

@@ -108,9 +108,10 @@ std::int64_t insert_billing_record(Database& db, const NewBillingRecord& r)
     auto& s = db.cached(R"sql(
         INSERT INTO billing_records (kind, status, transaction_id, adjusts_record_id, charger_id, connector_id, id_tag,
             tag_group, payment_method, region, tariff, currency, started_at, stopped_at, meter_start_wh, meter_stop_wh,
-            energy_wh, sampled_energy_wh, total, anomalies, reason, issued_by, issued_at)
+            energy_wh, sampled_energy_wh, total, anomalies, reason, issued_by, issued_at, time_zone, started_local,
+            stopped_local)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                ?23))sql");
+                ?23, ?24, ?25, ?26))sql");
     {
         ResetGuard guard(s);
         s.bind(1, r.kind);
@@ -136,6 +137,9 @@ std::int64_t insert_billing_record(Database& db, const NewBillingRecord& r)
         s.bind(21, r.reason);
         s.bind(22, r.issued_by);
         s.bind(23, to_column(r.issued_at));
+        s.bind(24, r.time_zone);
+        s.bind(25, r.started_local);
+        s.bind(26, r.stopped_local);
         s.execute();
     }
     auto id = db.last_insert_rowid();

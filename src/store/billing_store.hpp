@@ -81,6 +81,7 @@ struct NewBillingRecord {
     std::optional<std::string> tariff;
     std::string currency;
     base::SysTime started{}, stopped{};
+    std::optional<std::string> time_zone, started_local, stopped_local; // the tariffs' zone and its wall clock
     std::int64_t meter_start_wh = 0, meter_stop_wh = 0, energy_wh = 0;
     std::optional<std::int64_t> sampled_energy_wh;
     std::int64_t total = 0;

@@ -6,7 +6,7 @@ namespace {
 constexpr const char* record_columns = R"sql(
     record_id, kind, status, transaction_id, adjusts_record_id, charger_id, connector_id, id_tag, tag_group,
     payment_method, region, tariff, currency, started_at, stopped_at, meter_start_wh, meter_stop_wh, energy_wh,
-    sampled_energy_wh, total, anomalies, reason, issued_by, issued_at)sql";
+    sampled_energy_wh, total, anomalies, reason, issued_by, issued_at, time_zone, started_local, stopped_local)sql";
 
 BillingRecordRow read_record(const Statement& s)
 {
@@ -35,6 +35,9 @@ BillingRecordRow read_record(const Statement& s)
     r.reason = s.column_optional_text(21);
     r.issued_by = s.column_optional_text(22);
     r.issued_at = s.column_text(23);
+    r.time_zone = s.column_optional_text(24);
+    r.started_local = s.column_optional_text(25);
+    r.stopped_local = s.column_optional_text(26);
     return r;
 }
 

@@ -46,6 +46,7 @@ struct BillingRecordRow {
     std::optional<std::string> region, tariff;
     std::string currency;
     std::string started_at, stopped_at;
+    std::optional<std::string> time_zone, started_local, stopped_local; // none on records from before migration 0013
     std::int64_t meter_start_wh = 0, meter_stop_wh = 0, energy_wh = 0;
     std::optional<std::int64_t> sampled_energy_wh;
     std::int64_t total = 0;

@@ -185,6 +185,9 @@ TEST_CASE("Billing: customer service explains a bill line by line, settles a fla
 
     auto shown = f.ctl({"billing", "show", id});
     CHECK_THAT(shown, Catch::Contains("paid by app") && Catch::Contains("tariff standard"));
+    // The times in UTC and on the tariffs' wall clock.
+    CHECK_THAT(shown, Catch::Contains("tariff standard, 2026-03-09T23:30:00.000Z to 2026-03-10T00:30:00.000Z\n"
+                                      "local 2026-03-10T07:30:00+08:00 to 2026-03-10T08:30:00+08:00 (Asia/Shanghai)"));
     CHECK_THAT(shown, Catch::Contains("energy 10.000 kWh (meter 1000 to 11000 Wh; samples say 5.000 kWh)"));
     CHECK_THAT(shown, Catch::Contains("LINE  ITEM     PERIOD  QUANTITY  UNIT PRICE  AMOUNT"));
     CHECK_THAT(shown, Catch::Contains("1     energy   peak    5.000     1.2000      6.00"));

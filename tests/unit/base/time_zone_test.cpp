@@ -58,3 +58,12 @@ TEST_CASE("TimeZone: unsafe or unknown names and damaged files are refused with 
     CHECK_THROWS_WITH(base::TimeZone::parse("X", std::string("TZif2") + std::string(20, '\0')),
                       Catch::Contains("truncated"));
 }
+
+TEST_CASE("TimeZone: a bill's wall-clock time carries its offset, east or west", "[base][time_zone]")
+{
+    CHECK(base::TimeZone::load("Asia/Kathmandu").format_local(at("2026-03-09T23:30:00.250Z")) ==
+          "2026-03-10T05:15:00+05:45");
+    CHECK(base::TimeZone::load("America/New_York").format_local(at("2026-01-10T03:00:00Z")) ==
+          "2026-01-09T22:00:00-05:00");
+    CHECK(base::TimeZone::utc().format_local(at("2026-01-10T03:00:00Z")) == "2026-01-10T03:00:00+00:00");
+}
