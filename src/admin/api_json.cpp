@@ -65,6 +65,16 @@ void write_number(JsonWriter& w, std::string_view key, const std::optional<doubl
     }
 }
 
+void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& values)
+{
+    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    w.StartArray();
+    for (const auto& v : values) {
+        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    }
+    w.EndArray();
+}
+
 void write_bool(JsonWriter& w, std::string_view key, bool value)
 {
     w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));

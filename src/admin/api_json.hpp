@@ -37,6 +37,7 @@ inline void write_string(JsonWriter& w, std::string_view key, const char* value)
 void write_int(JsonWriter& w, std::string_view key, std::int64_t value);
 void write_int(JsonWriter& w, std::string_view key, const std::optional<std::int64_t>& value);
 void write_bool(JsonWriter& w, std::string_view key, bool value);
+void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& values);
 void write_number(JsonWriter& w, std::string_view key, const std::optional<double>& value); // null when absent
 // Copies a stored JSON text in as a value (null if it does not parse).
 void write_raw_json(JsonWriter& w, std::string_view key, const std::optional<std::string>& json_text);

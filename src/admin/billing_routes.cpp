@@ -249,16 +249,6 @@ void adjust(store::Database& db, AdjustJob& job, std::int64_t id, const Adjustme
     job.outcome = AdjustJob::Outcome::issued;
 }
 
-void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& values)
-{
-    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    w.StartArray();
-    for (const auto& v : values) {
-        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-    }
-    w.EndArray();
-}
-
 // A [[tariff.period]] as written: weekdays ([] for every day), windows,
 // from/to (null when open).
 void write_period(JsonWriter& w, const billing::PeriodRule& rule)

@@ -42,16 +42,6 @@ std::map<std::string, Link> links_of(ApiContext& ctx, const std::string& partner
     return links;
 }
 
-void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& values)
-{
-    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    w.StartArray();
-    for (const auto& v : values) {
-        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-    }
-    w.EndArray();
-}
-
 // True when it named id tags (its Authorize decisions): personal data.
 bool write_partner(JsonWriter& w, ApiContext& ctx, const proxy::Partner& p,
                    const std::vector<store::LinkCounts>& counts, bool with_refusals)
