@@ -23,7 +23,7 @@ struct Key {
 };
 
 struct SessionSpan {
-    std::string start, stop; // stop: far in the future while it runs
+    std::string start, stop; // stop: the next session's start, or far in the future, while it runs
     double meter_start_wh = 0;
     std::optional<double> meter_stop_wh;
 };
@@ -68,11 +68,21 @@ std::int64_t session_energy(store::Database& db, const Key& k, base::SysTime sta
 {
     std::vector<SessionSpan> sessions;
     {
+        // A session with no stop yet reads samples until the connector's
+        // next session starts: one the charger lost and never stopped must
+        // not take the next sessions' energy as its own.
         auto& s = db.cached(R"sql(
-            SELECT start_timestamp, ifnull(stop_timestamp, '9999-12-31T23:59:59.999Z'), meter_start_wh, meter_stop_wh
-            FROM transactions
-            WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?4 AND start_timestamp >= ?5
-              AND (stop_timestamp IS NULL OR stop_timestamp > ?3))sql");
+            SELECT t.start_timestamp,
+                   coalesce(t.stop_timestamp,
+                            (SELECT n.start_timestamp FROM transactions n
+                             WHERE n.charger_id = t.charger_id AND n.connector_id = t.connector_id
+                               AND n.start_timestamp > t.start_timestamp
+                             ORDER BY n.start_timestamp LIMIT 1),
+                            '9999-12-31T23:59:59.999Z'),
+                   t.meter_start_wh, t.meter_stop_wh
+            FROM transactions t
+            WHERE t.charger_id = ?1 AND t.connector_id = ?2 AND t.start_timestamp < ?4 AND t.start_timestamp >= ?5
+              AND (t.stop_timestamp IS NULL OR t.stop_timestamp > ?3))sql");
         store::ResetGuard guard(s);
         s.bind(1, k.charger_id);
         s.bind(2, k.connector_id);

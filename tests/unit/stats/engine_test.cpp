@@ -308,3 +308,21 @@ TEST_CASE("Stats engine: quarters touched within submit_every are written togeth
     f.poll();
     CHECK(f.quarter("2026-01-01T10:00:00.000Z", "energy_wh") == "800.0");
 }
+
+TEST_CASE("Stats engine: a session that was never stopped does not count the next session's energy again",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    // A charger lost session 1 (no StopTransaction ever came) and started
+    // session 2 on the same connector: 10:00-10:30, 5000 to 5600 Wh,
+    // sampled at 10:15. Session 1 has no reading after its start: the
+    // register's rise to session 2 is not its energy.
+    f.open_session("2026-01-01T08:00:00.000Z", 1000);
+    f.session("2026-01-01T10:00:00.000Z", 5000, "2026-01-01T10:30:00.000Z", 5600);
+    f.sample("2026-01-01T10:15:00.000Z", "Energy.Active.Import.Register", 5300);
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T08:00:00.000Z", "energy_wh") == 0);
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == 300);
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == 300);
+    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == 600);
+}
