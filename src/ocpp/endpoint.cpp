@@ -1,5 +1,6 @@
 #include "ocpp/endpoint.hpp"
 
+#include "ocpp/charger_actions.hpp"
 #include "ocpp/frame.hpp"
 
 #include <spdlog/spdlog.h>
@@ -8,29 +9,97 @@
 
 namespace csms::ocpp {
 
+namespace {
+
+// From a cached Heartbeat (well under a millisecond) to a MeterValues that
+// waits for a slow group commit.
+const std::vector<double> handling_buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                           0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+// A charger on a mobile network answers in tens of milliseconds to seconds;
+// the default call timeout is 30 s.
+const std::vector<double> round_trip_buckets{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+std::string_view outcome_name(CallOutcomeKind kind)
+{
+    switch (kind) {
+    case CallOutcomeKind::result:
+        return "result";
+    case CallOutcomeKind::call_error:
+        return "call_error";
+    case CallOutcomeKind::timeout:
+        return "timeout";
+    case CallOutcomeKind::closed:
+        return "closed";
+    case CallOutcomeKind::invalid_request:
+        return "invalid_request";
+    case CallOutcomeKind::invalid_response:
+        return "invalid_response";
+    case CallOutcomeKind::queue_full:
+        return "queue_full";
+    }
+    return "unknown";
+}
+
+} // namespace
+
 EndpointMetrics::EndpointMetrics(base::Metrics& metrics, const SchemaRegistry& schemas)
 {
-    auto pair_for = [&metrics](const std::string& action) {
-        return std::pair{&metrics.counter("csms_messages_total", "Inbound CALLs answered, by action and result",
-                                          {{"action", action}, {"result", "ok"}}),
-                         &metrics.counter("csms_messages_total", "Inbound CALLs answered, by action and result",
-                                          {{"action", action}, {"result", "error"}})};
+    const std::string answered_help =
+        "Inbound CALLs answered, by action and result (action \"unknown\": one no charger sends in OCPP 1.6)";
+    auto counters_for = [&](const std::string& action) {
+        return ActionSeries{
+            &metrics.counter("csms_messages_total", answered_help, {{"action", action}, {"result", "ok"}}),
+            &metrics.counter("csms_messages_total", answered_help, {{"action", action}, {"result", "error"}}), nullptr};
     };
-    for (const auto& action : schemas.actions()) {
-        by_action_.emplace(action, pair_for(action));
+    // Actions only the central system sends never arrive as a charger's
+    // CALL; one that does is counted as "unknown".
+    for (auto name : charger_actions) {
+        std::string action(name);
+        if (!schemas.knows(action)) {
+            continue;
+        }
+        auto series = counters_for(action);
+        series.handling = &metrics.histogram("csms_message_handling_seconds",
+                                             "Time from a charger's CALL arriving to its answer being sent, by action",
+                                             handling_buckets, {{"action", action}});
+        by_action_.emplace(std::move(action), series);
     }
-    unknown_action_ = pair_for("unknown");
+    unknown_action_ = counters_for("unknown");
     for (auto code : all_error_codes) {
         by_code_[code] = &metrics.counter("csms_callerrors_total", "CALLERRORs sent to chargers, by code",
                                           {{"code", std::string(to_string(code))}});
     }
+    for (auto kind :
+         {CallOutcomeKind::result, CallOutcomeKind::call_error, CallOutcomeKind::timeout, CallOutcomeKind::closed,
+          CallOutcomeKind::invalid_request, CallOutcomeKind::invalid_response, CallOutcomeKind::queue_full}) {
+        by_outcome_[kind] = &metrics.counter(
+            "csms_commands_total", "CALLs from csmsd to chargers (operator commands, partner calls), by outcome",
+            {{"outcome", std::string(outcome_name(kind))}});
+    }
+    round_trip_ =
+        &metrics.histogram("csms_command_round_trip_seconds",
+                           "Time from csmsd sending a CALL to a charger to the charger's answer", round_trip_buckets);
+}
+
+const EndpointMetrics::ActionSeries& EndpointMetrics::series_for(const std::string& action) const
+{
+    auto it = by_action_.find(action);
+    return it == by_action_.end() ? unknown_action_ : it->second;
 }
 
 void EndpointMetrics::count_message(const std::string& action, bool ok)
 {
-    auto it = by_action_.find(action);
-    auto& pair = it == by_action_.end() ? unknown_action_ : it->second;
-    (ok ? pair.first : pair.second)->inc();
+    const auto& series = series_for(action);
+    (ok ? series.ok : series.error)->inc();
+}
+
+void EndpointMetrics::count_answered(const std::string& action, bool ok, Duration took)
+{
+    const auto& series = series_for(action);
+    (ok ? series.ok : series.error)->inc();
+    if (series.handling != nullptr) {
+        series.handling->observe(took);
+    }
 }
 
 void EndpointMetrics::count_error(ErrorCode code)
@@ -38,19 +107,13 @@ void EndpointMetrics::count_error(ErrorCode code)
     by_code_.at(code)->inc();
 }
 
-namespace {
-
-// A completion that throws must not stop the others from running.
-void deliver(const CallDone& done, CallOutcome outcome, const std::string& log_name)
+void EndpointMetrics::count_call(CallOutcomeKind kind, std::optional<Duration> round_trip)
 {
-    try {
-        done(std::move(outcome));
-    } catch (const std::exception& e) {
-        spdlog::error("[{}] call completion failed: {}", log_name, e.what());
+    by_outcome_.at(kind)->inc();
+    if (round_trip) {
+        round_trip_->observe(*round_trip);
     }
 }
-
-} // namespace
 
 IncomingCall::IncomingCall(std::shared_ptr<Endpoint> endpoint, std::string unique_id, std::string action)
     : endpoint_(std::move(endpoint)), unique_id_(std::move(unique_id)), action_(std::move(action))
@@ -139,6 +202,7 @@ Endpoint::Endpoint(std::shared_ptr<net::Connection> connection, const SchemaRegi
 
 bool Endpoint::on_text(std::string text)
 {
+    const auto received = std::chrono::steady_clock::now(); // parsing and validation count too
     auto parsed = parse_frame(text);
     if (auto* bad = std::get_if<FrameError>(&parsed)) {
         bool is_reply = bad->type == MessageType::call_result || bad->type == MessageType::call_error;
@@ -177,7 +241,7 @@ bool Endpoint::on_text(std::string text)
             send_error(frame.unique_id, violation->code, std::string(violation->what) + ": " + violation->detail);
             break;
         }
-        pending_ids_.insert(frame.unique_id);
+        pending_ids_.emplace(frame.unique_id, received);
         IncomingCall call(shared_from_this(), frame.unique_id, frame.action);
         try {
             dispatcher_->dispatch(call, frame.payload());
@@ -217,16 +281,17 @@ void Endpoint::on_binary(std::string data)
 
 void Endpoint::answer(std::string unique_id, std::string action, rapidjson::Document payload)
 {
-    if (closed_ || pending_ids_.erase(unique_id) == 0) {
+    auto took = take_pending(unique_id);
+    if (!took) {
         return; // the charger left; it will resend after reconnecting
     }
     if (auto violation = schemas_.validate(action, Direction::response, payload)) {
         spdlog::error("[{}] our {} answer breaks its schema ({}); sending InternalError", log_name_, action,
                       violation->detail);
-        metrics_.count_message(action, false);
+        metrics_.count_answered(action, false, *took);
         send_error(unique_id, ErrorCode::InternalError, "internal error");
     } else {
-        metrics_.count_message(action, true);
+        metrics_.count_answered(action, true, *took);
         connection_->send_text(serialize_call_result(unique_id, payload));
     }
     finish_inbound();
@@ -235,10 +300,11 @@ void Endpoint::answer(std::string unique_id, std::string action, rapidjson::Docu
 void Endpoint::answer_error(const std::string& unique_id, const std::string& action, ErrorCode code,
                             std::string description)
 {
-    if (closed_ || pending_ids_.erase(unique_id) == 0) {
+    auto took = take_pending(unique_id);
+    if (!took) {
         return;
     }
-    metrics_.count_message(action, false);
+    metrics_.count_answered(action, false, *took);
     send_error(unique_id, code, description);
     finish_inbound();
 }
@@ -258,6 +324,17 @@ void Endpoint::answer_replacement(const std::string& unique_id, const std::strin
         return;
     }
     answer(unique_id, action, std::move(payload)); // checked against the schema like our own
+}
+
+std::optional<std::chrono::steady_clock::duration> Endpoint::take_pending(const std::string& unique_id)
+{
+    auto it = closed_ ? pending_ids_.end() : pending_ids_.find(unique_id);
+    if (it == pending_ids_.end()) {
+        return std::nullopt;
+    }
+    auto took = std::chrono::steady_clock::now() - it->second;
+    pending_ids_.erase(it);
+    return took;
 }
 
 void Endpoint::finish_inbound()
@@ -280,14 +357,12 @@ void Endpoint::call(std::string action, rapidjson::Document payload, CallDone do
         std::make_shared<OutboundCall>(OutboundCall{{}, std::move(action), std::move(payload), std::move(done)});
     connection_->post([self = shared_from_this(), shared] {
         if (self->closed_) {
-            deliver(shared->done, CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"},
-                    self->log_name_);
+            self->deliver(shared->done, CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"});
             return;
         }
         if (self->outbound_queue_.size() >= self->options_.max_queued_outbound) {
-            deliver(shared->done,
-                    CallOutcome{CallOutcome::Kind::queue_full, {}, {}, "too many calls queued for this charger"},
-                    self->log_name_);
+            self->deliver(shared->done,
+                          CallOutcome{CallOutcome::Kind::queue_full, {}, {}, "too many calls queued for this charger"});
             return;
         }
         self->outbound_queue_.push_back(std::move(*shared));
@@ -303,15 +378,15 @@ void Endpoint::send_next_call()
         auto next = std::move(outbound_queue_.front());
         outbound_queue_.pop_front();
         if (auto violation = schemas_.validate(next.action, Direction::request, next.payload)) {
-            deliver(
-                next.done,
-                CallOutcome{
-                    CallOutcome::Kind::invalid_request, {}, std::string(to_string(violation->code)), violation->detail},
-                log_name_);
+            deliver(next.done, CallOutcome{CallOutcome::Kind::invalid_request,
+                                           {},
+                                           std::string(to_string(violation->code)),
+                                           violation->detail});
             continue;
         }
         next.unique_id = "cs-" + std::to_string(next_call_number_++);
         connection_->send_text(serialize_call(next.unique_id, next.action, next.payload));
+        next.sent_at = std::chrono::steady_clock::now();
         connection_->run_after(options_.call_timeout, [weak = weak_from_this(), id = next.unique_id] {
             auto self = weak.lock();
             if (self && self->in_flight_ && self->in_flight_->unique_id == id) {
@@ -350,10 +425,28 @@ void Endpoint::on_call_error(std::string unique_id, std::string code, std::strin
 void Endpoint::complete_call(CallOutcome outcome)
 {
     auto done = std::move(in_flight_->done);
+    const auto sent_at = in_flight_->sent_at;
     in_flight_.reset();
-    deliver(done, std::move(outcome), log_name_);
+    deliver(done, std::move(outcome), sent_at);
     if (!closed_) {
         send_next_call();
+    }
+}
+
+void Endpoint::deliver(const CallDone& done, CallOutcome outcome,
+                       std::optional<std::chrono::steady_clock::time_point> sent_at)
+{
+    const bool answered = outcome.kind == CallOutcome::Kind::result || outcome.kind == CallOutcome::Kind::call_error ||
+                          outcome.kind == CallOutcome::Kind::invalid_response;
+    std::optional<EndpointMetrics::Duration> round_trip;
+    if (answered && sent_at) {
+        round_trip = std::chrono::steady_clock::now() - *sent_at;
+    }
+    metrics_.count_call(outcome.kind, round_trip);
+    try {
+        done(std::move(outcome));
+    } catch (const std::exception& e) {
+        spdlog::error("[{}] call completion failed: {}", log_name_, e.what());
     }
 }
 
@@ -371,7 +464,7 @@ void Endpoint::on_closed()
     while (!outbound_queue_.empty()) {
         auto next = std::move(outbound_queue_.front());
         outbound_queue_.pop_front();
-        deliver(next.done, CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"}, log_name_);
+        deliver(next.done, CallOutcome{CallOutcome::Kind::closed, {}, {}, "charger disconnected"});
     }
     if (auto dispatcher = std::move(dispatcher_)) {
         dispatcher->on_closed();

@@ -20,7 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace csms::ocpp {
 
@@ -32,18 +32,41 @@ struct EndpointOptions {
     std::size_t max_queued_outbound = 32;
 };
 
-// Counters shared by every endpoint, registered once so the message path
-// takes no registry lock.
+// How one of this side's CALLs to a charger ended.
+enum class CallOutcomeKind { result, call_error, timeout, closed, invalid_request, invalid_response, queue_full };
+
+// Series shared by every endpoint, registered once so the message path
+// takes no registry lock: inbound CALLs answered and how long each took,
+// CALLERRORs sent, and this side's own CALLs to chargers with their round
+// trips.
 class EndpointMetrics {
 public:
+    using Duration = std::chrono::steady_clock::duration;
+
     EndpointMetrics(base::Metrics& metrics, const SchemaRegistry& schemas);
+    // A CALL refused before any handler saw it.
     void count_message(const std::string& action, bool ok);
+    // A CALL answered after its handler took it: counted, and its time from
+    // receipt to answer observed.
+    void count_answered(const std::string& action, bool ok, Duration took);
     void count_error(ErrorCode code);
+    // An outcome of this side's CALL; a sent CALL that was answered also
+    // observes its round trip.
+    void count_call(CallOutcomeKind kind, std::optional<Duration> round_trip);
 
 private:
-    std::map<std::string, std::pair<base::Counter*, base::Counter*>, std::less<>> by_action_;
-    std::pair<base::Counter*, base::Counter*> unknown_action_;
+    struct ActionSeries {
+        base::Counter* ok;
+        base::Counter* error;
+        base::Histogram* handling; // null for "unknown": never handled
+    };
+    const ActionSeries& series_for(const std::string& action) const;
+
+    std::map<std::string, ActionSeries, std::less<>> by_action_;
+    ActionSeries unknown_action_{};
     std::map<ErrorCode, base::Counter*> by_code_;
+    std::map<CallOutcomeKind, base::Counter*> by_outcome_;
+    base::Histogram* round_trip_;
 };
 
 class Endpoint;
@@ -102,7 +125,7 @@ public:
 };
 
 struct CallOutcome {
-    enum class Kind { result, call_error, timeout, closed, invalid_request, invalid_response, queue_full };
+    using Kind = CallOutcomeKind;
     Kind kind;
     rapidjson::Document payload; // result payload, or call_error details
     std::string error_code;      // call_error: the charger's code
@@ -139,6 +162,7 @@ private:
         std::string action;
         rapidjson::Document payload;
         CallDone done;
+        std::chrono::steady_clock::time_point sent_at{}; // once on the wire
     };
 
     void answer(std::string unique_id, std::string action, rapidjson::Document payload);
@@ -151,6 +175,14 @@ private:
     void on_call_error(std::string unique_id, std::string code, std::string description);
     void send_next_call();
     void complete_call(CallOutcome outcome);
+    // Counts the outcome, then runs done with it; a done that throws is
+    // logged and must not stop the others. sent_at: when the CALL went out,
+    // for its round trip.
+    void deliver(const CallDone& done, CallOutcome outcome,
+                 std::optional<std::chrono::steady_clock::time_point> sent_at = std::nullopt);
+    // Takes id out of the pending CALLs; how long ago it arrived, or nullopt
+    // when it is not pending (answered already, or the charger left).
+    std::optional<std::chrono::steady_clock::duration> take_pending(const std::string& unique_id);
 
     std::shared_ptr<net::Connection> connection_;
     const SchemaRegistry& schemas_;
@@ -158,7 +190,8 @@ private:
     EndpointOptions options_;
     std::string log_name_;
     std::shared_ptr<CallDispatcher> dispatcher_;
-    std::unordered_set<std::string> pending_ids_; // inbound CALLs not answered yet
+    // Inbound CALLs not answered yet, with when each arrived.
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> pending_ids_;
     bool reading_paused_ = false;
     bool closed_ = false;
     std::optional<OutboundCall> in_flight_;

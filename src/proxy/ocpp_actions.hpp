@@ -2,24 +2,13 @@
 // The OCPP 1.6 actions (with the security extension) by direction, so the
 // partners file can refuse a misspelt or wrong-way action at load time
 // instead of never matching it.
+#include "ocpp/charger_actions.hpp"
+
 #include <string_view>
 
 namespace csms::proxy {
 
-inline constexpr std::string_view charger_actions[] = {"Authorize",
-                                                       "BootNotification",
-                                                       "DataTransfer",
-                                                       "DiagnosticsStatusNotification",
-                                                       "FirmwareStatusNotification",
-                                                       "Heartbeat",
-                                                       "MeterValues",
-                                                       "StartTransaction",
-                                                       "StatusNotification",
-                                                       "StopTransaction",
-                                                       "LogStatusNotification",
-                                                       "SecurityEventNotification",
-                                                       "SignCertificate",
-                                                       "SignedFirmwareStatusNotification"};
+using ocpp::charger_actions;
 
 inline constexpr std::string_view central_actions[] = {"CancelReservation",
                                                        "ChangeAvailability",

@@ -787,6 +787,74 @@ TEST_CASE("Endpoint: csms_messages_total and csms_callerrors_total count answers
     CHECK(sample(after, internal) == std::optional<std::uint64_t>(1));
 }
 
+TEST_CASE("Endpoint: actions only the central system sends have no inbound series; one a charger sends anyway is "
+          "unknown",
+          "[ocpp][endpoint][metrics]")
+{
+    Harness h;
+    auto before = h.metrics.render_prometheus();
+    INFO(before);
+    for (const auto* server_only : {"Reset", "RemoteStartTransaction", "GetConfiguration", "CertificateSigned"}) {
+        CHECK(before.find(std::string("action=\"") + server_only + "\"") == std::string::npos);
+    }
+    for (const auto* charger_sent : {"MeterValues", "SignCertificate", "DataTransfer"}) {
+        CHECK(sample(before, std::string("csms_messages_total{action=\"") + charger_sent + "\",result=\"ok\"}") ==
+              std::optional<std::uint64_t>(0));
+        CHECK(sample(before, std::string("csms_message_handling_seconds_count{action=\"") + charger_sent + "\"}") ==
+              std::optional<std::uint64_t>(0));
+    }
+    h.dispatcher->handled.insert("Reset"); // even a dispatcher that took it
+    REQUIRE(h.endpoint->on_text(R"([2,"r1","Reset",{"type":"Hard"}])"));
+    h.dispatcher->calls.at(0).call.result(json(R"({"status":"Accepted"})"));
+    h.sent();
+    auto after = h.metrics.render_prometheus();
+    CHECK(after.find("action=\"Reset\"") == std::string::npos);
+    CHECK(sample(after, R"(csms_messages_total{action="unknown",result="ok"})") == std::optional<std::uint64_t>(1));
+}
+
+TEST_CASE("Endpoint: csms_message_handling_seconds observes each answered CALL, from receipt to answer",
+          "[ocpp][endpoint][metrics]")
+{
+    Harness h;
+    REQUIRE(h.endpoint->on_text(R"([2,"1","Heartbeat",{}])"));
+    REQUIRE(h.endpoint->on_text(R"([2,"2","Heartbeat",{}])"));
+    REQUIRE(h.endpoint->on_text(R"([2,"3","Heartbeat",{"extra":1}])")); // refused at the schema: not handled
+    h.dispatcher->calls.at(0).call.result(json(heartbeat_answer));
+    h.dispatcher->calls.at(1).call.error(ErrorCode::InternalError, "store down");
+    h.sent();
+    auto text = h.metrics.render_prometheus();
+    INFO(text);
+    CHECK(sample(text, R"(csms_message_handling_seconds_count{action="Heartbeat"})") ==
+          std::optional<std::uint64_t>(2));
+    CHECK(sample(text, R"(csms_message_handling_seconds_bucket{action="Heartbeat",le="10"})") ==
+          std::optional<std::uint64_t>(2));
+    CHECK(sample(text, R"(csms_message_handling_seconds_bucket{action="Heartbeat",le="+Inf"})") ==
+          std::optional<std::uint64_t>(2));
+    CHECK(text.find("\ncsms_message_handling_seconds_sum{action=\"Heartbeat\"} ") != std::string::npos);
+}
+
+TEST_CASE("Endpoint: csms_commands_total counts our CALLs by outcome; answered ones observe their round trip",
+          "[ocpp][endpoint][metrics]")
+{
+    Harness h;
+    h.call("Reset", R"({"type":"Hard"})");
+    h.call("ClearCache", "{}");
+    h.call("Reset", R"({"type":"Sideways"})"); // breaks its schema: never sent
+    REQUIRE(h.sent().size() == 1);
+    REQUIRE(h.endpoint->on_text(R"([3,"cs-1",{"status":"Accepted"}])"));
+    REQUIRE(h.sent().size() == 2);
+    REQUIRE(h.endpoint->on_text(R"([4,"cs-2","NotSupported","no",{}])"));
+    REQUIRE(h.outcomes.size() == 3);
+    auto text = h.metrics.render_prometheus();
+    INFO(text);
+    CHECK(sample(text, R"(csms_commands_total{outcome="result"})") == std::optional<std::uint64_t>(1));
+    CHECK(sample(text, R"(csms_commands_total{outcome="call_error"})") == std::optional<std::uint64_t>(1));
+    CHECK(sample(text, R"(csms_commands_total{outcome="invalid_request"})") == std::optional<std::uint64_t>(1));
+    CHECK(sample(text, R"(csms_commands_total{outcome="timeout"})") == std::optional<std::uint64_t>(0));
+    CHECK(sample(text, "csms_command_round_trip_seconds_count") == std::optional<std::uint64_t>(2));
+    CHECK(sample(text, R"(csms_command_round_trip_seconds_bucket{le="0.01"})") == std::optional<std::uint64_t>(2));
+}
+
 TEST_CASE("Endpoint: a broken CALL that happens to reuse our in-flight id still gets its CALLERROR", "[ocpp][endpoint]")
 {
     Harness h;
