@@ -1,9 +1,26 @@
 #include "admin/status_routes.hpp"
 
+#include "base/process_metrics.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 namespace csms::admin {
+namespace {
+
+// What Prometheus scrapes: csmsd's own series, the process's, and which
+// build answers (a constant 1, for joins on version).
+std::string metrics_page(const base::Metrics& metrics)
+{
+    std::string out = metrics.render_prometheus();
+    out += base::render_process_metrics();
+    out += "# HELP csms_build_info The version of the csmsd answering; always 1\n"
+           "# TYPE csms_build_info gauge\n"
+           "csms_build_info{version=\"" CSMS_VERSION "\"} 1\n";
+    return out;
+}
+
+} // namespace
 
 std::optional<HttpResponse> serve_status(const StatusSources& sources, const HttpRequest& request)
 {
@@ -15,7 +32,7 @@ std::optional<HttpResponse> serve_status(const StatusSources& sources, const Htt
         return HttpResponse{405, "application/json", R"({"error":"method not allowed"})"};
     }
     if (path == "/metrics") {
-        return HttpResponse{200, "text/plain; version=0.0.4", sources.metrics.render_prometheus()};
+        return HttpResponse{200, "text/plain; version=0.0.4", metrics_page(sources.metrics)};
     }
     bool database_ok = sources.database_ok();
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - sources.started);
