@@ -1,5 +1,6 @@
 #include "admin/api_json.hpp"
 #include "admin/routes.hpp"
+#include "base/concat.hpp"
 #include "base/password_hash.hpp"
 #include "csms/json.hpp"
 #include "store/charger_store.hpp"
@@ -86,8 +87,8 @@ ChargerChange charger_change_from_body(const rapidjson::Value& body)
         std::string_view key(it->name.GetString(), it->name.GetStringLength());
         if (key != "registration" && key != "region" && key != "rated_power_w" && key != "rated_current_a") {
             throw ApiError(400, "bad_request",
-                           "unknown field '" + std::string(key) +
-                               "'; a charger takes registration, region, rated_power_w and rated_current_a");
+                           base::concat("unknown field '", key,
+                                        "'; a charger takes registration, region, rated_power_w and rated_current_a"));
         }
     }
     if (body.ObjectEmpty()) {

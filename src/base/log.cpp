@@ -1,5 +1,7 @@
 #include "base/log.hpp"
 
+#include "base/concat.hpp"
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include <stdexcept>
@@ -13,7 +15,7 @@ spdlog::level::level_enum parse_log_level(std::string_view name)
     if (name == "info") return spdlog::level::info;
     if (name == "warn") return spdlog::level::warn;
     if (name == "error") return spdlog::level::err;
-    throw std::invalid_argument("unknown log level '" + std::string(name) + "' (trace|debug|info|warn|error)");
+    throw std::invalid_argument(concat("unknown log level '", name, "' (trace|debug|info|warn|error)"));
 }
 
 void init_logging(spdlog::level::level_enum level)

@@ -1,5 +1,6 @@
 #include "ctl/server_url.hpp"
 
+#include "base/concat.hpp"
 #include "ctl/errors.hpp"
 
 #include <charconv>
@@ -9,7 +10,7 @@ namespace {
 
 [[noreturn]] void bad(std::string_view text, const std::string& why)
 {
-    throw UsageError("invalid --server '" + std::string(text) + "': " + why);
+    throw UsageError(base::concat("invalid --server '", text, "': ", why));
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "store/credentials_store.hpp"
 
+#include "base/concat.hpp"
 #include "base/password_hash.hpp"
 #include "store/time_column.hpp"
 
@@ -20,7 +21,7 @@ bool charger_exists(Database& db, std::string_view charger_id)
 void require_charger(Database& db, std::string_view charger_id)
 {
     if (!charger_exists(db, charger_id)) {
-        throw UnknownChargerError("unknown charger '" + std::string(charger_id) + "'");
+        throw UnknownChargerError(base::concat("unknown charger '", charger_id, "'"));
     }
 }
 

@@ -1,5 +1,6 @@
 #include "store/operator_store.hpp"
 
+#include "base/concat.hpp"
 #include "store/time_column.hpp"
 
 #include <algorithm>
@@ -27,7 +28,7 @@ void check_email(std::string_view email)
     });
     if (email.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
         email.find('@', at + 1) != std::string_view::npos || !plain) {
-        throw OperatorError("'" + std::string(email) + "' is not an e-mail address such as name@example.com");
+        throw OperatorError(base::concat("'", email, "' is not an e-mail address such as name@example.com"));
     }
 }
 
@@ -36,9 +37,8 @@ void check_mobile(std::string_view mobile)
     bool digits = mobile.size() >= 7 && mobile.size() <= 21 && mobile.front() == '+' &&
                   std::all_of(mobile.begin() + 1, mobile.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) {
-        throw OperatorError("'" + std::string(mobile) +
-                            "' is not a mobile number: + and 6 to 20 digits, e.g. "
-                            "+8613800000000");
+        throw OperatorError(
+            base::concat("'", mobile, "' is not a mobile number: + and 6 to 20 digits, e.g. +8613800000000"));
     }
 }
 
@@ -59,10 +59,10 @@ std::int64_t create_operator(Database& db, std::string_view name, std::string_vi
     }
     const auto& roles = operator_roles();
     if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
-        throw OperatorError("unknown role '" + std::string(role) + "'");
+        throw OperatorError(base::concat("unknown role '", role, "'"));
     }
     if (find_operator(db, name)) {
-        throw OperatorError("an operator named '" + std::string(name) + "' exists already");
+        throw OperatorError(base::concat("an operator named '", name, "' exists already"));
     }
     auto& statement = db.cached("INSERT INTO operators (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
     statement.bind(1, name);

@@ -1,5 +1,6 @@
 #include "store/statement.hpp"
 
+#include "base/concat.hpp"
 #include "store/database.hpp"
 
 #include <sqlite3.h>
@@ -27,17 +28,17 @@ Statement::Statement(sqlite3* db, std::string_view sql)
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, &tail);
     if (rc != SQLITE_OK) {
-        throw SqliteError(rc, "prepare '" + std::string(sql) + "': " + sqlite3_errmsg(db));
+        throw SqliteError(rc, base::concat("prepare '", sql, "': ", sqlite3_errmsg(db)));
     }
     if (stmt_ == nullptr) {
-        throw SqliteError(SQLITE_MISUSE, "prepare '" + std::string(sql) + "': no statement");
+        throw SqliteError(SQLITE_MISUSE, base::concat("prepare '", sql, "': no statement"));
     }
     // tail points into sql, which need not be NUL-terminated.
     const char* end = sql.data() + sql.size();
     if (!only_separators(std::string(tail, end).c_str())) {
         sqlite3_finalize(stmt_);
         stmt_ = nullptr;
-        throw SqliteError(SQLITE_MISUSE, "prepare '" + std::string(sql) + "': more than one statement");
+        throw SqliteError(SQLITE_MISUSE, base::concat("prepare '", sql, "': more than one statement"));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "base/concat.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -39,7 +41,7 @@ std::variant<WsUrl, std::string> parse_ws_url(std::string_view url)
         out.tls = true;
         rest = url.substr(6);
     } else {
-        return "--url must start with ws:// or wss://, got '" + std::string(url) + "'";
+        return base::concat("--url must start with ws:// or wss://, got '", url, "'");
     }
     std::size_t slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
@@ -78,7 +80,7 @@ std::variant<WsUrl, std::string> parse_ws_url(std::string_view url)
     if (port.empty()) {
         port = out.tls ? "443" : "80";
     } else if (!all_digits(port) || port.size() > 5 || std::stoi(std::string(port)) > 65535) {
-        return "--url has a bad port '" + std::string(port) + "'";
+        return base::concat("--url has a bad port '", port, "'");
     }
     out.port = std::string(port);
     out.path = std::string(path);

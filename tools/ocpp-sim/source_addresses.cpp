@@ -1,5 +1,7 @@
 #include "source_addresses.hpp"
 
+#include "base/concat.hpp"
+
 #include <charconv>
 
 namespace csms::sim {
@@ -43,10 +45,10 @@ std::variant<AddressRange, std::string> parse_address_range(std::string_view tex
     auto first = parse_ipv4(first_text);
     auto last = parse_ipv4(last_text);
     if (!first || !last) {
-        return "--source-addresses must be an IPv4 address or range A-B, got '" + std::string(text) + "'";
+        return base::concat("--source-addresses must be an IPv4 address or range A-B, got '", text, "'");
     }
     if (*last < *first) {
-        return "--source-addresses range ends before it starts: '" + std::string(text) + "'";
+        return base::concat("--source-addresses range ends before it starts: '", text, "'");
     }
     return AddressRange{*first, *last};
 }
