@@ -222,7 +222,7 @@ load_scenario() {
   run_sim "$work/$name.json" --url "ws://$ws/ocpp" --mode load --server-pid "$server_pid" --prefix "$name" "$@"
   local f="$work/$name.json"
   local writer
-  writer=$(curl -s "http://$admin/metrics" | grep -E '^csms_writer_(commits_total|jobs_total|batch_size_max|commit_microseconds_total) ' || true)
+  writer=$(curl -s "http://$admin/metrics" | grep -E '^csms_writer_(commits_total|jobs_total|batch_size_max|commit_seconds_sum|commit_seconds_count) ' || true)
   stop_server
   local rate p99
   rate=$(j .load_calls_per_s "$f")

@@ -70,7 +70,7 @@ private:
     base::Counter& checkpoints_;
     base::Counter& truncations_;
     base::Counter& failures_;
-    base::Counter& microseconds_total_;
+    base::Histogram& seconds_;
     base::Gauge& wal_frames_;
 
     std::mutex mutex_;

@@ -105,8 +105,7 @@ private:
     base::Counter& job_failures_;
     base::Gauge& batch_size_last_;
     base::Gauge& batch_size_max_;
-    base::Counter& commit_microseconds_total_;
-    base::Gauge& commit_microseconds_last_;
+    base::Histogram& commit_seconds_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
