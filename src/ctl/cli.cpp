@@ -1,6 +1,7 @@
 #include "ctl/cli.hpp"
 
 #include "ctl/commands.hpp"
+#include "ctl/usage_message.hpp"
 
 #include <sstream>
 
@@ -44,10 +45,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
     app.add_flag("--json", context.options.json, "print the server's JSON instead of tables");
+    app.set_version_flag("--version", "csmsctl " CSMS_VERSION, "print csmsctl's version and exit");
 
     add_operator_commands(app, registry);
     add_view_commands(app, registry);
-    add_charger_commands(app, registry);
     add_history_commands(app, registry);
     add_watch_command(app, registry);
     add_alert_commands(app, registry);
@@ -64,13 +65,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         return app.exit(e, out, err);
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e, out, err);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e, out, err);
     } catch (const CLI::ParseError& e) {
-        std::string message = e.what();
-        // An unknown noun is left over as an extra argument.
-        if (auto rest = app.remaining(); !rest.empty() && app.get_subcommands().empty()) {
-            message = "unknown command '" + rest.front() + "'";
-        }
-        err << "csmsctl: " << one_line(message) << " (see csmsctl --help)\n";
+        err << "csmsctl: " << one_line(usage_message(app, e)) << "\n";
         return exit_usage;
     }
     if (!registry.action) {

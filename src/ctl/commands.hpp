@@ -48,7 +48,8 @@ void add_operator_commands(CLI::App& app, Registry& registry); // whoami, operat
 void add_view_commands(CLI::App& app, Registry& registry);     // chargers, transactions, id-tags
 // chargers add|registration|security, under the chargers noun.
 void add_charger_registration(CLI::App& chargers, Registry& registry);
-void add_charger_commands(CLI::App& app, Registry& registry); // charger <command> ID ...
+// chargers <command> ID ...: the OCPP commands, under the chargers noun.
+void add_charger_commands(CLI::App& chargers, Registry& registry);
 void add_history_commands(CLI::App& app, Registry& registry); // commands history|show|send
 void add_watch_command(CLI::App& app, Registry& registry);    // watch
 void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack

@@ -9,7 +9,7 @@ namespace p = payloads;
 using Opt = std::optional<int>;
 using OptText = std::optional<std::string>;
 
-// Every argument any `charger` verb takes; only one verb runs per call.
+// Every argument any command verb takes; only one verb runs per call.
 struct Args {
     std::string id;
     std::string id_tag, type, key, value, message, location, expiry, profile, vendor, file, signature;
@@ -223,10 +223,9 @@ void add_security_verbs(Verbs& v)
 
 } // namespace
 
-void add_charger_commands(CLI::App& app, Registry& r)
+void add_charger_commands(CLI::App& chargers, Registry& r)
 {
-    auto* noun = add_noun(app, "charger", "send an OCPP command to a connected charger");
-    Verbs verbs(*noun, r);
+    Verbs verbs(chargers, r);
     add_core_verbs(verbs);
     add_list_and_reservation_verbs(verbs);
     add_security_verbs(verbs);

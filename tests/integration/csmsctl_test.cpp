@@ -250,11 +250,11 @@ TEST_CASE("csmsctl charger remote-start sends RemoteStartTransaction and prints 
     CHECK_THAT(history.out, Catch::Contains("RemoteStartTransaction") && Catch::Contains("Accepted"));
 }
 
-TEST_CASE("csmsctl charger reset --hard sends a hard Reset", "[ctl][e2e][commands]")
+TEST_CASE("csmsctl chargers reset --hard sends a hard Reset", "[ctl][e2e][commands]")
 {
     CtlFixture f;
     auto charger = accepted_charger(f.server().ws_port(), "CTL-2");
-    auto run = run_command(f, *charger, {"--json", "charger", "reset", "CTL-2", "--hard"}, R"({"status":"Accepted"})");
+    auto run = run_command(f, *charger, {"--json", "chargers", "reset", "CTL-2", "--hard"}, R"({"status":"Accepted"})");
     INFO(run.result.errors);
     CHECK(std::string(run.call[2].GetString()) == "Reset");
     CHECK(to_json(run.call[3]) == R"({"type":"Hard"})");

@@ -174,7 +174,7 @@ TEST_CASE("quick start: csmsctl remote-starts and remote-stops a session on a si
     REQUIRE(connected);
     REQUIRE(q.ctl({"whoami"}).status.success());
 
-    auto start = q.ctl({"charger", "remote-start", charger_id, "--id-tag", id_tag, "--connector", "1"});
+    auto start = q.ctl({"chargers", "remote-start", charger_id, "--id-tag", id_tag, "--connector", "1"});
     INFO("remote-start: " << start.out << start.errors);
     REQUIRE(start.status.success());
     CHECK_THAT(start.out, Catch::StartsWith("status: Accepted\n"));
@@ -192,11 +192,11 @@ TEST_CASE("quick start: csmsctl remote-starts and remote-stops a session on a si
     REQUIRE(started);
 
     // A second remote start on the busy connector is refused by the charger.
-    auto busy = q.ctl({"charger", "remote-start", charger_id, "--id-tag", id_tag, "--connector", "1"});
+    auto busy = q.ctl({"chargers", "remote-start", charger_id, "--id-tag", id_tag, "--connector", "1"});
     INFO("second remote-start: " << busy.out << busy.errors);
     CHECK_THAT(busy.out, Catch::StartsWith("status: Rejected\n"));
 
-    auto stop = q.ctl({"charger", "remote-stop", charger_id, "--transaction", std::to_string(*transaction)});
+    auto stop = q.ctl({"chargers", "remote-stop", charger_id, "--transaction", std::to_string(*transaction)});
     INFO("remote-stop: " << stop.out << stop.errors);
     REQUIRE(stop.status.success());
     CHECK_THAT(stop.out, Catch::StartsWith("status: Accepted\n"));
@@ -215,7 +215,7 @@ TEST_CASE("quick start: csmsctl remote-starts and remote-stops a session on a si
     CHECK(closed->stop_reason == "Remote");
 
     // Stopping it again: the charger runs no such transaction any more.
-    auto again = q.ctl({"charger", "remote-stop", charger_id, "--transaction", std::to_string(*transaction)});
+    auto again = q.ctl({"chargers", "remote-stop", charger_id, "--transaction", std::to_string(*transaction)});
     CHECK_THAT(again.out, Catch::StartsWith("status: Rejected\n"));
 
     // Commands and the charger's own frames as the quick start shows them.
@@ -284,7 +284,7 @@ TEST_CASE("quick start: every charger verb of csmsctl travels to the simulated c
          "SignedUpdateFirmware"},
     };
     for (const auto& verb : verbs) {
-        std::vector<std::string> args{"charger"};
+        std::vector<std::string> args{"chargers"};
         args.insert(args.end(), verb.args.begin(), verb.args.end());
         auto r = q.ctl(args);
         INFO(verb.action << ": exit " << r.status.describe() << "\n" << r.out << r.errors);

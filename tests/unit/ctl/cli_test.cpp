@@ -56,11 +56,54 @@ TEST_CASE("csmsctl usage errors exit 2 with one line and never reach a server", 
     }
 }
 
-TEST_CASE("csmsctl names an unknown noun", "[ctl][cli]")
+TEST_CASE("csmsctl names an unknown noun or verb, the word meant, and where help is", "[ctl][cli]")
 {
-    auto r = run_ctl({"frobnicate"});
-    CHECK(r.code == exit_usage);
-    CHECK_THAT(r.err, Catch::Contains("unknown command 'frobnicate'"));
+    struct Case {
+        std::vector<const char*> args;
+        std::string err;
+    };
+    for (const auto& c : std::vector<Case>{
+             {{"frobnicate"}, "csmsctl: unknown noun 'frobnicate'; see csmsctl --help\n"},
+             {{"chargrs", "list"}, "csmsctl: unknown noun 'chargrs' (did you mean chargers?)\n"},
+             {{"chargers", "lst"}, "csmsctl: unknown verb 'lst' for chargers (did you mean list?)\n"},
+             {{"charger", "lst"}, "csmsctl: unknown verb 'lst' for chargers (did you mean list?)\n"},
+             {{"--json", "chargers", "rest", "CP1"},
+              "csmsctl: unknown verb 'rest' for chargers (did you mean reset?)\n"},
+             {{"chargers", "frobnicate"},
+              "csmsctl: unknown verb 'frobnicate' for chargers; see csmsctl chargers --help\n"},
+             {{"inbox", "lst"}, "csmsctl: unknown verb 'lst' for inbox (did you mean list?)\n"},
+             {{"chargers"}, "csmsctl: missing VERB for chargers; see csmsctl chargers --help\n"},
+             {{}, "csmsctl: missing NOUN; see csmsctl --help\n"},
+             {{"id-tags", "add"}, "csmsctl: missing TAG; see csmsctl id-tags add --help\n"},
+             {{"charger", "remote-start", "CP1"},
+              "csmsctl: missing --id-tag; see csmsctl chargers remote-start --help\n"},
+             {{"chargers", "list", "--bogus"},
+              "csmsctl: The following argument was not expected: --bogus (see csmsctl chargers list --help)\n"},
+         }) {
+        auto r = run_ctl(c.args);
+        CHECK(r.code == exit_usage);
+        CHECK(r.err == c.err);
+        CHECK(r.out.empty());
+    }
+}
+
+TEST_CASE("csmsctl --version prints the version and exits 0", "[ctl][cli]")
+{
+    auto r = run_ctl({"--version"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "csmsctl " CSMS_VERSION "\n");
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("csmsctl chargers takes the OCPP command verbs, and charger is the same noun", "[ctl][cli]")
+{
+    auto chargers = run_ctl({"chargers", "--help"});
+    auto charger = run_ctl({"charger", "--help"});
+    CHECK(chargers.code == 0);
+    CHECK(charger.out == chargers.out);
+    for (const char* verb : {"list", "show", "add", "security", "remote-start", "reset", "get-config"}) {
+        CHECK_THAT(chargers.out, Catch::Contains(verb));
+    }
 }
 
 TEST_CASE("csmsctl help lists the nouns and the https options", "[ctl][cli]")
