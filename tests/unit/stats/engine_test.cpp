@@ -3,6 +3,7 @@
 #include "base/metrics.hpp"
 #include "base/time_format.hpp"
 #include "store/database.hpp"
+#include "store/migrations.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -325,4 +326,56 @@ TEST_CASE("Stats engine: a session that was never stopped does not count the nex
     CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == 300);
     CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == 300);
     CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == 600);
+}
+
+TEST_CASE("Stats engine: quarters computed before the register curve are recomputed after the upgrade",
+          "[stats][engine]")
+{
+    test::TempDir dir;
+    const auto path = dir.file("csms.db");
+    {
+        // A database at schema 13 whose statistics are up to date by the
+        // old rule: the 400 Wh before the session's only sample were lost.
+        store::Database db(path);
+        store::migrate(db, store::known_migrations().first(13));
+        db.exec(R"sql(
+            INSERT INTO chargers (charger_id, registration) VALUES ('CP-1', 'Accepted');
+            INSERT INTO transactions (charger_id, connector_id, id_tag, meter_start_wh, start_timestamp, auth_status,
+                                      start_received_at, meter_stop_wh, stop_timestamp, stop_received_at)
+            VALUES ('CP-1', 1, 'TAG', 1000, '2026-01-01T10:00:00.000Z', 'Accepted', '2026-01-01T10:00:00.000Z',
+                    1600, '2026-01-01T10:10:00.000Z', '2026-01-01T10:10:00.000Z');
+            INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase,
+                                      unit, context, location, format, source, received_at)
+            VALUES ('CP-1', 1, '2026-01-01T10:05:00.000Z', '1400', 1400, 'Energy.Active.Import.Register', '', '',
+                    'Sample.Periodic', 'Outlet', 'Raw', 'MeterValues', '2026-01-01T10:05:00.000Z');
+            INSERT INTO stats_quarters (charger_id, connector_id, quarter_start, local_date, local_time, time_zone,
+                                        energy_wh, charging_s, available_s, sessions_started, sessions_finished,
+                                        faults, computed_at)
+            VALUES ('CP-1', 1, '2026-01-01T10:00:00.000Z', '2026-01-01', '10:00', 'UTC', 0, 0, 0, 1, 1, 0,
+                    '2026-01-01T10:15:00.000Z');
+            INSERT INTO stats_days (charger_id, connector_id, local_date, time_zone, quarters, energy_wh, charging_s,
+                                    available_s, sessions_started, sessions_finished, faults)
+            VALUES ('CP-1', 1, '2026-01-01', 'UTC', 1, 0, 0, 0, 1, 1, 0);
+            INSERT INTO stats_cursors (name, position) VALUES
+                ('meter_values', '1'), ('status_history', '0'), ('transactions', '1'),
+                ('transaction_stops', '2026-01-01T10:40:00.000Z'), ('clock', '2026-01-01T11:00:00.000Z');
+        )sql");
+    }
+    base::Metrics metrics;
+    store::Writer writer{path, store::Writer::Options{}, metrics}; // migrates to the latest schema
+    base::ManualClock clock{at("2026-01-01T11:00:00Z")};
+    const auto utc = base::TimeZone::utc();
+    stats::Engine engine(
+        path, [&](const std::string&) -> const base::TimeZone& { return utc; }, writer, clock, {});
+    while (engine.poll_once()) {
+    }
+    writer.flush();
+
+    store::Database db(path, true);
+    auto& s = db.cached("SELECT (SELECT energy_wh FROM stats_quarters WHERE quarter_start = "
+                        "'2026-01-01T10:00:00.000Z'), (SELECT energy_wh FROM stats_days WHERE local_date = "
+                        "'2026-01-01')");
+    REQUIRE(s.step());
+    CHECK(s.column_double(0) == 600); // meterStop - meterStart, as the transaction and its bill say
+    CHECK(s.column_double(1) == 600);
 }
