@@ -118,7 +118,7 @@ template <class Stream> void HttpUpgrade<Stream>::run()
             if (ec) {
                 // Wrong CA, expired or revoked client certificate, TLS 1.1,
                 // a plain-HTTP client on the wss port: refused by TLS itself.
-                self->context_->tls_handshake_failures.inc();
+                self->context_->tls_handshake_failures->inc();
                 self->ticket_ = {};
                 if (self->timed_out_) {
                     spdlog::info("TLS handshake from {} failed: no handshake within {} s",

@@ -121,8 +121,9 @@ struct WsListener::State : std::enable_shared_from_this<WsListener::State> {
             if (ec || !self->acceptor.is_open()) {
                 return;
             }
+            const auto* tls_failures = self->context->tls_handshake_failures;
             const std::uint64_t activity = self->context->metrics.accepted.value() +
-                                           self->context->tls_handshake_failures.value() +
+                                           (tls_failures != nullptr ? tls_failures->value() : 0) +
                                            self->context->refused.value() + self->context->sessions.size();
             if (activity != self->last_activity) {
                 self->last_activity = activity;
@@ -214,12 +215,14 @@ WsListener::WsListener(asio::io_context& ioc, const std::string& name, const std
     spdlog::debug("{} listener: at most {} connections (open files limit {})", name, options.max_connections,
                   descriptors);
     base::Labels limit_labels{{"listener", name}, {"reason", "limit"}};
+    base::Counter* tls_failures =
+        tls ? &metrics.counter("csms_tls_handshake_failures_total", "TLS handshakes that failed", labels) : nullptr;
     auto context = std::shared_ptr<ListenerContext>(new ListenerContext{
         std::move(options), std::move(factory), std::move(authorizer), std::move(tls), SessionSet{},
         SessionMetrics{metrics},
         metrics.counter("csms_upgrades_refused_total", "HTTP requests refused before the WebSocket upgrade", labels),
         metrics.counter("csms_upgrades_unauthorized_total", "Upgrades refused by charger authentication", labels),
-        metrics.counter("csms_tls_handshake_failures_total", "TLS handshakes that failed", labels),
+        tls_failures,
         metrics.counter("csms_connections_refused_total", "Upgrades answered 503 at max_connections", limit_labels),
         metrics.counter("csms_accept_failures_total", "accept() failures (e.g. out of descriptors)", labels)});
     state_ = std::make_shared<State>(ioc, std::move(context));

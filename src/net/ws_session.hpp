@@ -33,8 +33,8 @@ struct ListenerContext {
     SessionMetrics metrics;
     base::Counter& refused;
     base::Counter& unauthorized;
-    base::Counter& tls_handshake_failures;
-    base::Counter& refused_at_limit; // answered 503: max_connections reached
+    base::Counter* tls_handshake_failures; // null on a plain ws listener: it has no TLS to fail
+    base::Counter& refused_at_limit;       // answered 503: max_connections reached
     base::Counter& accept_failures;
 };
 

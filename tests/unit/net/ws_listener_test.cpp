@@ -228,6 +228,15 @@ TEST_CASE("wss sessions: many small frames interleaved with the peer's close", "
     CHECK(wait_until([&] { return server.sessions() == 0; }, std::chrono::seconds(5)));
 }
 
+TEST_CASE("metrics: only a wss listener has a TLS handshake failure series", "[net][tls]")
+{
+    Server server(net::ListenerOptions{});
+    auto text = server.metrics();
+    INFO(text);
+    CHECK(text.find("\ncsms_tls_handshake_failures_total{listener=\"wss\"} 0\n") != std::string::npos);
+    CHECK(text.find("csms_tls_handshake_failures_total{listener=\"ws\"}") == std::string::npos);
+}
+
 TEST_CASE("TLS handshake timeout: a client that connects and sends nothing is dropped", "[net][tls]")
 {
     net::ListenerOptions options;
