@@ -1,4 +1,5 @@
 #include "admin/api_json.hpp"
+#include "admin/list_filters.hpp"
 #include "admin/routes.hpp"
 #include "store/charger_view.hpp"
 #include "store/time_column.hpp"
@@ -100,15 +101,16 @@ void add_charger_routes(Router& router, ApiContext& ctx)
 {
     router.add({"GET", "/api/v1/chargers", "chargers.list", Permission::chargers_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
-                    int limit = call->page_limit();
-                    auto rows = store::list_chargers(ctx.reader, call->cursor(), limit);
+                    auto filter = charger_filter(*call);
+                    filter.is_connected = [&ctx](const std::string& id) { return ctx.registry.find(id) != nullptr; };
+                    auto rows = store::list_chargers(ctx.reader, filter);
                     auto write_item = [&ctx](JsonWriter& w, const store::ChargerSummary& c) {
                         w.StartObject();
                         write_summary(w, c, ctx.registry.find(c.charger_id) != nullptr);
                         w.EndObject();
                     };
                     auto cursor_of = [](const store::ChargerSummary& c) { return c.charger_id; };
-                    finish(ApiReply{page_response(rows, limit, write_item, cursor_of), AuditNote{}});
+                    finish(ApiReply{page_response(rows, filter.limit, write_item, cursor_of), AuditNote{}});
                 }});
     router.add({"GET", "/api/v1/chargers/{charger_id}", "chargers.show", Permission::chargers_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {

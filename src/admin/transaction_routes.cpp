@@ -1,4 +1,5 @@
 #include "admin/api_json.hpp"
+#include "admin/list_filters.hpp"
 #include "admin/routes.hpp"
 #include "store/transaction_view.hpp"
 
@@ -49,12 +50,7 @@ void add_transaction_routes(Router& router, ApiContext& ctx)
     // Every answer names id tags, which identify customers: personal data.
     router.add({"GET", "/api/v1/transactions", "transactions.list", Permission::transactions_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
-                    store::TransactionFilter filter;
-                    filter.charger_id = call->query_value("charger");
-                    filter.id_tag = call->query_value("id_tag");
-                    filter.open_only = call->query_value("open") == std::optional<std::string>("1");
-                    filter.limit = call->page_limit();
-                    filter.before_id = call->cursor_id();
+                    auto filter = transaction_filter(*call);
                     auto rows = store::list_transactions(ctx.reader, filter);
                     auto write_item = [](JsonWriter& w, const store::TransactionView& t) {
                         w.StartObject();

@@ -1,5 +1,7 @@
 #include "store/charger_view.hpp"
 
+#include "base/region_path.hpp"
+
 namespace csms::store {
 namespace {
 
@@ -45,17 +47,34 @@ constexpr const char* summary_columns =
 
 } // namespace
 
-std::vector<ChargerSummary> list_chargers(Database& db, const std::optional<std::string>& after_id, int limit)
+std::vector<ChargerSummary> list_chargers(Database& db, const ChargerFilter& f)
 {
-    auto& s = db.cached(std::string("SELECT ") + summary_columns +
-                        " FROM chargers WHERE ?1 IS NULL OR charger_id > ?1 ORDER BY charger_id LIMIT ?2");
+    // lower() folds ASCII only, as charge point ids, vendors and models are.
+    auto& s = db.cached(std::string("SELECT ") + summary_columns + R"sql(
+        FROM chargers
+        WHERE (?1 IS NULL OR charger_id > ?1)
+          AND (?2 IS NULL OR EXISTS (SELECT 1 FROM connector_status k
+                                     WHERE k.charger_id = chargers.charger_id AND k.status = ?2))
+          AND (?3 IS NULL OR lower(model) = lower(?3))
+          AND (?4 IS NULL OR instr(lower(charger_id || char(10) || ifnull(vendor, '') || char(10) ||
+                                         ifnull(model, '')), lower(?4)) > 0)
+        ORDER BY charger_id)sql");
     std::vector<ChargerSummary> out;
     {
         ResetGuard guard(s);
-        s.bind(1, after_id);
-        s.bind(2, limit);
-        while (s.step()) {
-            out.push_back(read_summary(s));
+        s.bind(1, f.after_id);
+        s.bind(2, f.status);
+        s.bind(3, f.model);
+        s.bind(4, f.text);
+        while (static_cast<int>(out.size()) < f.limit && s.step()) {
+            auto c = read_summary(s);
+            if (f.region && !base::region_contains(*f.region, c.region)) {
+                continue;
+            }
+            if (f.connected && f.is_connected && f.is_connected(c.charger_id) != *f.connected) {
+                continue;
+            }
+            out.push_back(std::move(c));
         }
     }
     for (auto& c : out) {

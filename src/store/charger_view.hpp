@@ -6,6 +6,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,8 +63,23 @@ struct ChargerDetail {
     std::vector<ConfigurationEntry> configuration;
 };
 
-// Chargers ordered by id, after `after_id` when given.
-std::vector<ChargerSummary> list_chargers(Database& db, const std::optional<std::string>& after_id, int limit);
+// Which chargers a list shows; every condition given must hold.
+struct ChargerFilter {
+    std::optional<std::string> after_id; // pagination: ids after this one
+    int limit = 50;
+    // Live sessions are not in the database: the caller says who is connected.
+    std::optional<bool> connected;
+    std::function<bool(const std::string& charger_id)> is_connected;
+    std::optional<std::string> status; // some connector (0: the charger) is in this status
+    std::optional<std::string> region; // this region path or under it (base::region_contains)
+    std::optional<std::string> model;  // the model as booted, case ignored
+    std::optional<std::string> text;   // in the id, vendor or model, case ignored
+};
+
+// Chargers ordered by id. Conditions the database cannot judge (region
+// paths, connected) are checked row by row, so a page holds `limit` matches
+// however few chargers match.
+std::vector<ChargerSummary> list_chargers(Database& db, const ChargerFilter& filter);
 
 // now_column: the current time as a TEXT column, to tell expired reservations.
 std::optional<ChargerDetail> find_charger(Database& db, const std::string& charger_id, const std::string& now_column);

@@ -32,6 +32,8 @@ std::vector<TransactionView> list_transactions(Database& db, const TransactionFi
           AND (?2 IS NULL OR id_tag = ?2)
           AND (?3 = 0 OR stop_received_at IS NULL)
           AND (?4 IS NULL OR transaction_id < ?4)
+          AND (?6 IS NULL OR start_timestamp >= ?6)
+          AND (?7 IS NULL OR start_timestamp < ?7)
         ORDER BY transaction_id DESC LIMIT ?5)sql");
     ResetGuard guard(s);
     s.bind(1, f.charger_id);
@@ -39,6 +41,8 @@ std::vector<TransactionView> list_transactions(Database& db, const TransactionFi
     s.bind(3, f.open_only ? 1 : 0);
     s.bind(4, f.before_id);
     s.bind(5, f.limit);
+    s.bind(6, f.from_time);
+    s.bind(7, f.to_time);
     std::vector<TransactionView> out;
     while (s.step()) {
         out.push_back(read_row(s));

@@ -26,6 +26,8 @@ struct TransactionFilter {
     std::optional<std::string> charger_id;
     std::optional<std::string> id_tag;
     bool open_only = false;
+    // Started in [from_time, to_time), as TEXT columns (to_column).
+    std::optional<std::string> from_time, to_time;
     std::optional<std::int64_t> before_id; // pagination: older than this transaction
     int limit = 50;
 };
