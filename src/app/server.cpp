@@ -191,9 +191,9 @@ void Server::start()
         // A bad rules file stops csmsd here with its file:line reason.
         auto rule_set = rules::load_rule_file(s.rules_file);
         spdlog::info("rule engine: {} rules from {}", rule_set.rules.size(), s.rules_file);
-        p.rule_engine =
-            std::make_unique<rules::Engine>(s.db_path, std::move(rule_set), *p.writer, p.clock,
-                                            rules::Engine::Options{.heartbeat_interval = s.heartbeat_interval});
+        p.rule_engine = std::make_unique<rules::Engine>(
+            s.db_path, std::move(rule_set), *p.writer, p.clock,
+            rules::Engine::Options{.heartbeat_interval = s.heartbeat_interval, .metrics = &p.metrics});
     }
     if (!s.notifications_file.empty()) {
         // A bad notifications file stops csmsd here with its file:line reason.

@@ -53,6 +53,7 @@ Engine::Engine(const std::string& db_path, RuleSet rules, store::Writer& writer,
         cursor->saved_id = cursor->last_id;
     }
     restore_active_alerts();
+    follow_rule_series();
 }
 
 Engine::~Engine()
@@ -134,6 +135,7 @@ void Engine::take_new_rules()
     }
     trackers_ = std::move(kept);
     rules_ = std::move(incoming);
+    follow_rule_series();
     last_scan_.reset(); // evaluate the clock rules of the new set at once
     spdlog::info("rule engine: {} rules in force from {}", rules_->rules.size(), rules_->source);
 }
@@ -196,8 +198,15 @@ void Engine::apply(const Rule& rule, const std::string& charger_id, int connecto
                    const std::string& detail)
 {
     auto change = tracker(rule, charger_id, connector_id).observe(condition, at);
+    auto series = series_.find(rule.name);
+    if (series != series_.end()) {
+        series->second.evaluations->inc();
+    }
     if (change == ConditionTracker::Change::none) {
         return;
+    }
+    if (series != series_.end()) {
+        (change == ConditionTracker::Change::open ? series->second.opened : series->second.cleared)->inc();
     }
     TrackerKey tracker_key{rule.name, charger_id, connector_id};
     bool opening = change == ConditionTracker::Change::open;
@@ -218,6 +227,35 @@ void Engine::apply(const Rule& rule, const std::string& charger_id, int connecto
     } else {
         spdlog::info("rule {}: cleared for {} connector {}", rule.name, charger_id, connector_id);
         writer_.submit([key, at](store::Database& db) { store::clear_alert(db, key, at); }, on_done);
+    }
+}
+
+void Engine::follow_rule_series()
+{
+    auto* metrics = options_.metrics;
+    if (metrics == nullptr) {
+        return;
+    }
+    for (auto it = series_.begin(); it != series_.end();) {
+        if (find_rule(*rules_, it->first) != nullptr) {
+            ++it;
+            continue;
+        }
+        // A rule gone for good: its series would never move again.
+        const base::Labels labels{{"rule", it->first}};
+        metrics->remove_counter("csms_rule_evaluations_total", labels);
+        metrics->remove_counter("csms_rule_alerts_opened_total", labels);
+        metrics->remove_counter("csms_rule_alerts_cleared_total", labels);
+        it = series_.erase(it);
+    }
+    for (const auto& rule : rules_->rules) {
+        const base::Labels labels{{"rule", rule.name}};
+        series_.try_emplace(
+            rule.name,
+            RuleSeries{&metrics->counter("csms_rule_evaluations_total",
+                                         "Observations of a rule's condition for one connector or charger", labels),
+                       &metrics->counter("csms_rule_alerts_opened_total", "Alerts a rule opened", labels),
+                       &metrics->counter("csms_rule_alerts_cleared_total", "Alerts of a rule cleared", labels)});
     }
 }
 

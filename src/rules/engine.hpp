@@ -14,6 +14,7 @@
 // the store are restored, so a restart neither re-raises them nor forgets to
 // clear them.
 #include "base/clock.hpp"
+#include "base/metrics.hpp"
 #include "base/polling_thread.hpp"
 #include "rules/condition_tracker.hpp"
 #include "rules/conditions.hpp"
@@ -45,6 +46,8 @@ public:
         std::chrono::seconds heartbeat_interval{300};
         // Where a charger has not reported MeterValueSampleInterval (stuck_transaction rules).
         std::chrono::seconds default_sample_interval{60};
+        // Where csms_rule_* series go, one per rule in force; null: none.
+        base::Metrics* metrics = nullptr;
     };
 
     // Opens db_path read-only; the writer must have migrated it.
@@ -120,6 +123,15 @@ private:
     bool has_rule(RuleKind kind) const;
 
     void restore_active_alerts();
+    // Registers the series of the rules in force and drops those of rules
+    // a reload removed.
+    void follow_rule_series();
+
+    struct RuleSeries {
+        base::Counter* evaluations;
+        base::Counter* opened;
+        base::Counter* cleared;
+    };
 
     store::Database db_;
     std::shared_ptr<const RuleSet> rules_;
@@ -129,6 +141,7 @@ private:
     Cursor samples_{"meter_values"}, statuses_{"status_history"}, connections_{"connection_events"},
         security_events_{"security_events"};
     std::map<TrackerKey, ConditionTracker> trackers_;
+    std::map<std::string, RuleSeries, std::less<>> series_; // by rule name; empty without Options::metrics
     std::optional<base::SysTime> last_scan_;
     base::SysTime started_at_; // silence is not counted from before the engine watched
 

@@ -51,3 +51,33 @@ TEST_CASE("Engine: rows committed before it started are not re-evaluated and an 
     second.poll_once();
     CHECK(f.alert_states() == "cleared;");
 }
+
+TEST_CASE("Engine: csms_rule_* count each rule's evaluations, opened and cleared alerts; a removed rule's series go",
+          "[rules][engine][metrics]")
+{
+    test::EngineFixture f;
+    const std::string cold_rule = "[[rule]]\nname = \"cold\"\nkind = \"threshold\"\nmeasurand = \"Temperature\"\n"
+                                  "below = -20\nfor_s = 0\n";
+    rules::Engine engine(f.path, rules::parse_rules(hot_rule + cold_rule, "test.toml"), f.writer, f.clock,
+                         rules::Engine::Options{.metrics = &f.metrics});
+    auto value = [&](const std::string& series) {
+        auto text = f.metrics.render_prometheus();
+        auto at = text.find("\n" + series + " ");
+        return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
+    };
+    CHECK(value(R"(csms_rule_alerts_opened_total{rule="hot"})") == 0);
+    f.temperature(0, 80);
+    f.temperature(40, 80); // held 40 s: opens
+    f.temperature(50, 60); // clears
+    engine.poll_once();
+    CHECK(f.alert_states() == "cleared;");
+    CHECK(value(R"(csms_rule_evaluations_total{rule="hot"})") == 3);
+    CHECK(value(R"(csms_rule_alerts_opened_total{rule="hot"})") == 1);
+    CHECK(value(R"(csms_rule_alerts_cleared_total{rule="hot"})") == 1);
+    CHECK(value(R"(csms_rule_alerts_opened_total{rule="cold"})") == 0);
+
+    engine.replace_rules(rules::parse_rules(cold_rule, "test.toml"));
+    engine.poll_once();
+    CHECK(value(R"(csms_rule_evaluations_total{rule="hot"})") == -1);
+    CHECK(value(R"(csms_rule_alerts_opened_total{rule="cold"})") == 0);
+}
