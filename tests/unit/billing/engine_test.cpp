@@ -292,6 +292,24 @@ TEST_CASE("Billing engine: when the car's leaving is never reported idle time is
     CHECK_THAT(f.lines(tx), Catch::Contains("idle//500;"));
 }
 
+TEST_CASE("Billing engine: a next session with no status of the departure bills idle time up to the stop only",
+          "[billing][engine]")
+{
+    Fixture f;
+    auto tx = f.start("CAR-7", "2026-01-02T02:00:00Z", 0);
+    f.status("2026-01-02T02:00:00Z", "Charging");
+    f.status("2026-01-02T02:40:00Z", "SuspendedEV");
+    f.stop(tx, "2026-01-02T03:00:00Z", 20'000);
+    f.engine.poll_once();
+    CHECK(f.count("SELECT count(*) FROM billing_records") == 0);
+
+    // The next customer starts at 04:00; nothing said when the car left.
+    f.start("WALKIN", "2026-01-02T04:00:00Z", 20'000);
+    f.engine.poll_once();
+    // idle 02:40-03:00 = 20 min, 10 free: 10 x 0.50 = 5.00 (not up to 04:00)
+    CHECK_THAT(f.lines(tx), Catch::Contains("idle//500;"));
+}
+
 TEST_CASE("Billing engine: a stop that arrives days late is billed at the tariff in force at its start",
           "[billing][engine]")
 {
