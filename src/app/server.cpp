@@ -202,7 +202,7 @@ void Server::start()
         spdlog::info("notifications: {} channels, {} routes from {}", config->channels.size(), config->routes.size(),
                      s.notifications_file);
         p.notifier = std::make_unique<notify::Dispatcher>(s.db_path, std::move(config), *p.writer, p.clock,
-                                                          notify::Dispatcher::Options{});
+                                                          notify::Dispatcher::Options{.metrics = &p.metrics});
     }
     if (s.statistics) {
         p.site_zone = base::TimeZone::load(s.statistics_time_zone); // an unknown zone stops csmsd here

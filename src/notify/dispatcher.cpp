@@ -31,12 +31,12 @@ AlertFacts facts_of(const store::AlertView& alert)
 Dispatcher::Dispatcher(const std::string& db_path, std::shared_ptr<const NotificationConfig> config,
                        store::Writer& writer, const base::Clock& clock, Options options)
     : router_db_(db_path, true), sender_db_(db_path, true), writer_(writer), clock_(clock), options_(options),
-      config_(std::move(config)), router_("notifications (routing)", options.poll_interval,
-                                          [this] {
-                                              bool behind = route_once();
-                                              escalate_once();
-                                              return behind;
-                                          }),
+      metrics_(options.metrics), config_(std::move(config)), router_("notifications (routing)", options.poll_interval,
+                                                                     [this] {
+                                                                         bool behind = route_once();
+                                                                         escalate_once();
+                                                                         return behind;
+                                                                     }),
       sender_("notifications (sending)", options.poll_interval, [this] { return send_once() >= options_.batch; })
 {
     if (auto stored = store::notification_cursor(router_db_, cursor_name)) {
@@ -190,6 +190,13 @@ bool Dispatcher::route_once()
         deliveries.insert(deliveries.end(), planned.begin(), planned.end());
     }
     auto last = events.back().event_id;
+    // Inbox rows and suppressed ones are settled as they are routed.
+    std::vector<std::pair<std::string, store::DeliveryStatus>> settled;
+    for (const auto& d : deliveries) {
+        if (d.status != store::DeliveryStatus::pending) {
+            settled.emplace_back(d.channel_type, d.status);
+        }
+    }
     // The deliveries and the cursor commit together: a restart neither
     // loses an event nor routes it twice.
     bool ok = commit([deliveries = std::move(deliveries), last, now](store::Database& db) {
@@ -203,6 +210,9 @@ bool Dispatcher::route_once()
         return false;
     }
     cursor_ = last;
+    for (const auto& [type, status] : settled) {
+        metrics_.settled(type, status);
+    }
     return static_cast<int>(events.size()) >= options_.batch;
 }
 
@@ -266,9 +276,14 @@ int Dispatcher::send_once()
             failing.insert(delivery.channel);
         }
         if (result.ok) {
+            metrics_.settled(delivery.channel_type, store::DeliveryStatus::sent);
             spdlog::info("notifications: delivery {} ({} {}) sent", delivery.delivery_id, delivery.channel_type,
                          delivery.channel);
         } else {
+            metrics_.attempt_failed(delivery.channel_type);
+            if (!retry_at) {
+                metrics_.settled(delivery.channel_type, store::DeliveryStatus::failed);
+            }
             spdlog::warn("notifications: delivery {} ({} {}) attempt {} failed{}: {}", delivery.delivery_id,
                          delivery.channel_type, delivery.channel, attempts, retry_at ? "" : " for good", result.error);
         }

@@ -17,6 +17,7 @@
 #include "base/clock.hpp"
 #include "base/polling_thread.hpp"
 #include "notify/config.hpp"
+#include "notify/delivery_metrics.hpp"
 #include "store/database.hpp"
 #include "store/notification_store.hpp"
 #include "store/operator_store.hpp"
@@ -35,6 +36,8 @@ public:
     struct Options {
         std::chrono::milliseconds poll_interval{250};
         int batch = 200;
+        // Where csms_notification_* series go; null: none.
+        base::Metrics* metrics = nullptr;
     };
 
     // Opens db_path read-only twice; the writer must have migrated it. The
@@ -76,6 +79,7 @@ private:
     store::Writer& writer_;
     const base::Clock& clock_;
     Options options_;
+    DeliveryMetrics metrics_;
     std::int64_t cursor_ = 0;
 
     mutable std::mutex config_mutex_;

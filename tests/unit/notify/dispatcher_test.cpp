@@ -81,7 +81,16 @@ struct DispatcherFixture {
     {
         auto config = std::make_shared<const notify::NotificationConfig>(
             notify::parse_notifications(config_text(hook.port(), smtp.port(), route_extra), "n.toml"));
-        return std::make_unique<notify::Dispatcher>(path, config, writer, clock, notify::Dispatcher::Options{});
+        return std::make_unique<notify::Dispatcher>(path, config, writer, clock,
+                                                    notify::Dispatcher::Options{.metrics = &metrics});
+    }
+
+    // One csms_notification_* sample, or -1 when the series does not exist.
+    std::int64_t sample(const std::string& series) const
+    {
+        auto text = metrics.render_prometheus();
+        auto at = text.find("\n" + series + " ");
+        return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
     }
 
     void write(std::function<void(store::Database&)> work)
@@ -156,6 +165,16 @@ TEST_CASE("Dispatcher: an opened alert reaches the webhook the mail sink and the
     CHECK_THAT(f.smtp.mails()[0].header("Subject"), Catch::Contains("opened: hot-connector at CP-1/1"));
 
     CHECK(d->send_once() == 0); // nothing is sent twice
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="webhook",result="sent"})") == 1);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="email",result="sent"})") == 1);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="email",result="suppressed"})") == 2);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="inbox",result="sent"})") == 2);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="inbox",result="suppressed"})") == 1);
+    CHECK(f.sample(R"(csms_notification_attempt_failures_total{kind="webhook"})") == 0);
+    // An inbox row is stored, never sent over a network: it cannot fail.
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="inbox",result="failed"})") == -1);
+    CHECK(f.sample(R"(csms_notification_attempt_failures_total{kind="inbox"})") == -1);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="webhook",result="suppressed"})") == -1);
 
     // Acknowledging and clearing are events too.
     f.write([&](store::Database& db) {
@@ -175,7 +194,7 @@ TEST_CASE("Dispatcher: a dead channel is retried with back-off and fails for goo
     auto dead = test::free_loopback_port();
     auto config = std::make_shared<const notify::NotificationConfig>(
         notify::parse_notifications(config_text(dead, f.smtp.port()), "n.toml"));
-    notify::Dispatcher d(f.path, config, f.writer, f.clock, notify::Dispatcher::Options{});
+    notify::Dispatcher d(f.path, config, f.writer, f.clock, notify::Dispatcher::Options{.metrics = &f.metrics});
     auto id = f.raise();
     d.route_once();
     CHECK(d.send_once() == 2); // the hook fails, the mail goes
@@ -192,6 +211,9 @@ TEST_CASE("Dispatcher: a dead channel is retried with back-off and fails for goo
     f.clock.advance(60s);
     CHECK(d.send_once() == 1);
     CHECK(f.deliveries(id)[0].status == "failed"); // the third of max_attempts = 3
+    CHECK(f.sample(R"(csms_notification_attempt_failures_total{kind="webhook"})") == 3);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="webhook",result="failed"})") == 1);
+    CHECK(f.sample(R"(csms_notification_deliveries_total{kind="webhook",result="sent"})") == 0);
     CHECK_FALSE(f.deliveries(id)[0].next_attempt_at);
     f.clock.advance(1h);
     CHECK(d.send_once() == 0);
@@ -221,7 +243,8 @@ TEST_CASE("Dispatcher: an https webhook whose certificate names another host is 
 {
     DispatcherFixture f;
     const auto& certs = test::test_certs();
-    test::HttpReceiver elsewhere(0, 200, test::TlsIdentity{certs.test_cert("other-host"), certs.test_key("other-host")});
+    test::HttpReceiver elsewhere(0, 200,
+                                 test::TlsIdentity{certs.test_cert("other-host"), certs.test_key("other-host")});
     auto text = config_text(elsewhere.port(), f.smtp.port());
     const std::string url = "url = \"http://127.0.0.1:" + std::to_string(elsewhere.port()) + "/alerts\"";
     text.replace(text.find(url), url.size(),
