@@ -217,7 +217,7 @@ void Server::start()
                      s.tariffs_file);
         p.billing = std::make_unique<billing::Engine>(
             s.db_path, std::move(book), *p.writer, p.clock,
-            billing::Engine::Options{.idle_wait = std::chrono::minutes(s.idle_wait_minutes)});
+            billing::Engine::Options{.idle_wait = std::chrono::minutes(s.idle_wait_minutes), .metrics = &p.metrics});
     }
     p.health_db = std::make_unique<store::Database>(s.db_path, true);
     if (!s.signing_ca_cert.empty()) {

@@ -60,6 +60,14 @@ Engine::Engine(const std::string& db_path, std::shared_ptr<const TariffBook> tar
     : db_(db_path, true), writer_(writer), clock_(clock), options_(options), tariffs_(std::move(tariffs)),
       poller_("billing", options.poll_interval, [this] { return poll_once(); })
 {
+    if (auto* metrics = options_.metrics) {
+        queue_depth_ = &metrics->gauge("csms_billing_queue_depth",
+                                       "Stopped sessions waiting for their billing record (an idle fee waits for "
+                                       "the car to leave), at the engine's last pass");
+        const std::string help = "Billing records issued, by status (flagged: not billable, with an alert)";
+        records_billed_ = &metrics->counter("csms_billing_records_total", help, {{"status", "billed"}});
+        records_flagged_ = &metrics->counter("csms_billing_records_total", help, {{"status", "flagged"}});
+    }
 }
 
 Engine::~Engine()
@@ -112,10 +120,15 @@ bool Engine::poll_once()
             continue;
         }
         pending->add();
+        // Set by the job when it wrote the record (not one billed before a
+        // restart), read once its commit is known.
+        auto inserted = std::make_shared<bool>(false);
+        auto* issued = record->status == "flagged" ? records_flagged_ : records_billed_;
         writer_.submit(
-            [record = std::move(*record)](store::Database& db) {
+            [record = std::move(*record), inserted](store::Database& db) {
                 if (!store::session_record_id(db, record.transaction_id)) {
                     auto id = store::insert_billing_record(db, record);
+                    *inserted = true;
                     if (record.status == "flagged") {
                         store::insert_alert(
                             db, store::AlertRecord{record.charger_id, "billing_anomaly", store::AlertSeverity::warning,
@@ -125,14 +138,19 @@ bool Engine::poll_once()
                 }
                 store::dequeue_session(db, record.transaction_id);
             },
-            [pending, id = session.transaction_id](bool ok) {
+            [pending, inserted, issued, id = session.transaction_id](bool ok) {
                 if (!ok) {
                     spdlog::warn("billing: the record of transaction {} was not written; it stays queued", id);
+                } else if (*inserted && issued != nullptr) {
+                    issued->inc();
                 }
                 pending->done();
             });
     }
     pending->wait();
+    if (queue_depth_ != nullptr) {
+        queue_depth_->set(store::queued_session_count(db_));
+    }
     return more;
 }
 

@@ -12,6 +12,7 @@
 // connector's statuses, or a later session) or until idle_wait has passed
 // since its stop arrived; then idle time is counted only up to the stop.
 #include "base/clock.hpp"
+#include "base/metrics.hpp"
 #include "base/polling_thread.hpp"
 #include "billing/tariff_book.hpp"
 #include "store/billing_store.hpp"
@@ -32,6 +33,8 @@ public:
         std::chrono::milliseconds poll_interval{2000};
         int sessions_per_poll = 500;
         std::chrono::minutes idle_wait{120};
+        // Where csms_billing_* series go; null: none.
+        base::Metrics* metrics = nullptr;
     };
 
     // Opens db_path read-only; the writer must have migrated it.
@@ -61,7 +64,10 @@ private:
     Options options_;
     mutable std::mutex tariffs_mutex_;
     std::shared_ptr<const TariffBook> tariffs_;
-    std::int64_t scan_after_ = 0; // the queue is read in id order from here, wrapping to the start
+    std::int64_t scan_after_ = 0;        // the queue is read in id order from here, wrapping to the start
+    base::Gauge* queue_depth_ = nullptr; // null without Options::metrics, like the two below
+    base::Counter* records_billed_ = nullptr;
+    base::Counter* records_flagged_ = nullptr;
 
     base::PollingThread poller_; // last: stops before the rest goes
 };

@@ -12,6 +12,13 @@ void mark_billing_started(Database& db, base::SysTime now)
     s.execute();
 }
 
+std::int64_t queued_session_count(Database& db)
+{
+    auto& s = db.cached("SELECT count(*) FROM billing_queue");
+    ResetGuard guard(s);
+    return s.step() ? s.column_int64(0) : 0;
+}
+
 std::vector<QueuedSession> queued_sessions(Database& db, std::int64_t after_id, int limit)
 {
     auto& s = db.cached(R"sql(

@@ -36,6 +36,8 @@ void mark_billing_started(Database& db, base::SysTime now);
 
 // Queued sessions with a transaction id above after_id, in id order, at most limit.
 std::vector<QueuedSession> queued_sessions(Database& db, std::int64_t after_id, int limit);
+// How many stopped sessions wait for their billing record.
+std::int64_t queued_session_count(Database& db);
 
 struct RegisterSample {
     base::SysTime at;

@@ -53,7 +53,7 @@ struct Fixture {
     store::Writer writer{path, store::Writer::Options{}, metrics};
     base::ManualClock clock{utc("2026-01-02T12:00:00Z")};
     store::Database core{path};
-    Engine engine{path, book(), writer, clock, Engine::Options{}};
+    Engine engine{path, book(), writer, clock, Engine::Options{.metrics = &metrics}};
 
     explicit Fixture(bool billing_started = true)
     {
@@ -129,6 +129,14 @@ struct Fixture {
         s.execute();
     }
 
+    // One csms_billing_* sample, or -1 when the series does not exist.
+    std::int64_t sample(const std::string& series) const
+    {
+        auto text = metrics.render_prometheus();
+        auto at = text.find("\n" + series + " ");
+        return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
+    }
+
     std::int64_t count(const std::string& sql)
     {
         auto& s = core.cached(sql);
@@ -194,6 +202,8 @@ TEST_CASE("Billing engine: a meter that went backwards is flagged not billed and
     f.engine.poll_once();
     CHECK(f.text("SELECT status || ' ' || anomalies || ' ' || total FROM billing_records") ==
           "flagged negative_energy,meter_reset 0");
+    CHECK(f.sample(R"(csms_billing_records_total{status="flagged"})") == 1);
+    CHECK(f.sample(R"(csms_billing_records_total{status="billed"})") == 0);
     CHECK(f.lines(tx).empty());
     auto message = f.text("SELECT message FROM alerts WHERE kind = 'billing_anomaly'");
     CHECK_THAT(message, Catch::Contains("session " + std::to_string(tx) + " on CP-1 connector 1 was not billed"));
@@ -223,9 +233,13 @@ TEST_CASE("Billing engine: an idle fee waits for the car to leave and is charged
     f.status("2026-01-02T03:00:00Z", "Finishing");
     f.engine.poll_once();
     CHECK(f.count("SELECT count(*) FROM billing_records") == 0); // the car may still be plugged in
+    CHECK(f.sample("csms_billing_queue_depth") == 1);
+    CHECK(f.sample(R"(csms_billing_records_total{status="billed"})") == 0);
 
     f.status("2026-01-02T03:30:00Z", "Available");
     f.engine.poll_once();
+    CHECK(f.sample("csms_billing_queue_depth") == 0);
+    CHECK(f.sample(R"(csms_billing_records_total{status="billed"})") == 1);
     // idle 02:40-03:30 = 50 min, 10 free: 40 x 0.50 = 20.00
     CHECK_THAT(f.lines(tx), Catch::Contains("idle//2000;"));
     CHECK(f.text("SELECT tariff || ' ' || payment_method || ' ' || tag_group FROM billing_records") ==
