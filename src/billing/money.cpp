@@ -11,7 +11,7 @@ std::int64_t energy_amount(std::int64_t energy_wh, UnitPrice per_kwh)
 {
     // kWh x (price / 10000) currency x 100 minor units = Wh x price / 100000.
     constexpr std::int64_t divisor = 100'000;
-    std::int64_t exact = energy_wh * per_kwh; // below 2^63 up to 10^13 Wh at 100.0000 per kWh
+    std::int64_t exact = energy_wh * per_kwh; // below 2^63 up to 9 x 10^12 Wh at 100.0000 per kWh
     std::int64_t half = exact < 0 ? -divisor / 2 : divisor / 2;
     return (exact + half) / divisor; // halves away from zero, as the division truncates toward it
 }

@@ -82,7 +82,7 @@ std::int64_t session_energy(store::Database& db, const Key& k, base::SysTime sta
                    t.meter_start_wh, t.meter_stop_wh
             FROM transactions t
             WHERE t.charger_id = ?1 AND t.connector_id = ?2 AND t.start_timestamp < ?4 AND t.start_timestamp >= ?5
-              AND (t.stop_timestamp IS NULL OR t.stop_timestamp > ?3))sql");
+              AND (t.stop_timestamp IS NULL OR t.stop_timestamp >= ?3))sql");
         store::ResetGuard guard(s);
         s.bind(1, k.charger_id);
         s.bind(2, k.connector_id);

@@ -310,6 +310,18 @@ TEST_CASE("Stats engine: quarters touched within submit_every are written togeth
     CHECK(f.quarter("2026-01-01T10:00:00.000Z", "energy_wh") == "800.0");
 }
 
+TEST_CASE("Stats engine: a session that starts and stops at one quarter boundary counts in the quarter it is in",
+          "[stats][engine]")
+{
+    StatsFixture f;
+    f.session("2026-01-01T10:00:00.000Z", 1000, "2026-01-01T10:15:00.000Z", 1300);
+    f.session("2026-01-01T10:15:00.000Z", 1300, "2026-01-01T10:15:00.000Z", 1350); // a charger's instant session
+    f.poll();
+    CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == 300);
+    CHECK(f.quarter_number("2026-01-01T10:15:00.000Z", "energy_wh") == 50);
+    CHECK(std::stod(f.day("2026-01-01", "energy_wh")) == 350);
+}
+
 TEST_CASE("Stats engine: a session that was never stopped does not count the next session's energy again",
           "[stats][engine]")
 {
