@@ -12,7 +12,9 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
-#include <set>
+#include <algorithm>
+#include <map>
+#include <optional>
 
 namespace csms::proxy {
 namespace {
@@ -148,14 +150,22 @@ void Uplinks::Impl::Link::forget_health()
 
 void Uplinks::Impl::clear_alerts_of_gone_partners()
 {
-    std::set<std::string> names;
+    // A link is gone when its partner is, or when the partner chooses its
+    // chargers by id only and no longer lists the charger. A partner that
+    // chooses by region keeps its alerts: its links start when a charger
+    // of the region connects, and clear then.
+    std::map<std::string, std::optional<std::vector<std::string>>> listed; // by partner; nullopt: by region too
     for (const auto& p : partners.current().partners) {
-        names.insert(p.name);
+        listed[p.name] = p.regions.empty() ? std::optional(p.chargers) : std::nullopt;
     }
     writer.submit(
-        [names = std::move(names), now = clock.now_utc()](store::Database& w) {
+        [listed = std::move(listed), now = clock.now_utc()](store::Database& w) {
             for (const auto& link : store::links_with_down_alert(w)) {
-                if (names.count(link.partner) == 0) {
+                auto partner = listed.find(link.partner);
+                bool gone = partner == listed.end() ||
+                            (partner->second && !std::binary_search(partner->second->begin(),
+                                                                    partner->second->end(), link.charger_id));
+                if (gone) {
                     store::clear_link_down_alert(w, link.partner, link.charger_id, now);
                 }
             }

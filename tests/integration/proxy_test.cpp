@@ -193,6 +193,16 @@ TEST_CASE("A partner sees a whole session in order with its own transaction ids 
     CHECK(fleet["forwarded"].GetInt64() == 5);
     CHECK(fleet["refused"].GetInt64() == 6);
     CHECK(fleet["queued"].GetInt64() == 0);
+    // So does Prometheus, per link (counted once each answer is recorded).
+    CHECK(wait_until(
+        [&] {
+            auto text = http_get(csmsd->admin_port(), "/metrics").body;
+            const std::string link = R"({partner="fleet",charger="CP-P1")";
+            return text.find("\ncsms_partner_messages_forwarded_total" + link + "} 5\n") != std::string::npos &&
+                   text.find("\ncsms_partner_calls_total" + link + R"(,result="answered"} 1)") != std::string::npos &&
+                   text.find("\ncsms_partner_calls_total" + link + R"(,result="refused"} 6)") != std::string::npos;
+        },
+        5s));
     CHECK(std::string(fleet["links"][0]["state"].GetString()) == "connected");
     REQUIRE(fleet["refusals"].Size() == 6);
     CHECK(std::string(fleet["refusals"][5]["action"].GetString()) == "Reset"); // newest first
@@ -623,4 +633,27 @@ TEST_CASE("A partner link that is down shows one short reason, is logged once, e
     const auto log = csmsd->log();
     CHECK_THAT(log, Catch::Contains("partner 'fleet' link for CP-P1 is up again after"));
     CHECK(log.find("link-secret") == std::string::npos);
+}
+
+TEST_CASE("A partner_link_down alert of a charger its partner no longer lists is cleared when csmsd starts again")
+{
+    TempDir dir;
+    std::uint16_t port = 0;
+    auto csmsd = csmsd_with_absent_partner(dir, port, "alert_after_s = 1\n");
+    TestDb db(csmsd->db_path());
+    const std::string open_alerts =
+        "SELECT count(*) FROM alerts WHERE kind = 'partner_link_down' AND charger_id = 'CP-P1' AND state = 'open'";
+    REQUIRE(wait_until([&] { return db.scalar(open_alerts) == 1; }, 10s));
+    csmsd->signal(SIGTERM);
+    REQUIRE(csmsd->wait_exit(20s));
+    csmsd.reset();
+
+    // While csmsd was stopped, fleet was given another charger instead.
+    auto partners = read_text_file(dir.file("partners.toml"));
+    partners.replace(partners.find("\"CP-P1\""), 7, "\"CP-P9\"");
+    std::ofstream(dir.file("partners.toml")) << partners;
+    CsmsdOptions options;
+    options.extra_args = {"--config", dir.file("csmsd.toml")};
+    CsmsdProcess again(dir, options);
+    CHECK(wait_until([&] { return db.scalar(open_alerts) == 0; }, 10s));
 }
