@@ -46,6 +46,7 @@ void Uplinks::Impl::ensure_link(const Partner& partner, const std::string& charg
     links[key] = link;
     set_state(*link, "connecting");
     link->start_health();
+    link->start_counters();
     asio::co_spawn(io, link->run(), asio::detached);
 }
 

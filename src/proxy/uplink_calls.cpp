@@ -38,6 +38,7 @@ void Uplinks::Impl::Link::refuse(const std::shared_ptr<Conn>& conn, const Partne
                                  const std::string& reason)
 {
     conn->enqueue(error_frame(frame.unique_id, code, reason));
+    count_partner_call(false);
     auto partner_name = partner.name;
     auto charger = charger_id;
     auto action = frame.action;
@@ -169,9 +170,11 @@ void Uplinks::Impl::Link::answer_partner(const std::shared_ptr<Conn>& conn, cons
     switch (outcome.kind) {
     case Kind::result:
         conn->enqueue(result_frame(frame.unique_id, outcome.payload.IsObject() ? json::text(outcome.payload) : "{}"));
+        count_partner_call(true);
         return;
     case Kind::call_error:
         conn->enqueue(error_frame(frame.unique_id, outcome.error_code, outcome.error_description));
+        count_partner_call(true);
         return;
     case Kind::closed:
         refuse(conn, frame, "GenericError", "charger " + charger_id + " is not connected");

@@ -8,7 +8,7 @@
 // charger waits for: Authorize questions about a partner's customers' id
 // tags, and CALLs relayed to a charger's primary backend;
 // uplink_health.cpp says when a link goes down or comes back: the log, its
-// gauge and its alert.
+// gauge and its alert; uplink_traffic.cpp counts what a link carried.
 #include "base/metrics.hpp"
 #include "proxy/id_map.hpp"
 #include "proxy/relay_policy.hpp"
@@ -278,6 +278,14 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     void clear_down_alert();
     void forget_health(); // retired: its series and its alert go
 
+    // Traffic (uplink_traffic.cpp): per-link counters beside
+    // csms_partner_link_up, registered when the link starts and dropped
+    // when it is retired.
+    void start_counters();
+    void forget_counters();
+    void count_forwarded();                 // an outbox row the partner answered
+    void count_partner_call(bool answered); // the charger's answer went back, or csmsd refused it
+
     Impl& impl;
     const Partner& partner;
     std::string charger_id;
@@ -308,6 +316,11 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     asio::steady_timer alert_timer;  // alert_after from down_since
     bool alert_may_be_open = true;   // one from a previous run or link may be: clear on connect
     base::Gauge* up_gauge = nullptr; // csms_partner_link_up for this link; null once retired
+
+    // Traffic: null once retired (an answer may arrive after that).
+    base::Counter* forwarded = nullptr;
+    base::Counter* calls_answered = nullptr;
+    base::Counter* calls_refused = nullptr;
 };
 
 } // namespace csms::proxy

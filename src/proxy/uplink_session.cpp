@@ -23,6 +23,7 @@ void Uplinks::Impl::Link::retire()
     retry_timer.cancel();
     fail_urgent("the partner was changed or removed by a reload");
     forget_health();
+    forget_counters();
 }
 
 void Uplinks::Impl::Link::record_error(const std::string& error)
@@ -316,6 +317,7 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
         if (!ok) {
             throw std::runtime_error("could not record the partner's answer");
         }
+        count_forwarded();
         if (known_depth > 0 && --known_depth < partner.buffer_limit) {
             overflow_alerted = false; // drained below the limit: a new overflow alerts again
         }
