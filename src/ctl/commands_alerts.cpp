@@ -1,4 +1,5 @@
 #include "ctl/commands.hpp"
+#include "ctl/page.hpp"
 
 #include <optional>
 
@@ -23,13 +24,11 @@ void add_alert_commands(CLI::App& app, Registry& r)
     auto& state = r.make<OptText>();
     auto& charger = r.make<OptText>();
     auto& severity = r.make<OptText>();
-    auto& limit = r.make<OptText>();
-    auto& cursor = r.make<OptText>();
+    auto& page = r.make<Page>();
     auto* list = add_verb(r, *alerts, "list", "alerts, newest first", [&](Context& c) {
         Query q;
         q.add("state", state).add("charger", charger).add("severity", severity);
-        q.add("limit", limit).add("cursor", cursor);
-        c.print_list(c.api().get("/api/v1/alerts" + q.str()),
+        c.print_list(page.get(c.api(), "/api/v1/alerts", q),
                      {field("ID", "alert_id"), field("RAISED AT", "raised_at"), field("STATE", "state"),
                       field("SEVERITY", "severity"), Column{"WHERE", where}, field("KIND", "kind"),
                       field("RULE", "rule"), field("MESSAGE", "message"), field("ACK BY", "acknowledged_by")});
@@ -37,8 +36,7 @@ void add_alert_commands(CLI::App& app, Registry& r)
     list->add_option("--state", state, "open|acknowledged|cleared");
     list->add_option("--charger", charger, "only this charger's");
     list->add_option("--severity", severity, "info|warning|critical");
-    list->add_option("--limit", limit, "items per page (1-500, default 50)");
-    list->add_option("--cursor", cursor, "the page after this cursor");
+    page.add_to(list);
 
     auto& id = r.make<std::string>();
     auto* show = add_verb(r, *alerts, "show", "one alert: what, where, its lifecycle",

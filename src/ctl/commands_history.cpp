@@ -1,5 +1,6 @@
 #include "ctl/command_answer.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/page.hpp"
 #include "ctl/payloads.hpp"
 
 namespace csms::ctl {
@@ -11,20 +12,18 @@ void add_history_commands(CLI::App& app, Registry& r)
 
     auto& charger = r.make<OptText>();
     auto& action = r.make<OptText>();
-    auto& limit = r.make<OptText>();
-    auto& cursor = r.make<OptText>();
+    auto& page = r.make<Page>();
     auto* history = add_verb(r, *commands, "history", "commands sent, newest first", [&](Context& c) {
         Query q;
-        q.add("charger", charger).add("action", action).add("limit", limit).add("cursor", cursor);
-        c.print_list(c.api().get("/api/v1/commands" + q.str()),
+        q.add("charger", charger).add("action", action);
+        c.print_list(page.get(c.api(), "/api/v1/commands", q),
                      {field("ID", "command_id"), field("REQUESTED AT", "requested_at"), field("CHARGER", "charger_id"),
                       field("ACTION", "action"), field("OPERATOR", "operator"), field("OUTCOME", "outcome"),
                       field("STATUS", "status")});
     });
     history->add_option("--charger", charger, "only this charger's");
     history->add_option("--action", action, "only this OCPP action, e.g. Reset");
-    history->add_option("--limit", limit, "items per page (1-500, default 50)");
-    history->add_option("--cursor", cursor, "the page after this cursor");
+    page.add_to(history);
 
     auto& id = r.make<std::string>();
     auto* show = add_verb(r, *commands, "show", "one command: request, answer, who and when",

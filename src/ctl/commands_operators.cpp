@@ -1,4 +1,5 @@
 #include "ctl/commands.hpp"
+#include "ctl/page.hpp"
 #include "ctl/token.hpp"
 
 #include <optional>
@@ -112,14 +113,12 @@ void add_operator_commands(CLI::App& app, Registry& r)
     auto& filter_object = r.make<std::optional<std::string>>();
     auto& since = r.make<std::optional<std::string>>();
     auto& denied = r.make<bool>(false);
-    auto& limit = r.make<std::optional<std::string>>();
-    auto& cursor = r.make<std::optional<std::string>>();
+    auto& page = r.make<Page>();
     auto* list = add_verb(r, *audit, "list", "audit rows, newest first", [&](Context& c) {
         Query q;
         q.add("operator", filter_operator).add("action", filter_action).add("object", filter_object);
         q.add("since", since).add("denied", denied ? std::optional<std::string>("1") : std::nullopt);
-        q.add("limit", limit).add("cursor", cursor);
-        c.print_list(c.api().get("/api/v1/audit" + q.str()),
+        c.print_list(page.get(c.api(), "/api/v1/audit", q),
                      {field("ID", "audit_id"), field("AT", "at"), field("OPERATOR", "operator"), field("ROLE", "role"),
                       field("ACTION", "action"), field("OBJECT", "object"), field("STATUS", "status"),
                       field("OUTCOME", "outcome")});
@@ -129,8 +128,7 @@ void add_operator_commands(CLI::App& app, Registry& r)
     list->add_option("--object", filter_object, "only calls on this object (charger id, tag, operator)");
     list->add_option("--since", since, "only rows at or after this time (ISO 8601)");
     list->add_flag("--denied", denied, "only refused calls");
-    list->add_option("--limit", limit, "rows per page (1-500, default 50)");
-    list->add_option("--cursor", cursor, "the page after this cursor");
+    page.add_to(list);
 }
 
 } // namespace csms::ctl

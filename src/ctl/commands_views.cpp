@@ -1,4 +1,5 @@
 #include "ctl/commands.hpp"
+#include "ctl/page.hpp"
 #include "ctl/payloads.hpp"
 
 #include <optional>
@@ -32,18 +33,6 @@ std::string vendor_model(const rapidjson::Value& charger)
     return vendor == "-" && model == "-" ? "-" : vendor + "/" + model;
 }
 
-// --limit and --cursor on a list verb.
-struct Page {
-    OptText limit;
-    OptText cursor;
-    void add_to(CLI::App* verb)
-    {
-        verb->add_option("--limit", limit, "items per page (1-500, default 50)");
-        verb->add_option("--cursor", cursor, "the page after this cursor");
-    }
-    Query& add_to(Query& q) const { return q.add("limit", limit).add("cursor", cursor); }
-};
-
 rapidjson::Document patch_body(const char* key, const OptText& value)
 {
     rapidjson::Document body(rapidjson::kObjectType);
@@ -61,14 +50,28 @@ void add_charger_views(CLI::App& app, Registry& r)
         add_noun(app, "chargers", "charge points: their state, registration, and OCPP commands to connected ones");
     // Commands were once a noun of their own; scripts and habits keep it.
     chargers->alias("charger");
+    struct Filters {
+        OptText connected, status, region, model, text;
+    };
+    auto& f = r.make<Filters>();
     auto& page = r.make<Page>();
-    auto* list = add_verb(r, *chargers, "list", "all chargers", [&](Context& c) {
-        Query q;
-        c.print_list(c.api().get("/api/v1/chargers" + page.add_to(q).str()),
-                     {field("ID", "charger_id"), field("CONNECTED", "connected"), field("REGISTRATION", "registration"),
-                      Column{"VENDOR/MODEL", vendor_model}, field("LAST HEARTBEAT", "last_heartbeat"),
-                      Column{"CONNECTORS", connector_summary}});
-    });
+    auto* list =
+        add_verb(r, *chargers, "list", "chargers by id, all or those matching every filter given", [&](Context& c) {
+            Query q;
+            q.add("connected", f.connected).add("status", f.status).add("region", f.region);
+            q.add("model", f.model).add("q", f.text);
+            c.print_list(page.get(c.api(), "/api/v1/chargers", q),
+                         {field("ID", "charger_id"), field("CONNECTED", "connected"),
+                          field("REGISTRATION", "registration"), Column{"VENDOR/MODEL", vendor_model},
+                          field("LAST HEARTBEAT", "last_heartbeat"), Column{"CONNECTORS", connector_summary}});
+        });
+    list->add_option("--connected", f.connected, "yes: only those connected now; no: only those that are not")
+        ->check(CLI::IsMember({"yes", "no"}));
+    list->add_option("--status,--state", f.status,
+                     "only those with a connector (or the charger, 0) in this status, e.g. Faulted, Charging");
+    list->add_option("--region", f.region, "only those at this region path or under it, e.g. Guangdong/Shenzhen");
+    list->add_option("--model", f.model, "only this model (as booted; case ignored)");
+    list->add_option("--search", f.text, "only those whose id, vendor or model contains this text (case ignored)");
     page.add_to(list);
     auto& id = r.make<std::string>();
     auto* show = add_verb(r, *chargers, "show", "one charger in detail",
@@ -84,11 +87,14 @@ void add_transaction_views(CLI::App& app, Registry& r)
     auto& charger = r.make<OptText>();
     auto& id_tag = r.make<OptText>();
     auto& open = r.make<bool>(false);
+    auto& from = r.make<OptText>();
+    auto& to = r.make<OptText>();
     auto& page = r.make<Page>();
     auto* list = add_verb(r, *transactions, "list", "transactions, newest first", [&](Context& c) {
         Query q;
         q.add("charger", charger).add("id_tag", id_tag).add("open", open ? OptText("1") : std::nullopt);
-        c.print_list(c.api().get("/api/v1/transactions" + page.add_to(q).str()),
+        q.add("from", from).add("to", to);
+        c.print_list(page.get(c.api(), "/api/v1/transactions", q),
                      {field("ID", "transaction_id"), field("CHARGER", "charger_id"), field("CONN", "connector_id"),
                       field("ID TAG", "id_tag"), field("START", "start_timestamp"), field("STOP", "stop_timestamp"),
                       field("ENERGY WH", "energy_wh"), field("STOP REASON", "stop_reason")});
@@ -96,6 +102,8 @@ void add_transaction_views(CLI::App& app, Registry& r)
     list->add_option("--charger", charger, "only this charger's");
     list->add_option("--id-tag", id_tag, "only this id tag's");
     list->add_flag("--open", open, "only transactions still running");
+    list->add_option("--from", from, "only those started at or after: a date (a UTC day) or a date-time");
+    list->add_option("--to", to, "only those started before: a date (that whole UTC day included) or a date-time");
     page.add_to(list);
     auto& id = r.make<std::string>();
     auto* show = add_verb(r, *transactions, "show", "one transaction with its meter values",
@@ -108,8 +116,7 @@ void add_id_tag_views(CLI::App& app, Registry& r)
     auto* tags = add_noun(app, "id-tags", "the id tags chargers may authorize");
     auto& page = r.make<Page>();
     auto* list = add_verb(r, *tags, "list", "all id tags", [&](Context& c) {
-        Query q;
-        c.print_list(c.api().get("/api/v1/id-tags" + page.add_to(q).str()),
+        c.print_list(page.get(c.api(), "/api/v1/id-tags", Query()),
                      {field("ID TAG", "id_tag"), field("STATUS", "status"), field("EXPIRY", "expiry"),
                       field("PARENT", "parent_id_tag"), field("PAYMENT", "payment_method")});
     });

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <string>
@@ -425,4 +426,96 @@ TEST_CASE("csmsctl watch --count 1 prints the first status change and exits 0", 
     bool complete = false;
     CHECK(watcher.read_all(5s, &complete).empty());
     CHECK(complete);
+}
+
+namespace {
+
+// The charger ids (or transaction ids) of a list answer's items, in order.
+std::vector<std::string> item_ids(const std::string& json, const char* key)
+{
+    auto d = parse(json);
+    std::vector<std::string> out;
+    if (!d.IsObject() || !d.HasMember("items")) {
+        return {"<not a list: " + json + ">"};
+    }
+    for (const auto& item : d["items"].GetArray()) {
+        out.push_back(item[key].IsString() ? item[key].GetString() : std::to_string(item[key].GetInt64()));
+    }
+    return out;
+}
+
+using Ids = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("csmsctl lists filter chargers and transactions, --all pages through everything, and a bad filter is named",
+          "[ctl][e2e][lists]")
+{
+    CtlFixture f;
+    auto a1 = accepted_charger(f.server().ws_port(), "LIST-A1");
+    auto b1 = connect_charger(f.server().ws_port(), "LIST-B1");
+    REQUIRE(is_call_result(b1->call("BootNotification", boot_payload("Zeta", "Slow-7"))));
+    REQUIRE(f.ctl({"chargers", "add", "LIST-C1"}).status.success());
+    for (const auto& [id, region] : {std::pair{"LIST-A1", "Guangdong/Shenzhen"}, {"LIST-B1", "Guangdong/ShenzhenX"},
+                                     {"LIST-C1", "Guangdong/Shenzhen/Nanshan"}}) {
+        auto set = f.ctl({"chargers", "set", id, "--region", region});
+        INFO(set.errors);
+        REQUIRE(set.status.success());
+    }
+    REQUIRE(is_call_result(b1->call("StatusNotification", status_payload(1, "Faulted", "2026-03-01T09:00:00Z"))));
+    auto started = [&](const char* at) {
+        auto reply = a1->call("StartTransaction", start_payload(1, "LIST-TAG", 0, at));
+        REQUIRE(is_call_result(reply));
+        return std::to_string(reply[2]["transactionId"].GetInt64());
+    };
+    auto march_1 = started("2026-03-01T10:00:00Z");
+    auto march_5 = started("2026-03-05T10:00:00Z");
+
+    auto ids = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "--json");
+        auto r = f.ctl(args);
+        INFO(r.errors);
+        CHECK(r.status.success());
+        return item_ids(r.out, args[1] == "chargers" ? "charger_id" : "transaction_id");
+    };
+    CHECK(ids({"chargers", "list", "--connected", "yes"}) == Ids{"LIST-A1", "LIST-B1"});
+    CHECK(ids({"chargers", "list", "--connected", "no"}) == Ids{"LIST-C1"});
+    CHECK(ids({"chargers", "list", "--region", "Guangdong/Shenzhen"}) == Ids{"LIST-A1", "LIST-C1"});
+    CHECK(ids({"chargers", "list", "--state", "Faulted"}) == Ids{"LIST-B1"});
+    CHECK(ids({"chargers", "list", "--model", "test-1"}) == Ids{"LIST-A1"});
+    CHECK(ids({"chargers", "list", "--search", "zeta"}) == Ids{"LIST-B1"});
+    CHECK(ids({"chargers", "list", "--search", "list-", "--connected", "yes", "--region", "Guangdong"}) ==
+          Ids{"LIST-A1", "LIST-B1"});
+    CHECK(ids({"transactions", "list", "--from", "2026-03-02"}) == Ids{march_5});
+    CHECK(ids({"transactions", "list", "--to", "2026-03-01", "--charger", "LIST-A1", "--id-tag", "LIST-TAG"}) ==
+          Ids{march_1});
+    CHECK(ids({"transactions", "list", "--from", "2026-03-01T10:00:00Z", "--to", "2026-03-05T10:00:00Z"}) ==
+          Ids{march_1});
+
+    // One page says how to get the next; --all follows the cursor to the end.
+    auto one = f.ctl({"chargers", "list", "--limit", "1"});
+    CHECK_THAT(one.out, Catch::EndsWith("(more: --cursor LIST-A1)\n"));
+    CHECK(ids({"chargers", "list", "--all", "--limit", "1"}) == Ids{"LIST-A1", "LIST-B1", "LIST-C1"});
+    auto all_json = f.ctl({"--json", "chargers", "list", "--all", "--limit", "2"});
+    auto d = parse(all_json.out);
+    REQUIRE(d.IsObject());
+    CHECK(d["items"].Size() == 3);
+    CHECK(d["next"].IsNull());
+    CHECK(std::count(all_json.out.begin(), all_json.out.end(), '\n') == 1);
+    auto table = f.ctl({"transactions", "list", "--all", "--limit", "1"});
+    CHECK(std::count(table.out.begin(), table.out.end(), '\n') == 3); // the header and both sessions
+    CHECK_THAT(table.out, !Catch::Contains("more:"));
+
+    // A value the API cannot use fails with what it expected, in one line.
+    auto bad_date = f.ctl({"transactions", "list", "--from", "yesterday"});
+    CHECK(bad_date.status.code == 1);
+    CHECK(bad_date.errors == "csmsctl: bad_request: from must be a date (2026-03-01) or a date-time "
+                             "(2026-03-01T08:00:00Z), not 'yesterday'\n");
+    auto bad_state = f.ctl({"chargers", "list", "--status", "charging"});
+    CHECK(bad_state.status.code == 1);
+    CHECK(one_line(bad_state.errors));
+    CHECK_THAT(bad_state.errors, Catch::EndsWith("not 'charging' (did you mean Charging?)\n"));
+    auto bad_connected = f.ctl({"chargers", "list", "--connected", "maybe"});
+    CHECK(bad_connected.status.code == 2);
+    CHECK(one_line(bad_connected.errors));
 }
