@@ -39,6 +39,8 @@ void write_detail(JsonWriter& w, const store::ChargerDetail& d, bool connected)
 {
     w.StartObject();
     write_summary(w, d.summary, connected);
+    write_string(w, "connected_since", connected ? d.last_connected_at : std::nullopt);
+    write_string(w, "last_seen", d.last_seen_at);
     write_string(w, "charge_point_serial", d.charge_point_serial);
     write_string(w, "charge_box_serial", d.charge_box_serial);
     write_string(w, "meter_serial", d.meter_serial);
@@ -89,6 +91,16 @@ void write_detail(JsonWriter& w, const store::ChargerDetail& d, bool connected)
         write_string(w, "value", e.value);
         write_bool(w, "readonly", e.readonly);
         write_string(w, "reported_at", e.reported_at);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.Key("connections");
+    w.StartArray();
+    for (const auto& c : d.connections) {
+        w.StartObject();
+        write_string(w, "at", c.at);
+        write_string(w, "event", c.event);
+        write_string(w, "remote_address", c.remote_address);
         w.EndObject();
     }
     w.EndArray();

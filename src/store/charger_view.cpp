@@ -40,6 +40,52 @@ ChargerSummary read_summary(const Statement& s)
     return c;
 }
 
+void add_connections(Database& db, const std::string& charger_id, ChargerDetail& d)
+{
+    {
+        auto& s = db.cached(R"sql(
+            SELECT event, at, remote_address FROM connection_events WHERE charger_id = ?1 ORDER BY id DESC LIMIT ?2)sql");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        s.bind(2, recent_connections);
+        while (s.step()) {
+            d.connections.push_back(ConnectionView{s.column_text(0), s.column_text(1), s.column_optional_text(2)});
+        }
+    }
+    for (const auto& c : d.connections) {
+        if (c.event == "connected") {
+            d.last_connected_at = c.at;
+            break;
+        }
+    }
+    if (!d.last_connected_at && static_cast<int>(d.connections.size()) == recent_connections) {
+        auto& s = db.cached(R"sql(
+            SELECT at FROM connection_events WHERE charger_id = ?1 AND event = 'connected' ORDER BY id DESC LIMIT 1)sql");
+        ResetGuard guard(s);
+        s.bind(1, charger_id);
+        if (s.step()) {
+            d.last_connected_at = s.column_text(0);
+        }
+    }
+    // Times are UTC text of one width, so the greatest string is the latest.
+    auto latest = [&d](const std::optional<std::string>& t) {
+        if (t && (!d.last_seen_at || *t > *d.last_seen_at)) {
+            d.last_seen_at = t;
+        }
+    };
+    latest(d.summary.last_boot);
+    latest(d.summary.last_heartbeat);
+    if (!d.connections.empty()) {
+        latest(d.connections.front().at);
+    }
+    auto& s = db.cached("SELECT max(received_at) FROM connector_status WHERE charger_id = ?1");
+    ResetGuard guard(s);
+    s.bind(1, charger_id);
+    if (s.step()) {
+        latest(s.column_optional_text(0));
+    }
+}
+
 constexpr const char* summary_columns =
     "charger_id, registration, vendor, model, firmware_version, last_boot, "
     "last_heartbeat, charge_point_serial, charge_box_serial, meter_serial, iccid, region, "
@@ -153,6 +199,7 @@ std::optional<ChargerDetail> find_charger(Database& db, const std::string& charg
                                                          s.column_int(2) != 0, s.column_text(3)});
         }
     }
+    add_connections(db, charger_id, d);
     return d;
 }
 

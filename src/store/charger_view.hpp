@@ -53,6 +53,13 @@ struct LocalListView {
     std::optional<std::string> sent_at, reported_at;
 };
 
+// One WebSocket session opening or closing (connection_events).
+struct ConnectionView {
+    std::string event; // connected | disconnected
+    std::string at;
+    std::optional<std::string> remote_address;
+};
+
 struct ChargerDetail {
     ChargerSummary summary;
     std::optional<std::string> charge_point_serial, charge_box_serial, meter_serial, iccid;
@@ -61,7 +68,15 @@ struct ChargerDetail {
     std::vector<ChargingProfileView> charging_profiles;
     std::optional<LocalListView> local_list;
     std::vector<ConfigurationEntry> configuration;
+    std::vector<ConnectionView> connections;      // the latest, newest first
+    std::optional<std::string> last_connected_at; // its latest session's opening
+    // The latest time the CSMS heard from it: a boot, heartbeat, status or
+    // its session opening or closing.
+    std::optional<std::string> last_seen_at;
 };
+
+// How many of a charger's connection events find_charger returns.
+inline constexpr int recent_connections = 10;
 
 // Which chargers a list shows; every condition given must hold.
 struct ChargerFilter {

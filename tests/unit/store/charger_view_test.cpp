@@ -115,3 +115,32 @@ TEST_CASE("list_transactions: from and to bound the start, from included, to not
     CHECK(started("2026-03-01T00:00:00.001Z", std::nullopt) == TxIds{3, 2});
     CHECK(started(std::nullopt, "2026-03-01T00:00:00.000Z").empty());
 }
+
+TEST_CASE("find_charger: the latest connections, newest first, the last opening and when it was last seen",
+          "[store][charger_view]")
+{
+    MigratedDb t;
+    add_chargers(t.db);
+    t.db.exec(R"sql(
+        UPDATE chargers SET last_boot = '2026-03-01T10:00:00.500Z', last_heartbeat = '2026-03-01T10:05:00.000Z'
+            WHERE charger_id = 'A1';
+        INSERT INTO connection_events (charger_id, event, remote_address, at) VALUES
+            ('A1', 'connected', '10.0.0.5', '2026-03-01T10:00:00.000Z'),
+            ('A2', 'connected', '10.0.0.6', '2026-03-01T10:01:00.000Z'),
+            ('A1', 'disconnected', NULL, '2026-03-01T10:06:00.000Z');)sql");
+    auto d = find_charger(t.db, "A1", "2026-03-01T12:00:00.000Z");
+    REQUIRE(d);
+    REQUIRE(d->connections.size() == 2);
+    CHECK(d->connections[0].event == "disconnected");
+    CHECK(d->connections[0].at == "2026-03-01T10:06:00.000Z");
+    CHECK_FALSE(d->connections[0].remote_address);
+    CHECK(d->connections[1].remote_address == "10.0.0.5");
+    CHECK(d->last_connected_at == "2026-03-01T10:00:00.000Z");
+    CHECK(d->last_seen_at == "2026-03-01T10:06:00.000Z");
+
+    auto never = find_charger(t.db, "C1", "2026-03-01T12:00:00.000Z");
+    REQUIRE(never);
+    CHECK(never->connections.empty());
+    CHECK_FALSE(never->last_connected_at);
+    CHECK_FALSE(never->last_seen_at);
+}
