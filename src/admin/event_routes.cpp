@@ -28,6 +28,46 @@ int wait_seconds(const ApiCall& call)
     return value;
 }
 
+// What each type of event says beyond when, where and its type.
+void write_fields(JsonWriter& w, const store::EventView& e)
+{
+    switch (e.source) {
+    case store::EventSource::status:
+        write_string(w, "status", e.what);
+        write_string(w, "error_code", e.detail);
+        return;
+    case store::EventSource::alert:
+        write_string(w, "kind", e.what);
+        write_string(w, "message", e.detail);
+        write_string(w, "event", e.event);
+        write_int(w, "alert_id", e.alert_id);
+        write_string(w, "severity", e.severity);
+        write_string(w, "acknowledged_by", e.acknowledged_by);
+        return;
+    case store::EventSource::connection:
+        if (e.type == "connected") {
+            write_string(w, "remote_address", e.remote_address);
+        }
+        return;
+    case store::EventSource::charger:
+        if (e.type == "boot") {
+            write_string(w, "registration", e.registration);
+            write_string(w, "vendor", e.vendor);
+            write_string(w, "model", e.model);
+            write_string(w, "firmware_version", e.firmware_version);
+            return;
+        }
+        write_int(w, "transaction_id", e.transaction_id);
+        if (e.type == "transaction_started") {
+            write_int(w, "meter_start_wh", e.meter_start_wh);
+        } else {
+            write_int(w, "energy_wh", e.energy_wh);
+            write_string(w, "stop_reason", e.stop_reason);
+        }
+        return;
+    }
+}
+
 HttpResponse events_response(const std::vector<store::EventView>& events, const store::EventCursor& cursor)
 {
     rapidjson::StringBuffer buffer;
@@ -41,14 +81,7 @@ HttpResponse events_response(const std::vector<store::EventView>& events, const 
         write_string(w, "at", e.at);
         write_string(w, "charger_id", e.charger_id);
         write_int(w, "connector_id", e.connector_id);
-        write_string(w, e.type == "status" ? "status" : "kind", e.what);
-        write_string(w, e.type == "status" ? "error_code" : "message", e.detail);
-        if (e.type == "alert") {
-            write_string(w, "event", e.event);
-            write_int(w, "alert_id", e.alert_id);
-            write_string(w, "severity", e.severity);
-            write_string(w, "acknowledged_by", e.acknowledged_by);
-        }
+        write_fields(w, e);
         w.EndObject();
     }
     w.EndArray();
@@ -81,8 +114,9 @@ void poll(ApiContext& ctx, store::EventCursor cursor, std::chrono::steady_clock:
 void add_event_routes(Router& router, ApiContext& ctx)
 {
     // GET /api/v1/events?cursor=&wait=S: without a cursor, no items and the
-    // cursor for "now"; with one, what happened since, waiting up to S
-    // seconds for the first event.
+    // cursor for "now"; with one, what happened since (status changes,
+    // alerts, connections, boots, transactions), waiting up to S seconds for
+    // the first event.
     router.add({"GET", "/api/v1/events", "events.watch", Permission::chargers_read,
                 [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
                     int wait = wait_seconds(*call);
