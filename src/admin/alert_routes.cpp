@@ -1,8 +1,11 @@
 // GET /api/v1/alerts[/{alert_id}]: alerts and their history, newest first.
 // POST /api/v1/alerts/{alert_id}/ack: an operator takes an open alert in
 // hand, with an optional note; the alert stays until its condition clears it.
+// POST /api/v1/alerts/{alert_id}/close: an operator clears an alert its
+// condition never will (its charger is gone), saying why.
 #include "admin/api_json.hpp"
 #include "admin/routes.hpp"
+#include "base/concat.hpp"
 #include "store/alert_store.hpp"
 
 #include <charconv>
@@ -34,6 +37,8 @@ void write_alert(JsonWriter& w, const store::AlertView& a)
     write_string(w, "acknowledged_by", a.acknowledged_by);
     write_string(w, "ack_note", a.ack_note);
     write_string(w, "cleared_at", a.cleared_at);
+    write_string(w, "cleared_by", a.cleared_by);
+    write_string(w, "clear_reason", a.clear_reason);
     w.EndObject();
 }
 
@@ -77,6 +82,25 @@ std::optional<std::string> ack_note(const std::string& body)
     }
     return std::string(it->value.GetString(), it->value.GetStringLength());
 }
+
+// {"reason": "..."}: required, so the history says why nobody fixed it.
+std::string close_reason(const std::string& body)
+{
+    auto doc = parse_object(body);
+    const rapidjson::Value* reason = doc && doc->HasMember("reason") ? &(*doc)["reason"] : nullptr;
+    if (reason == nullptr || !reason->IsString() || reason->GetStringLength() == 0 ||
+        reason->GetStringLength() > max_note_length) {
+        throw ApiError(400, "bad_request",
+                       base::concat("give a reason of 1 to ", std::to_string(max_note_length),
+                                    R"( characters, as {"reason": "charger removed from site"})"));
+    }
+    return std::string(reason->GetString(), reason->GetStringLength());
+}
+
+struct CloseJob {
+    store::CloseResult result = store::CloseResult::not_found;
+    std::optional<store::AlertView> alert;
+};
 
 struct AckJob {
     store::AckResult result = store::AckResult::not_found;
@@ -175,6 +199,47 @@ void add_alert_routes(Router& router, ApiContext& ctx)
                      }
                  });
          }});
+
+    // Like the ack, decided inside the writer's batch: of two closes at once
+    // one succeeds and one hears already_cleared.
+    router.add({"POST", "/api/v1/alerts/{alert_id}/close", "alerts.close", Permission::alerts_ack,
+                [&ctx](std::shared_ptr<const ApiCall> call, Finish finish) {
+                    auto id = alert_id(*call);
+                    AuditNote audit{std::to_string(id)};
+                    std::string reason;
+                    try {
+                        reason = close_reason(call->request.body);
+                    } catch (const ApiError& e) {
+                        finish(ApiReply{json_error(e.status(), e.code(), e.what()), audit});
+                        return;
+                    }
+                    auto job = std::make_shared<CloseJob>();
+                    auto at = ctx.clock.now_utc();
+                    ctx.writer.submit(
+                        [id, reason, at, job, name = call->caller.name](store::Database& db) {
+                            job->result = store::close_alert(db, id, name, reason, at);
+                            job->alert = store::find_alert(db, id);
+                        },
+                        [id, job, audit, finish](bool ok) {
+                            if (!ok) {
+                                finish(ApiReply{json_error(500, "internal", "the close could not be stored"), audit});
+                                return;
+                            }
+                            switch (job->result) {
+                            case store::CloseResult::closed:
+                                finish(ApiReply{alert_response(*job->alert), audit});
+                                return;
+                            case store::CloseResult::not_found:
+                                finish(ApiReply{json_error(404, "not_found", "no alert " + std::to_string(id)), audit});
+                                return;
+                            case store::CloseResult::already_cleared:
+                                finish(ApiReply{json_error(409, "already_cleared",
+                                                           "alert " + std::to_string(id) + " is cleared already"),
+                                                audit});
+                                return;
+                            }
+                        });
+                }});
 }
 
 } // namespace csms::admin

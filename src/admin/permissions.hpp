@@ -19,7 +19,7 @@ enum class Permission {
     commands_technical, // reset, configuration, firmware, diagnostics, local lists, charging profiles, certificates
     audit_read,         // the audit log
     alerts_read,        // alerts and their history
-    alerts_ack,         // acknowledge alerts
+    alerts_ack,         // acknowledge alerts, and close those their condition never will
     rules_manage,       // reload the alert rules
     stats_read,         // 15-minute and daily statistics
     billing_read,       // billing records and tariffs (id tags in them are personal data: audited)

@@ -52,7 +52,7 @@ void add_charger_registration(CLI::App& chargers, Registry& registry);
 void add_charger_commands(CLI::App& chargers, Registry& registry);
 void add_history_commands(CLI::App& app, Registry& registry); // commands history|show|send
 void add_watch_command(CLI::App& app, Registry& registry);    // watch
-void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack
+void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack|close
 void add_rule_commands(CLI::App& app, Registry& registry);    // rules list|reload
 // inbox [list]|read, alerts deliveries; after add_alert_commands.
 void add_notification_commands(CLI::App& app, Registry& registry);

@@ -53,6 +53,17 @@ void add_alert_commands(CLI::App& app, Registry& r)
     });
     ack->add_option("ID", id, "alert id")->required();
     ack->add_option("--note", note, "what you are doing about it, kept with the alert");
+
+    auto& reason = r.make<std::string>();
+    auto* close =
+        add_verb(r, *alerts, "close", "clear an alert its condition never will (its charger is gone), saying why",
+                 [&](Context& c) {
+                     rapidjson::Document body(rapidjson::kObjectType);
+                     body.AddMember("reason", rapidjson::Value(reason, body.GetAllocator()), body.GetAllocator());
+                     c.print_object(c.api().send("POST", "/api/v1/alerts/" + segment(id) + "/close", body));
+                 });
+    close->add_option("ID", id, "alert id")->required();
+    close->add_option("--reason", reason, "why it is closed by hand, kept with the alert")->required();
 }
 
 } // namespace csms::ctl

@@ -22,7 +22,7 @@ void bind_key(Statement& statement, const AlertKey& key)
 constexpr std::string_view alert_columns =
     "id, rule, charger_id, connector_id, kind, severity, message, source_ref, state, raised_at, last_seen_at, "
     "acknowledged_at, acknowledged_by, ack_note, cleared_at, "
-    "(SELECT region FROM chargers c WHERE c.charger_id = alerts.charger_id)";
+    "(SELECT region FROM chargers c WHERE c.charger_id = alerts.charger_id), cleared_by, clear_reason";
 
 AlertView read_alert(const Statement& s)
 {
@@ -43,6 +43,8 @@ AlertView read_alert(const Statement& s)
     a.ack_note = s.column_optional_text(13);
     a.cleared_at = s.column_optional_text(14);
     a.region = s.column_optional_text(15);
+    a.cleared_by = s.column_optional_text(16);
+    a.clear_reason = s.column_optional_text(17);
     return a;
 }
 
@@ -129,6 +131,26 @@ AckResult acknowledge_alert(Database& db, std::int64_t id, std::string_view oper
         return AckResult::not_found;
     }
     return probe.column_text(0) == "cleared" ? AckResult::cleared : AckResult::already_acknowledged;
+}
+
+CloseResult close_alert(Database& db, std::int64_t id, std::string_view operator_name, std::string_view reason,
+                        base::SysTime at)
+{
+    auto& close = db.cached(R"sql(
+        UPDATE alerts SET state = 'cleared', cleared_at = ?2, cleared_by = ?3, clear_reason = ?4
+        WHERE id = ?1 AND state != 'cleared')sql");
+    close.bind(1, id);
+    close.bind(2, to_column(at));
+    close.bind(3, operator_name);
+    close.bind(4, reason);
+    close.execute();
+    if (db.changes() > 0) {
+        return CloseResult::closed;
+    }
+    auto& probe = db.cached("SELECT 1 FROM alerts WHERE id = ?1");
+    ResetGuard guard(probe);
+    probe.bind(1, id);
+    return probe.step() ? CloseResult::already_cleared : CloseResult::not_found;
 }
 
 std::vector<AlertView> list_alerts(Database& db, const AlertFilter& f)

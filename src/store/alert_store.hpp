@@ -1,9 +1,10 @@
 #pragma once
 // The alert lifecycle: open -> acknowledged (by whom, with a note) ->
-// cleared. Rows are never deleted, so the history stays. Rule alerts are
-// de-duplicated by their key: at most one alert per rule, charger and
-// connector is not cleared (the alerts_one_active index enforces it), so a
-// flood of events raises one alert and refreshes its last_seen_at. Alerts the
+// cleared, by its condition or by an operator's close (who, why). Rows are
+// never deleted, so the history stays. Rule alerts are de-duplicated by their
+// key: at most one alert per rule, charger and connector is not cleared (the
+// alerts_one_active index enforces it), so a flood of events raises one alert
+// and refreshes its last_seen_at. Alerts the
 // CSMS raises itself (security_store's insert_alert) have no rule and start
 // open.
 //
@@ -66,6 +67,14 @@ enum class AckResult { acknowledged, not_found, already_acknowledged, cleared };
 AckResult acknowledge_alert(Database& db, std::int64_t id, std::string_view operator_name,
                             const std::optional<std::string>& note, base::SysTime at);
 
+enum class CloseResult { closed, not_found, already_cleared };
+
+// An open or acknowledged alert becomes cleared by operator_name, for
+// `reason`: for alerts whose condition can no longer clear them. A cleared
+// one is left as it is and says so.
+CloseResult close_alert(Database& db, std::int64_t id, std::string_view operator_name, std::string_view reason,
+                        base::SysTime at);
+
 struct AlertView {
     std::int64_t id = 0;
     std::optional<std::string> rule; // nullopt: raised by the CSMS itself
@@ -82,7 +91,9 @@ struct AlertView {
     std::optional<std::string> acknowledged_by;
     std::optional<std::string> ack_note;
     std::optional<std::string> cleared_at;
-    std::optional<std::string> region; // the charger's, as it is now (what routes and operators go by)
+    std::optional<std::string> region;       // the charger's, as it is now (what routes and operators go by)
+    std::optional<std::string> cleared_by;   // the operator who closed it by hand; nullopt when its condition did
+    std::optional<std::string> clear_reason; // why they did
 };
 
 struct AlertFilter {

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -373,20 +374,19 @@ TEST_CASE("csmsctl over https to a plain http listener exits 3 with one line", "
                                            ": TLS handshake failed: "));
 }
 
-TEST_CASE("csmsctl watch --count 1 prints the first status change and exits 0", "[ctl][e2e][watch]")
+namespace {
+
+// The watcher first asks for the cursor of "now", then long-polls from it; a
+// change made before that first answer falls behind its cursor and is never
+// shown. The server writes the call's audit row after reading the cursor, so
+// once the row is there every new change is after it. True then, or when the
+// watcher has exited (the caller fails with its stderr).
+bool wait_for_watcher(CtlFixture& f, ChildProcess& watcher)
 {
-    CtlFixture f;
-    auto charger = accepted_charger(f.server().ws_port(), "WATCHED");
-    auto err_file = f.next_err_file();
-    ChildProcess watcher(f.argv({"watch", "--count", "1", "--json"}), err_file);
-    // The watcher first asks for the cursor of "now", then long-polls from
-    // it; a change made before that first answer falls behind its cursor and
-    // is never shown. The server writes the call's audit row after reading
-    // the cursor, so once the row is there every new change is after it.
-    bool watching = wait_until(
+    return wait_until(
         [&] {
             if (!watcher.running()) {
-                return true; // fails below, with its stderr
+                return true;
             }
             auto audit = f.ctl({"--json", "audit", "list", "--action", "events.watch"});
             auto d = parse(audit.out);
@@ -401,6 +401,17 @@ TEST_CASE("csmsctl watch --count 1 prints the first status change and exits 0", 
             return false;
         },
         20s, 50ms);
+}
+
+} // namespace
+
+TEST_CASE("csmsctl watch --count 1 prints the first status change and exits 0", "[ctl][e2e][watch]")
+{
+    CtlFixture f;
+    auto charger = accepted_charger(f.server().ws_port(), "WATCHED");
+    auto err_file = f.next_err_file();
+    ChildProcess watcher(f.argv({"watch", "--count", "1", "--json"}), err_file);
+    bool watching = wait_for_watcher(f, watcher);
     INFO("csmsctl watch stderr: " << read_text_file(err_file));
     REQUIRE(watching);
     REQUIRE(watcher.running());
@@ -456,7 +467,8 @@ TEST_CASE("csmsctl lists filter chargers and transactions, --all pages through e
     auto b1 = connect_charger(f.server().ws_port(), "LIST-B1");
     REQUIRE(is_call_result(b1->call("BootNotification", boot_payload("Zeta", "Slow-7"))));
     REQUIRE(f.ctl({"chargers", "add", "LIST-C1"}).status.success());
-    for (const auto& [id, region] : {std::pair{"LIST-A1", "Guangdong/Shenzhen"}, {"LIST-B1", "Guangdong/ShenzhenX"},
+    for (const auto& [id, region] : {std::pair{"LIST-A1", "Guangdong/Shenzhen"},
+                                     {"LIST-B1", "Guangdong/ShenzhenX"},
                                      {"LIST-C1", "Guangdong/Shenzhen/Nanshan"}}) {
         auto set = f.ctl({"chargers", "set", id, "--region", region});
         INFO(set.errors);
@@ -518,4 +530,110 @@ TEST_CASE("csmsctl lists filter chargers and transactions, --all pages through e
     auto bad_connected = f.ctl({"chargers", "list", "--connected", "maybe"});
     CHECK(bad_connected.status.code == 2);
     CHECK(one_line(bad_connected.errors));
+}
+
+TEST_CASE("csmsctl watch shows a charger come, boot, charge and go; chargers show says since when and its "
+          "connections; alerts close clears an alert by hand",
+          "[ctl][e2e][watch][alerts]")
+{
+    CtlFixture f;
+    auto watch_err = f.next_err_file();
+    ChildProcess watcher(f.argv({"watch", "--count", "7"}), watch_err);
+    REQUIRE(wait_for_watcher(f, watcher));
+    INFO("csmsctl watch stderr: " << read_text_file(watch_err));
+    REQUIRE(watcher.running());
+
+    auto charger = accepted_charger(f.server().ws_port(), "SHOW-1");
+    auto start = charger->call("StartTransaction", start_payload(2, "SHOW-TAG", 1000, "2026-03-01T10:00:00Z"));
+    REQUIRE(is_call_result(start));
+    auto transaction = start[2]["transactionId"].GetInt64();
+    REQUIRE(is_call_result(charger->call("StopTransaction", stop_payload(transaction, 1500, "2026-03-01T11:00:00Z"))));
+    REQUIRE(is_call_result(charger->call("SecurityEventNotification",
+                                         R"({"type":"TamperDetectionActivated","timestamp":"2026-03-01T11:05:00Z"})")));
+
+    // Connected: since when, last seen, and its session in the connections.
+    auto shown = f.ctl({"chargers", "show", "SHOW-1"});
+    INFO(shown.errors);
+    REQUIRE(shown.status.success());
+    CHECK_THAT(shown.out, Catch::Contains("connected: yes\n") && Catch::Contains("connected_since: 20") &&
+                              Catch::Contains("last_seen: 20") && Catch::Contains("\nconnections:\nat ") &&
+                              Catch::Contains(" connected  127.0.0.1\n"));
+
+    // The security event's alert: closed by hand, with who and why.
+    auto alerts = parse(f.ctl({"--json", "alerts", "list", "--charger", "SHOW-1"}).out);
+    REQUIRE(alerts.IsObject());
+    REQUIRE(alerts["items"].Size() == 1);
+    auto alert_id = std::to_string(alerts["items"][0]["alert_id"].GetInt64());
+    auto auditor_token = f.dir().file("auditor.token");
+    REQUIRE(f.ctl({"operators", "add", "audra", "--role", "auditor", "--token-out", auditor_token}).status.success());
+    auto refused = f.ctl({"alerts", "close", alert_id, "--reason", "not mine to close"}, auditor_token);
+    CHECK(refused.status.code == 1);
+    CHECK_THAT(refused.errors, Catch::StartsWith("csmsctl: forbidden: "));
+    auto no_reason = f.ctl({"alerts", "close", alert_id});
+    CHECK(no_reason.status.code == 2);
+    CHECK(no_reason.errors == "csmsctl: missing --reason; see csmsctl alerts close --help\n");
+    auto closed = f.ctl({"alerts", "close", alert_id, "--reason", "charger removed from site"});
+    INFO(closed.errors);
+    CHECK(closed.status.success());
+    CHECK_THAT(closed.out, Catch::Contains("state: cleared\n") && Catch::Contains("cleared_by: root\n") &&
+                               Catch::Contains("clear_reason: charger removed from site\n"));
+    auto again = f.ctl({"alerts", "close", alert_id, "--reason", "twice"});
+    CHECK(again.status.code == 1);
+    CHECK_THAT(again.errors, Catch::StartsWith("csmsctl: already_cleared: "));
+    // Every attempt that reached the server is audited, the refusal too.
+    std::vector<std::string> audited;
+    auto rows = parse(f.ctl({"--json", "audit", "list", "--action", "alerts.close"}).out);
+    REQUIRE(rows.IsObject());
+    for (const auto& row : rows["items"].GetArray()) {
+        audited.push_back(std::string(row["operator"].GetString()) + " " +
+                          (row["object"].IsString() ? row["object"].GetString() : "-") + " " +
+                          std::to_string(row["status"].GetInt()));
+    }
+    CHECK(audited == std::vector<std::string>{"root " + alert_id + " 409", "root " + alert_id + " 200", "audra - 403"});
+
+    // Gone: not connected, last seen when it left.
+    charger->close();
+    bool left = wait_until(
+        [&] {
+            return f.ctl({"chargers", "show", "SHOW-1"}).out.find("connected: no") != std::string::npos;
+        },
+        10s, 50ms);
+    CHECK(left);
+    auto gone = f.ctl({"chargers", "show", "SHOW-1"}).out;
+    CHECK_THAT(gone, Catch::Contains("connected_since: -\n") && Catch::Contains(" disconnected  -\n"));
+
+    // What the watcher printed: one line per event, as it happened.
+    std::vector<std::string> types;
+    std::string lines;
+    while (types.size() < 7) {
+        auto line = watcher.read_line(30s);
+        if (!line) {
+            break;
+        }
+        lines += *line + "\n";
+        std::istringstream words(*line);
+        std::string at, id, connector, type;
+        words >> at >> id >> connector >> type;
+        CHECK(id == "SHOW-1");
+        types.push_back(type == "alert" ? type + " " + line->substr(line->find("event=")) : type);
+    }
+    INFO(lines);
+    REQUIRE(types.size() == 7);
+    CHECK(types[0] == "connected");
+    CHECK(types[1] == "boot");
+    CHECK(types[2] == "transaction_started");
+    CHECK(types[3] == "transaction_stopped");
+    CHECK_THAT(types[4], Catch::StartsWith("alert event=opened"));
+    CHECK_THAT(types[5], Catch::StartsWith("alert event=cleared"));
+    CHECK(types[6] == "disconnected");
+    CHECK_THAT(lines,
+               Catch::Contains(" SHOW-1 - connected remote_address=127.0.0.1\n") &&
+                   Catch::Contains(" SHOW-1 - boot registration=Accepted vendor=E2E model=Test-1") &&
+                   Catch::Contains(" SHOW-1 2 transaction_started transaction_id=" + std::to_string(transaction) +
+                                   " meter_start_wh=1000\n") &&
+                   Catch::Contains(" SHOW-1 2 transaction_stopped transaction_id=" + std::to_string(transaction) +
+                                   " energy_wh=500 stop_reason=Local\n"));
+    auto status = watcher.wait_exit(10s);
+    REQUIRE(status);
+    CHECK(status->success());
 }

@@ -219,3 +219,36 @@ TEST_CASE("Alert store: an alert carries its charger's region as recorded now", 
     CHECK(find_alert(t.db, id)->region == "Shenzhen");
     CHECK(list_alerts(t.db, AlertFilter{})[0].region == "Shenzhen");
 }
+
+TEST_CASE("Alert store: closing by hand clears an open or acknowledged alert with who and why, once",
+          "[store][alerts]")
+{
+    MigratedDb t;
+    auto open = raise(t.db, over_temperature, 1);
+    auto acknowledged = raise(t.db, {"offline", std::string("CP2"), std::nullopt}, 2);
+    REQUIRE(acknowledge_alert(t.db, acknowledged, "olga", std::nullopt, at(3)) == AckResult::acknowledged);
+    auto events_before = t.count("SELECT count(*) FROM alert_events WHERE event = 'cleared'");
+
+    CHECK(close_alert(t.db, open, "olga", "charger CP1 removed from site", at(4)) == CloseResult::closed);
+    CHECK(close_alert(t.db, acknowledged, "tom", "decommissioned", at(5)) == CloseResult::closed);
+    auto closed = find_alert(t.db, open);
+    REQUIRE(closed);
+    CHECK(closed->state == "cleared");
+    CHECK(closed->cleared_at == std::optional<std::string>("2026-01-01T00:00:04.000Z"));
+    CHECK(closed->cleared_by == std::optional<std::string>("olga"));
+    CHECK(closed->clear_reason == std::optional<std::string>("charger CP1 removed from site"));
+    CHECK(find_alert(t.db, acknowledged)->acknowledged_by == std::optional<std::string>("olga"));
+    // Watchers and notifications hear of it like any clearing.
+    CHECK(t.count("SELECT count(*) FROM alert_events WHERE event = 'cleared'") == events_before + 2);
+
+    CHECK(close_alert(t.db, open, "tom", "again", at(6)) == CloseResult::already_cleared);
+    CHECK(find_alert(t.db, open)->cleared_by == std::optional<std::string>("olga"));
+    CHECK(close_alert(t.db, 999, "tom", "none", at(6)) == CloseResult::not_found);
+    // The key is free again: the rule may raise a new alert.
+    CHECK(raise(t.db, over_temperature, 7) != open);
+
+    // Cleared by its condition, an alert names nobody.
+    auto by_rule = raise(t.db, {"hot", std::string("CP3"), std::nullopt}, 8);
+    REQUIRE(clear_alert(t.db, {"hot", std::string("CP3"), std::nullopt}, at(9)));
+    CHECK_FALSE(find_alert(t.db, by_rule)->cleared_by);
+}
