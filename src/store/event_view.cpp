@@ -151,13 +151,15 @@ std::optional<EventCursor> EventCursor::parse(const std::string& text)
         if (ec != std::errc{} || *parts[i] < 0) {
             return std::nullopt;
         }
-        bool last = i + 1 == parts.size();
-        if (last ? next != end : (next == end || *next != '.')) {
+        if (i + 1 == parts.size()) {
+            return next == end ? std::optional<EventCursor>(c) : std::nullopt;
+        }
+        if (next == end || *next != '.') {
             return std::nullopt;
         }
         at = next + 1;
     }
-    return c;
+    return std::nullopt;
 }
 
 EventCursor latest_event_cursor(Database& db)
