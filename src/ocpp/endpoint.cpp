@@ -46,25 +46,24 @@ EndpointMetrics::EndpointMetrics(base::Metrics& metrics, const SchemaRegistry& s
 {
     const std::string answered_help =
         "Inbound CALLs answered, by action and result (action \"unknown\": one no charger sends in OCPP 1.6)";
-    auto counters_for = [&](const std::string& action) {
-        return ActionSeries{
-            &metrics.counter("csms_messages_total", answered_help, {{"action", action}, {"result", "ok"}}),
-            &metrics.counter("csms_messages_total", answered_help, {{"action", action}, {"result", "error"}}), nullptr};
+    auto count_of = [&](const std::string& action, const char* result) {
+        return &metrics.counter("csms_messages_total", answered_help, {{"action", action}, {"result", result}});
     };
     // Actions only the central system sends never arrive as a charger's
-    // CALL; one that does is counted as "unknown".
+    // CALL; one that does is refused and counted as "unknown", which is
+    // never answered "ok".
     for (auto name : charger_actions) {
         std::string action(name);
         if (!schemas.knows(action)) {
             continue;
         }
-        auto series = counters_for(action);
+        ActionSeries series{count_of(action, "ok"), count_of(action, "error"), nullptr};
         series.handling = &metrics.histogram("csms_message_handling_seconds",
                                              "Time from a charger's CALL arriving to its answer being sent, by action",
                                              handling_buckets, {{"action", action}});
         by_action_.emplace(std::move(action), series);
     }
-    unknown_action_ = counters_for("unknown");
+    unknown_action_ = ActionSeries{nullptr, count_of("unknown", "error"), nullptr};
     for (auto code : all_error_codes) {
         by_code_[code] = &metrics.counter("csms_callerrors_total", "CALLERRORs sent to chargers, by code",
                                           {{"code", std::string(to_string(code))}});
@@ -89,16 +88,22 @@ const EndpointMetrics::ActionSeries& EndpointMetrics::series_for(const std::stri
 
 void EndpointMetrics::count_message(const std::string& action, bool ok)
 {
-    const auto& series = series_for(action);
-    (ok ? series.ok : series.error)->inc();
+    count(series_for(action), ok);
 }
 
 void EndpointMetrics::count_answered(const std::string& action, bool ok, Duration took)
 {
     const auto& series = series_for(action);
-    (ok ? series.ok : series.error)->inc();
+    count(series, ok);
     if (series.handling != nullptr) {
         series.handling->observe(took);
+    }
+}
+
+void EndpointMetrics::count(const ActionSeries& series, bool ok)
+{
+    if (auto* counter = ok ? series.ok : series.error) {
+        counter->inc();
     }
 }
 
@@ -231,7 +236,7 @@ bool Endpoint::on_text(std::string text)
             send_error(frame.unique_id, ErrorCode::NotImplemented, "unknown action");
             break;
         }
-        if (!dispatcher_ || !dispatcher_->handles(frame.action)) {
+        if (!is_charger_action(frame.action) || !dispatcher_ || !dispatcher_->handles(frame.action)) {
             metrics_.count_message(frame.action, false);
             send_error(frame.unique_id, ErrorCode::NotSupported, "action not supported by this central system");
             break;

@@ -56,11 +56,12 @@ public:
 
 private:
     struct ActionSeries {
-        base::Counter* ok;
+        base::Counter* ok; // null for "unknown": never answered ok
         base::Counter* error;
         base::Histogram* handling; // null for "unknown": never handled
     };
     const ActionSeries& series_for(const std::string& action) const;
+    static void count(const ActionSeries& series, bool ok);
 
     std::map<std::string, ActionSeries, std::less<>> by_action_;
     ActionSeries unknown_action_{};

@@ -803,13 +803,16 @@ TEST_CASE("Endpoint: actions only the central system sends have no inbound serie
         CHECK(sample(before, std::string("csms_message_handling_seconds_count{action=\"") + charger_sent + "\"}") ==
               std::optional<std::uint64_t>(0));
     }
-    h.dispatcher->handled.insert("Reset"); // even a dispatcher that took it
+    CHECK(before.find(R"(csms_messages_total{action="unknown",result="ok"})") == std::string::npos);
+    h.dispatcher->handled.insert("Reset"); // not even a dispatcher that would take it gets it
     REQUIRE(h.endpoint->on_text(R"([2,"r1","Reset",{"type":"Hard"}])"));
-    h.dispatcher->calls.at(0).call.result(json(R"({"status":"Accepted"})"));
-    h.sent();
+    auto sent = h.sent();
+    REQUIRE(sent.size() == 1);
+    check_call_error(sent[0], "r1", "NotSupported");
+    CHECK(h.dispatcher->calls.empty());
     auto after = h.metrics.render_prometheus();
     CHECK(after.find("action=\"Reset\"") == std::string::npos);
-    CHECK(sample(after, R"(csms_messages_total{action="unknown",result="ok"})") == std::optional<std::uint64_t>(1));
+    CHECK(sample(after, R"(csms_messages_total{action="unknown",result="error"})") == std::optional<std::uint64_t>(1));
 }
 
 TEST_CASE("Endpoint: csms_message_handling_seconds observes each answered CALL, from receipt to answer",
