@@ -7,6 +7,7 @@
 #include "support/charger.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/http_get.hpp"
+#include "support/source_tree.hpp"
 #include "support/wait_until.hpp"
 
 #include <catch2/catch.hpp>
@@ -125,4 +126,25 @@ TEST_CASE("/metrics after a session and a command: seconds histograms move, proc
     CHECK(text.find("csms_tls_handshake_failures_total") == std::string::npos);
     // No family is announced without a sample.
     CHECK(text.find("# TYPE csms_partner_link_up") == std::string::npos);
+}
+
+TEST_CASE("docs/metrics.md: every family a csmsd exports has a row in the reference", "[e2e][metrics][docs]")
+{
+    TempDir dir;
+    CsmsdProcess csmsd(dir);
+    auto text = http_get(csmsd.admin_port(), "/metrics").body;
+    const auto reference = read_source_file("docs/metrics.md");
+    std::istringstream in(text);
+    std::string line;
+    int families = 0;
+    while (std::getline(in, line)) {
+        if (!line.starts_with("# TYPE ")) {
+            continue;
+        }
+        ++families;
+        const auto name = line.substr(7, line.find(' ', 7) - 7);
+        INFO(name);
+        CHECK(reference.find("| `" + name + "` |") != std::string::npos);
+    }
+    CHECK(families > 20);
 }
