@@ -8,8 +8,7 @@
 
 namespace csms::base {
 
-template <typename... Parts>
-std::string concat(const Parts&... parts)
+template <typename... Parts> std::string concat(const Parts&... parts)
 {
     std::string out;
     out.reserve((std::string_view(parts).size() + ...));

@@ -24,8 +24,8 @@ std::int64_t RegisterCurve::delivered_until(SysTime t) const
 {
     // The first reading at or after t. A rise between readings at t itself
     // is not delivered until t yet: it belongs to [t, ...).
-    auto next = std::lower_bound(points_.begin(), points_.end(), t,
-                                 [](const Point& p, SysTime at) { return p.at < at; });
+    auto next =
+        std::lower_bound(points_.begin(), points_.end(), t, [](const Point& p, SysTime at) { return p.at < at; });
     if (next == points_.begin()) {
         return 0;
     }

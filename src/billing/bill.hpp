@@ -48,7 +48,7 @@ enum class Anomaly {
 
 struct Bill {
     std::vector<BillLine> lines;
-    std::int64_t total = 0; // the sum of the lines
+    std::int64_t total = 0;     // the sum of the lines
     std::int64_t energy_wh = 0; // meterStop - meterStart
     std::vector<Anomaly> anomalies;
     bool billable() const { return anomalies.empty(); }

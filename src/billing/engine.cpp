@@ -180,8 +180,7 @@ std::optional<store::NewBillingRecord> Engine::bill_if_ready(const store::Queued
         }
     }
 
-    Session session{q.started, q.stopped, q.meter_start_wh, q.meter_stop_wh, {}, idle.charging_ended,
-                    idle.unplugged};
+    Session session{q.started, q.stopped, q.meter_start_wh, q.meter_stop_wh, {}, idle.charging_ended, idle.unplugged};
     std::optional<std::int64_t> sampled;
     for (const auto& s : store::register_samples(db_, q.charger_id, q.connector_id, q.started, q.stopped)) {
         session.samples.push_back({s.at, s.wh});

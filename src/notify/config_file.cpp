@@ -125,12 +125,11 @@ std::string read_password_file(const TableReader& r, const std::string& path)
 std::string read_password_env(const TableReader& r, const std::string& name)
 {
     bool valid = !std::isdigit(static_cast<unsigned char>(name[0])) &&
-                 std::all_of(name.begin(), name.end(), [](char ch) {
-                     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
-                 });
+                 std::all_of(name.begin(), name.end(),
+                             [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
     if (!valid) {
-        r.fail_at("password_env", base::concat("password_env ", in_quotes(name),
-                                               " must be the name of an environment variable"));
+        r.fail_at("password_env",
+                  base::concat("password_env ", in_quotes(name), " must be the name of an environment variable"));
     }
     const char* value = std::getenv(name.c_str());
     if (value == nullptr || *value == '\0') {
@@ -218,8 +217,7 @@ Channel read_channel(const toml::table& table, const std::string& source, std::s
                       "allow_auth_without_tls", "timeout_s"});
     } else if (type == "sms") {
         c.type = ChannelType::sms;
-        r.check_keys(
-            {"name", "type", "url", "ca", "body", "content_type", "api_key_header", "api_key", "timeout_s"});
+        r.check_keys({"name", "type", "url", "ca", "body", "content_type", "api_key_header", "api_key", "timeout_s"});
     } else if (type == "inbox") {
         c.type = ChannelType::inbox;
         r.check_keys({"name", "type"});

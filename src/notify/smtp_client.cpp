@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <sstream>
 #include <vector>
@@ -169,8 +169,8 @@ std::vector<std::string> password_forms(const SmtpRelay& relay)
     if (relay.username.empty() || relay.password.empty()) {
         return {};
     }
-    std::string plain_token = base::concat(std::string_view("\0", 1), relay.username, std::string_view("\0", 1),
-                                           relay.password);
+    std::string plain_token =
+        base::concat(std::string_view("\0", 1), relay.username, std::string_view("\0", 1), relay.password);
     return {base64(plain_token), base64(relay.password), relay.password};
 }
 
@@ -186,7 +186,8 @@ void authenticate(TcpConnection& c, const SmtpRelay& relay, const std::vector<st
         mechanism = offers("PLAIN") ? "PLAIN" : offers("LOGIN") ? "LOGIN" : "";
     }
     if (mechanism.empty() || !offers(mechanism)) {
-        throw NetworkError(base::concat("SMTP AUTH: the relay does not offer ", mechanism.empty() ? "PLAIN or LOGIN" : mechanism,
+        throw NetworkError(base::concat("SMTP AUTH: the relay does not offer ",
+                                        mechanism.empty() ? "PLAIN or LOGIN" : mechanism,
                                         offered.empty() ? std::string(" (it offers no AUTH)")
                                                         : base::concat(" (it offers ", joined(offered), ")")));
     }

@@ -72,8 +72,8 @@ std::string handshake_failure(ssl_st* ssl, const std::string& error, const std::
         return base::concat("TLS: the server's certificate is not for ", host);
     }
     if (result != X509_V_OK) {
-        return base::concat("TLS: the server's certificate is not trusted (",
-                            X509_verify_cert_error_string(result), ")");
+        return base::concat("TLS: the server's certificate is not trusted (", X509_verify_cert_error_string(result),
+                            ")");
     }
     return base::concat("TLS handshake: ", error);
 }

@@ -163,8 +163,8 @@ void Uplinks::Impl::clear_alerts_of_gone_partners()
             for (const auto& link : store::links_with_down_alert(w)) {
                 auto partner = listed.find(link.partner);
                 bool gone = partner == listed.end() ||
-                            (partner->second && !std::binary_search(partner->second->begin(),
-                                                                    partner->second->end(), link.charger_id));
+                            (partner->second &&
+                             !std::binary_search(partner->second->begin(), partner->second->end(), link.charger_id));
                 if (gone) {
                     store::clear_link_down_alert(w, link.partner, link.charger_id, now);
                 }

@@ -99,8 +99,7 @@ std::int64_t session_energy(store::Database& db, const Key& k, base::SysTime sta
     }
     std::int64_t wh = 0;
     for (const auto& session : sessions) {
-        std::vector<base::RegisterReading> readings{
-            {store::time_from_column(session.start), session.meter_start_wh}};
+        std::vector<base::RegisterReading> readings{{store::time_from_column(session.start), session.meter_start_wh}};
         add_samples(db, k, session, readings);
         if (session.meter_stop_wh) {
             readings.push_back({store::time_from_column(session.stop), *session.meter_stop_wh});

@@ -298,10 +298,10 @@ TEST_CASE("Notifications: an https webhook and a STARTTLS relay with AUTH get th
     std::ofstream(dir.file("wrong.password"), std::ios::binary) << wrong << "\n";
     std::ofstream(dir.file("rules.toml")) << rules_toml;
     auto mail_channel = [&](const std::string& name, const std::string& password_file) {
-        return "[[channel]]\nname = \"" + name + "\"\ntype = \"email\"\nsmtp = \"127.0.0.1:" +
-               std::to_string(smtp.port()) + "\"\nfrom = \"csms@example.com\"\ntls = \"starttls\"\nca = \"" +
-               certs.ca() + "\"\nuser = \"csms\"\npassword_file = \"" + dir.file(password_file) +
-               "\"\ntimeout_s = 2\n";
+        return "[[channel]]\nname = \"" + name +
+               "\"\ntype = \"email\"\nsmtp = \"127.0.0.1:" + std::to_string(smtp.port()) +
+               "\"\nfrom = \"csms@example.com\"\ntls = \"starttls\"\nca = \"" + certs.ca() +
+               "\"\nuser = \"csms\"\npassword_file = \"" + dir.file(password_file) + "\"\ntimeout_s = 2\n";
     };
     std::ofstream(dir.file("notifications.toml"))
         << "[[channel]]\nname = \"ops-hook\"\ntype = \"webhook\"\nurl = \"https://localhost:" << hook.port()
@@ -309,9 +309,9 @@ TEST_CASE("Notifications: an https webhook and a STARTTLS relay with AUTH get th
         << mail_channel("mail", "relay.password") << mail_channel("mail-wrong", "wrong.password")
         << "[[route]]\nname = \"hot\"\nto_roles = [\"technical\"]\nchannels = [\"ops-hook\", \"mail\", "
            "\"mail-wrong\"]\n";
-    std::ofstream(dir.file("csmsd.toml")) << "[rules]\nfile = \"" << dir.file("rules.toml")
-                                          << "\"\n[notifications]\nfile = \"" << dir.file("notifications.toml")
-                                          << "\"\n";
+    std::ofstream(dir.file("csmsd.toml"))
+        << "[rules]\nfile = \"" << dir.file("rules.toml") << "\"\n[notifications]\nfile = \""
+        << dir.file("notifications.toml") << "\"\n";
     AdminServer admin(dir, true, {"--config", dir.file("csmsd.toml")});
     auto added = admin.call("POST", "/api/v1/operators", admin.root_token,
                             R"({"name":"tess","role":"technical","email":"tess@example.com"})");
