@@ -49,8 +49,8 @@ CsmsdOptions with_config(const std::string& config)
 
 std::int64_t start(WsClient& cp, std::int64_t meter_wh, const std::string& at)
 {
-    return std::stoll(result_string(cp.call("StartTransaction", start_payload(1, "CUST-1", meter_wh, at)),
-                                    "transactionId"));
+    return std::stoll(
+        result_string(cp.call("StartTransaction", start_payload(1, "CUST-1", meter_wh, at)), "transactionId"));
 }
 
 } // namespace

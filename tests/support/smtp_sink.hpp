@@ -25,8 +25,8 @@ struct SmtpSinkOptions {
 struct ReceivedMail {
     std::string from;
     std::vector<std::string> to;
-    std::string user;       // who authenticated, "" for nobody
-    bool encrypted = false; // came over TLS
+    std::string user;                                  // who authenticated, "" for nobody
+    bool encrypted = false;                            // came over TLS
     std::string data;                                  // headers and body as sent, CRLF line ends, unstuffed
     std::string header(const std::string& name) const; // "Subject" -> its value, "" if absent
     std::string body() const;                          // after the blank line

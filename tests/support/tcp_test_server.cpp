@@ -1,8 +1,8 @@
 #include "support/tcp_test_server.hpp"
 
 #include <arpa/inet.h>
-#include <openssl/ssl.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -62,8 +62,7 @@ std::shared_ptr<ssl_ctx_st> tls_server_context(const TlsIdentity& identity)
     static std::once_flag once;
     std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
     std::shared_ptr<SSL_CTX> context(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
-    if (!context ||
-        SSL_CTX_use_certificate_chain_file(context.get(), identity.certificate_chain.c_str()) != 1 ||
+    if (!context || SSL_CTX_use_certificate_chain_file(context.get(), identity.certificate_chain.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(context.get(), identity.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
         throw std::runtime_error("test TLS server: cannot use " + identity.certificate_chain + " and " +
                                  identity.private_key);

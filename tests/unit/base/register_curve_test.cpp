@@ -29,7 +29,8 @@ TEST_CASE("Register curve: a register going backwards adds nothing; a rise at on
 {
     base::RegisterCurve replaced({{at("10:00:00"), 5000}, {at("10:05:00"), 100}, {at("10:10:00"), 400}});
     CHECK(replaced.delivered_between(at("10:00:00"), at("10:15:00")) == 300); // 100 -> 400 only
-    base::RegisterCurve jump({{at("10:00:00"), 0}, {at("10:05:00"), 100}, {at("10:05:00"), 900}, {at("10:10:00"), 1000}});
+    base::RegisterCurve jump(
+        {{at("10:00:00"), 0}, {at("10:05:00"), 100}, {at("10:05:00"), 900}, {at("10:10:00"), 1000}});
     CHECK(jump.delivered_between(at("10:00:00"), at("10:05:00")) == 100);
     CHECK(jump.delivered_between(at("10:05:00"), at("10:15:00")) == 800 + 100); // the jump at 10:05 is from 10:05 on
     CHECK(jump.total() == 1000);

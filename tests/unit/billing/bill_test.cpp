@@ -87,8 +87,8 @@ TEST_CASE("Bill: the minimum fee compares with the total including the idle and 
     s.charging_ended = s.stop;
     s.unplugged = utc("2026-11-26T20:24:00Z"); // 4 minutes after the 10 free ones: 2.00
     auto bill = compute_bill(t, base::TimeZone::utc(), s);
-    CHECK(items(bill) == std::vector<std::string>{"energy:flat=100", "service=80", "idle=200", "session=100",
-                                                  "minimum=20"});
+    CHECK(items(bill) ==
+          std::vector<std::string>{"energy:flat=100", "service=80", "idle=200", "session=100", "minimum=20"});
     CHECK(bill.total == 500);
 }
 

@@ -244,8 +244,8 @@ TEST_CASE("Notifications file: TLS and AUTH mistakes name the line and never the
     CHECK(errors[3] == "n.toml:8: channel 'relay': the password is not written in this file: give password_file or "
                        "password_env");
     CHECK_THAT(errors[4], Catch::StartsWith("n.toml:7: channel 'relay': user goes with password_file or password_env"));
-    CHECK(errors[5] == "n.toml:8: channel 'relay': password_file '" + dir.file("missing.password") +
-                           "' cannot be read");
+    CHECK(errors[5] ==
+          "n.toml:8: channel 'relay': password_file '" + dir.file("missing.password") + "' cannot be read");
     CHECK(errors[6] == "n.toml:8: channel 'relay': password_file '" + dir.file("empty.password") + "' is empty");
     CHECK(errors[7] ==
           "n.toml:8: channel 'relay': password_env 'CSMS_TEST_UNSET_PASSWORD' is not set in csmsd's environment");

@@ -61,8 +61,7 @@ TEST_CASE("HTTPS: a webhook reaches a server whose certificate the CA file vouch
     CHECK(request.body == R"({"alert_id":1})");
 }
 
-TEST_CASE("HTTPS: an untrusted certificate or one for another host fails with a short reason",
-          "[notify][https][tls]")
+TEST_CASE("HTTPS: an untrusted certificate or one for another host fails with a short reason", "[notify][https][tls]")
 {
     const auto& certs = test::test_certs();
     test::HttpReceiver receiver(0, 200, identity());
@@ -78,13 +77,12 @@ TEST_CASE("HTTPS: an untrusted certificate or one for another host fails with a 
     target.host = "localhost";
     CHECK(failure(target) == "TLS: the server's certificate is not for localhost");
 
-    CHECK(test::wait_until(
-        [&] { return receiver.failed_handshakes() == 2 && elsewhere.failed_handshakes() == 2; }, 5s));
+    CHECK(
+        test::wait_until([&] { return receiver.failed_handshakes() == 2 && elsewhere.failed_handshakes() == 2; }, 5s));
     CHECK(receiver.count() + elsewhere.count() == 0);
 }
 
-TEST_CASE("HTTPS: a server that speaks plain HTTP is a failed handshake, not a plain-text send",
-          "[notify][https][tls]")
+TEST_CASE("HTTPS: a server that speaks plain HTTP is a failed handshake, not a plain-text send", "[notify][https][tls]")
 {
     // Answers whatever arrives in plain HTTP, as a misconfigured port would.
     test::TcpTestServer plain(0, [](test::ServedConnection& c) {

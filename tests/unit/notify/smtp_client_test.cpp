@@ -75,7 +75,6 @@ TEST_CASE("SMTP: a relay that never answers costs the timeout and no more", "[no
     // Accepts, then says nothing until the client gives up.
     test::TcpTestServer silent(0, [](test::ServedConnection& c) { c.read_until("QUIT"); });
     auto started = std::chrono::steady_clock::now();
-    CHECK_THROWS_WITH(send_mail(relay(silent.port()), message("x"), 300ms),
-                      Catch::Contains("timed out"));
+    CHECK_THROWS_WITH(send_mail(relay(silent.port()), message("x"), 300ms), Catch::Contains("timed out"));
     CHECK(std::chrono::steady_clock::now() - started < 3s);
 }

@@ -23,8 +23,8 @@ constexpr const char* plain_token = "AGNzbXMAczNjcmV0LVJlbGF5LXBhc3M=";
 
 MailMessage message()
 {
-    return MailMessage{"csms@example.com", "olga@example.com", "[CSMS critical] opened", "Hot.\n",
-                       "<delivery-1.alert-1@csmsd>", base::SysTime{}};
+    return MailMessage{"csms@example.com", "olga@example.com",           "[CSMS critical] opened",
+                       "Hot.\n",           "<delivery-1.alert-1@csmsd>", base::SysTime{}};
 }
 
 test::TlsIdentity identity(const std::string& name = "server")

@@ -377,8 +377,7 @@ TEST_CASE("Stats engine: quarters computed before the register curve are recompu
     store::Writer writer{path, store::Writer::Options{}, metrics}; // migrates to the latest schema
     base::ManualClock clock{at("2026-01-01T11:00:00Z")};
     const auto utc = base::TimeZone::utc();
-    stats::Engine engine(
-        path, [&](const std::string&) -> const base::TimeZone& { return utc; }, writer, clock, {});
+    stats::Engine engine(path, [&](const std::string&) -> const base::TimeZone& { return utc; }, writer, clock, {});
     while (engine.poll_once()) {
     }
     writer.flush();

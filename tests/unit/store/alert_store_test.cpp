@@ -220,8 +220,7 @@ TEST_CASE("Alert store: an alert carries its charger's region as recorded now", 
     CHECK(list_alerts(t.db, AlertFilter{})[0].region == "Shenzhen");
 }
 
-TEST_CASE("Alert store: closing by hand clears an open or acknowledged alert with who and why, once",
-          "[store][alerts]")
+TEST_CASE("Alert store: closing by hand clears an open or acknowledged alert with who and why, once", "[store][alerts]")
 {
     MigratedDb t;
     auto open = raise(t.db, over_temperature, 1);
