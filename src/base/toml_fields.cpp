@@ -400,4 +400,20 @@ std::vector<TableReader::Element> TableReader::string_list(std::string_view key)
     return out;
 }
 
+std::string TableReader::password_from_file(std::string_view key, const std::string& path) const
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        fail_at(key, concat(key, " ", in_quotes(path), " cannot be read"));
+    }
+    std::string line;
+    std::getline(in, line);
+    auto first = line.find_first_not_of(" \t\r");
+    auto last = line.find_last_not_of(" \t\r");
+    if (first == std::string::npos) {
+        fail_at(key, concat(key, " ", in_quotes(path), " is empty"));
+    }
+    return line.substr(first, last - first + 1);
+}
+
 } // namespace csms::base

@@ -98,6 +98,9 @@ public:
     std::int64_t fixed_point(const toml::node& node, const std::string& field, int decimals,
                              std::int64_t max_units) const;
     const toml::table* subtable(std::string_view key) const;
+    // The first line of the file `path` names (a `password_file` key),
+    // without its line end or surrounding blanks; no message repeats it.
+    std::string password_from_file(std::string_view key, const std::string& path) const;
 
     // An array of non-empty strings; each checked by accept, which returns ""
     // or a problem: "to_roles[0] 'janitor' <problem>".

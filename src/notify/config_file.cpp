@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 
 namespace csms::notify {
@@ -103,24 +102,6 @@ std::string read_ca(const TableReader& r)
     return path;
 }
 
-// The first line of a password file, without its line end or surrounding
-// blanks; no message repeats the content.
-std::string read_password_file(const TableReader& r, const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        r.fail_at("password_file", base::concat("password_file ", in_quotes(path), " cannot be read"));
-    }
-    std::string line;
-    std::getline(in, line);
-    auto first = line.find_first_not_of(" \t\r");
-    auto last = line.find_last_not_of(" \t\r");
-    if (first == std::string::npos) {
-        r.fail_at("password_file", base::concat("password_file ", in_quotes(path), " is empty"));
-    }
-    return line.substr(first, last - first + 1);
-}
-
 // The value of csmsd's environment variable `name`; no message repeats it.
 std::string read_password_env(const TableReader& r, const std::string& name)
 {
@@ -183,7 +164,7 @@ void read_relay_security(const TableReader& r, SmtpRelay& relay)
                           "allow_auth_without_tls = true for a relay on this host)");
     }
     if (from_file) {
-        relay.password = read_password_file(r, r.required_text("password_file"));
+        relay.password = r.password_from_file("password_file", r.required_text("password_file"));
     } else if (from_env) {
         relay.password = read_password_env(r, r.required_text("password_env"));
     }

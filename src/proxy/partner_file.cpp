@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -20,24 +19,6 @@ using base::TableReader;
 bool contains(std::span<const std::string_view> list, std::string_view word)
 {
     return std::find(list.begin(), list.end(), word) != list.end();
-}
-
-// The first line of a password file, without its line end or surrounding
-// blanks; the message never repeats the content.
-std::string read_password(const TableReader& r, const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        r.fail_at("password_file", "password_file " + in_quotes(path) + " cannot be read");
-    }
-    std::string line;
-    std::getline(in, line);
-    auto first = line.find_first_not_of(" \t\r");
-    auto last = line.find_last_not_of(" \t\r");
-    if (first == std::string::npos) {
-        r.fail_at("password_file", "password_file " + in_quotes(path) + " is empty");
-    }
-    return line.substr(first, last - first + 1);
 }
 
 std::vector<std::string> action_list(const TableReader& r, std::string_view key,
@@ -220,7 +201,7 @@ Partner read_partner(const toml::table& table, const std::string& source, std::s
     }
 
     if (!p.password_file.empty()) {
-        p.password = read_password(r, p.password_file);
+        p.password = r.password_from_file("password_file", p.password_file);
     }
     return p;
 }
