@@ -2,12 +2,15 @@
 // transaction, its bill, the 15-minute statistics and the usage report agree
 // to the Wh; a Finishing that arrives after the stop still gives the idle
 // fee; and turning billing on bills only the sessions that stop from then on.
+#include "support/admin_bootstrap.hpp"
 #include "support/charger.hpp"
+#include "support/csmsctl_run.hpp"
 #include "support/csmsd_process.hpp"
 #include "support/test_db.hpp"
 #include "support/wait_until.hpp"
 
 #include <catch2/catch.hpp>
+#include <rapidjson/document.h>
 
 #include <csignal>
 #include <fstream>
@@ -59,6 +62,7 @@ TEST_CASE("Session energy: transaction, bill, statistics and usage agree to the 
           "[e2e][billing][stats]")
 {
     TempDir dir;
+    bootstrap_admin(dir, dir.file("csms.db"), dir.file("token"));
     CsmsdProcess csmsd(dir, with_config(config_with_billing(dir)));
     auto cp = accepted_charger(csmsd.ws_port(), "CP-E1");
 
@@ -89,6 +93,18 @@ TEST_CASE("Session energy: transaction, bill, statistics and usage agree to the 
                     {std::to_string(tx)}) == 6'001);
     CHECK(db.scalar("SELECT energy_wh FROM billing_records WHERE transaction_id = ?1", {std::to_string(tx)}) == 6'001);
     CHECK(db.scalar("SELECT sum(energy_wh) FROM stats_days WHERE charger_id = 'CP-E1'") == 6'001);
+    auto usage = run_csmsctl(dir, csmsd.admin_port(), dir.file("token"),
+                             {"--json", "usage", "load", "--by", "day", "--from", "2026-03-10", "--to", "2026-03-11"});
+    INFO(usage.errors);
+    REQUIRE(usage.status.success());
+    rapidjson::Document report;
+    report.Parse(usage.out.c_str());
+    REQUIRE(report.IsObject());
+    double reported = 0;
+    for (const auto& day : report["items"].GetArray()) {
+        reported += day["energy_wh"].GetDouble();
+    }
+    CHECK(reported == 6'001);
     // The quarters are whole Wh: 10:00-10:15 is 12 of the 17 minutes to 10:20.
     CHECK(db.scalar("SELECT energy_wh FROM stats_quarters WHERE charger_id = 'CP-E1' "
                     "AND quarter_start = '2026-03-10T10:00:00.000Z'") == 1234 * 12 / 17);
