@@ -1,16 +1,19 @@
 #include "billing/bill.hpp"
 
+#include <cmath>
+
 namespace csms::billing {
 namespace {
 
 // The readings the split walks: meterStart, the samples strictly inside the
-// session, meterStop.
+// session rounded to the Wh as the split rounds them (so a sample of 999.6
+// after a meterStart of 1000 is no reset), meterStop.
 std::vector<MeterReading> readings_of(const Session& s)
 {
     std::vector<MeterReading> out{{s.start, static_cast<double>(s.meter_start_wh)}};
     for (const auto& r : s.samples) {
         if (r.at > s.start && r.at < s.stop) {
-            out.push_back(r);
+            out.push_back({r.at, static_cast<double>(std::llround(r.wh))});
         }
     }
     out.push_back({s.stop, static_cast<double>(s.meter_stop_wh)});

@@ -130,6 +130,18 @@ TEST_CASE("Bill: a meter reset or a negative energy is flagged and not billed", 
     CHECK(refused.energy_wh == -10'000);
 }
 
+TEST_CASE("Bill: a sample a fraction of a Wh below meterStart is the same whole Wh, not a reset", "[billing][bill]")
+{
+    Session s;
+    s.start = utc("2026-11-26T20:00:00Z");
+    s.stop = utc("2026-11-26T22:00:00Z");
+    s.meter_start_wh = 1'000;
+    s.meter_stop_wh = 3'000;
+    s.samples = {{utc("2026-11-26T20:01:00Z"), 999.6}};
+    auto bill = compute_bill(tariff(), base::TimeZone::utc(), s);
+    CHECK(bill.billable());
+}
+
 TEST_CASE("Bill: a sample above the stop value means the register went backwards", "[billing][bill]")
 {
     Session s;
