@@ -36,13 +36,12 @@ std::int64_t RegisterCurve::delivered_until(SysTime t) const
         return next->delivered;
     }
     auto before = std::prev(next);
-    auto after = next;
     // Integer interpolation, rounded down; 128 bits because a rise in Wh
     // times the milliseconds between two readings days apart can pass 2^63.
     __extension__ using Wide = __int128;
-    auto span = static_cast<Wide>((after->at - before->at).count());
+    auto span = static_cast<Wide>((next->at - before->at).count());
     auto into = static_cast<Wide>((t - before->at).count());
-    auto rise = static_cast<Wide>(after->delivered - before->delivered);
+    auto rise = static_cast<Wide>(next->delivered - before->delivered);
     return before->delivered + static_cast<std::int64_t>(rise * into / span);
 }
 
