@@ -2,6 +2,7 @@
 
 #include "base/time_format.hpp"
 #include "bound_socket.hpp"
+#include "live_meter.hpp"
 #include "load_frames.hpp"
 #include "ocpp/frame.hpp"
 #include "scenario.hpp"
@@ -38,7 +39,8 @@ constexpr std::string_view subprotocol = "ocpp1.6";
 // Far above any OCPP 1.6 message a central system sends.
 constexpr std::size_t read_message_max = 1024 * 1024;
 
-enum class Step { boot, status, start, heartbeat, meter_values, stop };
+// status: the Available after boot; charging_status: the mix's StatusNotification.
+enum class Step { boot, status, start, heartbeat, meter_values, charging_status, stop };
 
 std::string_view action_of(Step step)
 {
@@ -46,6 +48,7 @@ std::string_view action_of(Step step)
     case Step::boot:
         return "BootNotification";
     case Step::status:
+    case Step::charging_status:
         return "StatusNotification";
     case Step::start:
         return "StartTransaction";
@@ -86,7 +89,9 @@ public:
         : strand_(strand), timer_{net::steady_timer(strand)}, hold_{net::steady_timer(strand)},
           endpoints_(std::move(endpoints)), bound_target_(bound_target), tls_(std::move(tls)),
           settings_(std::move(settings)), log_(log), clock_(clock), on_done_(std::move(on_done)),
-          rng_(0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(settings_.number))
+          rng_(0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(settings_.number)),
+          mix_(settings_.mix, 0xC2B2AE3D27D4EB4Full * static_cast<std::uint64_t>(settings_.number)),
+          live_meter_(meter_wh_, 0x165667B19E3779F9ull * static_cast<std::uint64_t>(settings_.number))
     {
         stats_.charge_point_id = settings_.charge_point_id;
         if (!settings_.storm) {
@@ -606,7 +611,18 @@ private:
         on_result(call, now, frame.payload());
     }
 
-    static bool periodic(Step step) { return step == Step::heartbeat || step == Step::meter_values; }
+    static bool periodic(Step step)
+    {
+        return step == Step::heartbeat || step == Step::meter_values || step == Step::charging_status;
+    }
+
+    static CallKind kind_of(Step step)
+    {
+        if (step == Step::heartbeat) {
+            return CallKind::heartbeat;
+        }
+        return step == Step::meter_values ? CallKind::meter_values : CallKind::status_notification;
+    }
 
     static const rapidjson::Value& empty_payload()
     {
@@ -636,8 +652,12 @@ private:
         cancel(timer_);
         if (settings_.storm || periodic(call.step)) {
             // load: only the periodic calls, from their due time; storm: every call.
-            thread_recorders().latency.record(
-                std::chrono::duration_cast<std::chrono::microseconds>(now - call.intended).count());
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - call.intended).count();
+            Recorders& recorders = thread_recorders();
+            recorders.latency.record(us);
+            if (!settings_.storm) {
+                recorders.by_kind[static_cast<std::size_t>(kind_of(call.step))].record(us);
+            }
         }
         return call;
     }
@@ -663,7 +683,7 @@ private:
                 stats_.converged_at = now;
                 return start_hold();
             }
-            if (settings_.meter_interval.count() > 0) {
+            if (settings_.meter_interval.count() > 0 || settings_.closed_loop) {
                 return send(Step::start, now);
             }
             return start_load();
@@ -688,6 +708,8 @@ private:
             return next_slot();
         case Step::meter_values:
             log_durable(DurableKind::meter, call);
+            return next_slot();
+        case Step::charging_status:
             return next_slot();
         case Step::stop:
             log_durable(DurableKind::stop, call);
@@ -730,6 +752,9 @@ private:
         if (pending_ || !conn_.open || conn_.closing || conn_.ended) {
             return;
         }
+        if (settings_.closed_loop) {
+            return next_closed_loop_call();
+        }
         auto slot = schedule_.peek();
         if (!slot) {
             // Connected until the window closes, even with no call left to
@@ -749,6 +774,31 @@ private:
         // Due, or overdue behind a slow reply: sent now, measured from its due time.
         schedule_.pop();
         send(slot->action == LoadAction::heartbeat ? Step::heartbeat : Step::meter_values, slot->due);
+    }
+
+    // Closed loop: waits for the window, then sends the mix's next call at
+    // once, measured from now; after the window, as the open loop ends.
+    void next_closed_loop_call()
+    {
+        const auto now = SteadyClock::now();
+        if (now < settings_.load_start) {
+            return set_alarm(timer_, settings_.load_start, &LoadCharger::next_slot);
+        }
+        if (now >= settings_.load_end) {
+            if (transaction_id_) {
+                return send(Step::stop, now);
+            }
+            completed_ = true;
+            return begin_close();
+        }
+        switch (mix_.next()) {
+        case LoadAction::meter_values:
+            return send(Step::meter_values, now);
+        case LoadAction::heartbeat:
+            return send(Step::heartbeat, now);
+        case LoadAction::status_notification:
+            return send(Step::charging_status, now);
+        }
     }
 
     // ---- storm ----------------------------------------------------------
@@ -796,6 +846,9 @@ private:
         case Step::status:
             text = frames_.status_available(unique_id, now_text());
             break;
+        case Step::charging_status:
+            text = frames_.status(unique_id, "Charging", now_text());
+            break;
         case Step::start:
             call.timestamp = now_text();
             call.meter_wh = meter_wh_;
@@ -805,6 +858,10 @@ private:
             text = frames_.heartbeat(unique_id);
             break;
         case Step::meter_values:
+            if (settings_.closed_loop) {
+                text = live_meter_values(unique_id, call);
+                break;
+            }
             meter_wh_ += sim_wh_per_sample;
             ++sample_;
             soc_percent_ = std::min(100, soc_percent_ + 1);
@@ -829,7 +886,27 @@ private:
         enqueue(std::string(text));
     }
 
-    std::string now_text() const { return base::format_date_time(clock_.now_utc()); }
+    std::string_view live_meter_values(std::string_view unique_id, Pending& call)
+    {
+        const LiveSample sample = live_meter_.next();
+        meter_wh_ = sample.energy_wh;
+        call.timestamp = now_text();
+        call.meter_wh = meter_wh_;
+        return frames_.meter_values_live(unique_id, transaction_id_.value_or(0), call.timestamp, sample);
+    }
+
+    // Strictly rising per charger: two calls within one millisecond would
+    // carry the same timestamp, and the server could take the second sample
+    // for a retry of the first.
+    std::string now_text()
+    {
+        base::SysTime t = clock_.now_utc();
+        if (t <= last_timestamp_) {
+            t = last_timestamp_ + std::chrono::milliseconds(1);
+        }
+        last_timestamp_ = t;
+        return base::format_date_time(t);
+    }
 
     void on_call_timeout()
     {
@@ -916,10 +993,15 @@ private:
     bool stop_requested_ = false;
     ChargerStats stats_;
 
+    base::SysTime last_timestamp_{};
+
     // Simulated meter, as in the scripted mode.
     std::int64_t meter_wh_ = 10'000;
     int soc_percent_ = 20;
     int sample_ = 0;
+    // Closed loop: the mix and the varying meter (meter_wh_ follows it).
+    MixChooser mix_;
+    LiveMeter live_meter_;
 };
 
 } // namespace

@@ -7,6 +7,10 @@
 //        StartTransaction when MeterValues are due; then Heartbeat and
 //        MeterValues on fixed grids in [load_start, load_end) (open loop,
 //        load_schedule.hpp), StopTransaction, close 1000.
+//        closed_loop: StartTransaction always; from load_start to load_end
+//        the next call of the mix (load_mix.hpp) leaves as soon as the last
+//        one's answer came: MeterValues from a LiveMeter, Heartbeat,
+//        StatusNotification(Charging).
 // storm: dial at once; any failure up to an acknowledged StatusNotification
 //        after an Accepted BootNotification is retried on the charger's
 //        RetryKind until the storm deadline; then hold, with heartbeats.
@@ -16,6 +20,7 @@
 #include "charger.hpp"
 #include "durability_log.hpp"
 #include "frame_log.hpp"
+#include "load_mix.hpp"
 #include "load_schedule.hpp"
 #include "retry.hpp"
 #include "source_addresses.hpp"
@@ -47,6 +52,8 @@ struct LoadSettings {
     SteadyDuration heartbeat_interval{0};
     SteadyDuration meter_interval{0};
     DurabilityLog* durability = nullptr; // null: none; set: a dropped connection is no failure
+    bool closed_loop = false;            // then the intervals are 0 and mix applies
+    LoadMix mix;
 
     // storm
     RetryKind retry = RetryKind::fixed;

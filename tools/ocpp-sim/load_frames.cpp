@@ -71,13 +71,18 @@ std::string_view FrameBuilder::boot_notification(std::string_view unique_id, std
 
 std::string_view FrameBuilder::status_available(std::string_view unique_id, std::string_view timestamp)
 {
+    return status(unique_id, "Available", timestamp);
+}
+
+std::string_view FrameBuilder::status(std::string_view unique_id, std::string_view status, std::string_view timestamp)
+{
     begin(unique_id, "StatusNotification");
     key("connectorId");
     writer_.Int(1);
     key("errorCode");
     string("NoError");
     key("status");
-    string("Available");
+    string(status);
     key("timestamp");
     string(timestamp);
     return end();
@@ -105,7 +110,7 @@ std::string_view FrameBuilder::heartbeat(std::string_view unique_id)
 }
 
 void FrameBuilder::sampled_value(std::string_view value, std::string_view measurand, std::string_view unit,
-                                 std::string_view context, std::string_view phase)
+                                 std::string_view context, std::string_view phase, std::string_view location)
 {
     writer_.StartObject();
     key("value");
@@ -121,17 +126,15 @@ void FrameBuilder::sampled_value(std::string_view value, std::string_view measur
         string(phase);
     }
     key("location");
-    string("Outlet");
+    string(location);
     key("unit");
     string(unit);
     writer_.EndObject();
 }
 
-std::string_view FrameBuilder::meter_values(std::string_view unique_id, std::int64_t transaction_id,
-                                            std::string_view timestamp, const MeterSample& sample)
+void FrameBuilder::begin_meter_value(std::string_view unique_id, std::int64_t transaction_id,
+                                     std::string_view timestamp)
 {
-    constexpr std::string_view ctx = "Sample.Periodic";
-    char buf[32];
     begin(unique_id, "MeterValues");
     key("connectorId");
     writer_.Int(1);
@@ -144,16 +147,44 @@ std::string_view FrameBuilder::meter_values(std::string_view unique_id, std::int
     string(timestamp);
     key("sampledValue");
     writer_.StartArray();
+}
+
+std::string_view FrameBuilder::end_meter_value()
+{
+    writer_.EndArray();
+    writer_.EndObject();
+    writer_.EndArray();
+    return end();
+}
+
+std::string_view FrameBuilder::meter_values(std::string_view unique_id, std::int64_t transaction_id,
+                                            std::string_view timestamp, const MeterSample& sample)
+{
+    constexpr std::string_view ctx = "Sample.Periodic";
+    char buf[32];
+    begin_meter_value(unique_id, transaction_id, timestamp);
     sampled_value(integer(buf, sample.energy_wh), "Energy.Active.Import.Register", "Wh", ctx, "");
     sampled_value(integer(buf, sim_power_w), "Power.Active.Import", "W", ctx, "");
     sampled_value(decimal(buf, sim_current_deci_amps), "Current.Import", "A", ctx, "L1");
     sampled_value(decimal(buf, sim_voltage_deci_volts), "Voltage", "V", ctx, "");
     sampled_value(integer(buf, sample.soc_percent), "SoC", "Percent", ctx, "");
     sampled_value(decimal(buf, sample.temperature_deci_c), "Temperature", "Celsius", ctx, "");
-    writer_.EndArray();
-    writer_.EndObject();
-    writer_.EndArray();
-    return end();
+    return end_meter_value();
+}
+
+std::string_view FrameBuilder::meter_values_live(std::string_view unique_id, std::int64_t transaction_id,
+                                                 std::string_view timestamp, const LiveSample& sample)
+{
+    constexpr std::string_view ctx = "Sample.Periodic";
+    char buf[32];
+    begin_meter_value(unique_id, transaction_id, timestamp);
+    sampled_value(integer(buf, sample.energy_wh), "Energy.Active.Import.Register", "Wh", ctx, "");
+    sampled_value(integer(buf, sample.power_w), "Power.Active.Import", "W", ctx, "");
+    sampled_value(decimal(buf, sample.current_deci_amps), "Current.Import", "A", ctx, "L1");
+    sampled_value(decimal(buf, sample.voltage_deci_volts), "Voltage", "V", ctx, "L1-N");
+    sampled_value(decimal(buf, sample.temperature_deci_c), "Temperature", "Celsius", ctx, "", "Body");
+    sampled_value(integer(buf, sample.soc_percent), "SoC", "Percent", ctx, "", "EV");
+    return end_meter_value();
 }
 
 std::string_view FrameBuilder::stop_transaction(std::string_view unique_id, std::int64_t transaction_id,

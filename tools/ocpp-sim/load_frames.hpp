@@ -4,7 +4,8 @@
 // the buffer has grown to the largest frame. Each method returns a view of
 // the buffer, valid until the next call on the same builder. The payloads
 // match the scripted mode's (scenario.cpp), MeterValues with the same six
-// sampled values.
+// sampled values; the closed-loop mix sends meter_values_live() instead,
+// six values that all move, with their phases and locations.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -20,17 +21,33 @@ struct MeterSample {
     int temperature_deci_c = 0;
 };
 
+// One sample of the closed-loop load's meter (live_meter.hpp).
+struct LiveSample {
+    std::int64_t energy_wh = 0;
+    int power_w = 0;
+    int current_deci_amps = 0;
+    int voltage_deci_volts = 0;
+    int temperature_deci_c = 0;
+    int soc_percent = 0;
+};
+
 class FrameBuilder {
 public:
     FrameBuilder();
 
     std::string_view boot_notification(std::string_view unique_id, std::string_view charge_point_id);
     std::string_view status_available(std::string_view unique_id, std::string_view timestamp);
+    // Connector 1, NoError.
+    std::string_view status(std::string_view unique_id, std::string_view status, std::string_view timestamp);
     std::string_view start_transaction(std::string_view unique_id, std::string_view id_tag, std::int64_t meter_start,
                                        std::string_view timestamp);
     std::string_view heartbeat(std::string_view unique_id);
     std::string_view meter_values(std::string_view unique_id, std::int64_t transaction_id, std::string_view timestamp,
                                   const MeterSample& sample);
+    // One meterValue, Sample.Periodic: register, power, current L1, voltage
+    // L1-N, Temperature at the Body, SoC of the EV.
+    std::string_view meter_values_live(std::string_view unique_id, std::int64_t transaction_id,
+                                       std::string_view timestamp, const LiveSample& sample);
     std::string_view stop_transaction(std::string_view unique_id, std::int64_t transaction_id, std::string_view id_tag,
                                       std::int64_t meter_stop, std::string_view timestamp);
 
@@ -42,7 +59,9 @@ private:
     void string(std::string_view s);
     void key(std::string_view k);
     void sampled_value(std::string_view value, std::string_view measurand, std::string_view unit,
-                       std::string_view context, std::string_view phase);
+                       std::string_view context, std::string_view phase, std::string_view location = "Outlet");
+    void begin_meter_value(std::string_view unique_id, std::int64_t transaction_id, std::string_view timestamp);
+    std::string_view end_meter_value();
 
     rapidjson::StringBuffer buffer_;
     Writer writer_;

@@ -39,7 +39,9 @@ SteadyDuration random_phase(SteadyDuration interval, std::mt19937_64& rng);
 // Seconds (fractional) to a steady-clock duration; 0 stays 0.
 SteadyDuration seconds_to_duration(double seconds);
 
-enum class LoadAction { heartbeat, meter_values };
+// status_notification only in the closed-loop mix (load_mix.hpp): the open
+// loop has no grid for it.
+enum class LoadAction { heartbeat, meter_values, status_notification };
 
 struct LoadSlot {
     LoadAction action;

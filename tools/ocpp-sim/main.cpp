@@ -1,6 +1,7 @@
 // ocpp-sim: drives N simulated charge points against a central system and
 // reports what came back: a scripted OCPP 1.6J session each (--mode script,
-// the default), an open-loop load (--mode load) or a reconnect storm
+// the default), an open-loop load (--mode load), a closed-loop mixed load
+// (--mode load --closed-loop) or a reconnect storm
 // (--mode storm); `ocpp-sim verify-durability` checks a --durability-log
 // against the server's database afterwards.
 // Exit code: 0 every charger completed as expected, 1 otherwise, 2 bad arguments
@@ -121,6 +122,7 @@ int run(const Options& options, const WsUrl& url)
 
     RunContext context;
     context.mode = options.mode;
+    context.closed_loop = options.closed_loop;
     context.started = plan.started;
     context.elapsed = std::chrono::steady_clock::now() - plan.started;
     context.load_start = plan.load_start;
@@ -219,6 +221,13 @@ int main(int argc, char** argv)
                    "load: MeterValues every S seconds per charger (fractional; 0 = none, and no transaction)")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 86'400.0));
+    app.add_flag("--closed-loop", options.closed_loop,
+                 "load: each charger opens a transaction, then keeps exactly one call in flight for --duration, "
+                 "sending the next as soon as the answer comes (latency from the send), as --mix chooses; "
+                 "MeterValues carry six varying sampled values");
+    app.add_option("--mix", options.mix,
+                   "load --closed-loop: shares of the calls, default meter=80,heartbeat=10,status=10 "
+                   "(status = StatusNotification Charging); exact over every block of their sum per charger");
     app.add_option("--retry", options.retry,
                    "storm: fixed (10 s), backoff (1 s doubling to 60 s, full jitter) or mix (odd chargers fixed, "
                    "even backoff)")

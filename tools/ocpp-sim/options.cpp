@@ -29,7 +29,37 @@ bool all_digits(std::string_view s)
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+std::optional<std::string> validate_closed_loop(const Options& options)
+{
+    if (options.mix && !options.closed_loop) {
+        return std::string("--mix needs --closed-loop");
+    }
+    if (!options.closed_loop) {
+        return std::nullopt;
+    }
+    if (options.mode != "load") {
+        return std::string("--closed-loop needs --mode load");
+    }
+    // The grids and the closed loop would fight over the one call in flight.
+    if (options.heartbeat_interval > 0 || options.meter_interval > 0) {
+        return std::string("--closed-loop sends the next call on each answer; drop --heartbeat-interval and "
+                           "--meter-interval");
+    }
+    if (options.mix) {
+        auto mix = parse_mix(*options.mix);
+        if (auto* error = std::get_if<std::string>(&mix)) {
+            return *error;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
+
+LoadMix load_mix(const Options& options)
+{
+    return options.mix ? std::get<LoadMix>(parse_mix(*options.mix)) : LoadMix{};
+}
 
 std::variant<WsUrl, std::string> parse_ws_url(std::string_view url)
 {
@@ -132,6 +162,9 @@ std::optional<std::string> validate(const Options& options)
     }
     if (!options.durability_log.empty() && options.mode != "load") {
         return std::string("--durability-log needs --mode load");
+    }
+    if (auto error = validate_closed_loop(options)) {
+        return error;
     }
     // Heartbeats every 100 µs and more are a typo, not a benchmark.
     if ((options.heartbeat_interval > 0 && options.heartbeat_interval < 1e-4) ||

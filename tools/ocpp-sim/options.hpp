@@ -2,6 +2,7 @@
 // Command-line settings of ocpp-sim, and the pieces derived from them that do
 // not need a socket (URL parts, charger ids), so they can be checked before
 // any I/O starts.
+#include "load_mix.hpp"
 #include "retry.hpp"
 #include "source_addresses.hpp"
 
@@ -50,6 +51,10 @@ struct Options {
     int server_pid = 0; // 0: no server usage
     bool tls_resume = false;
     std::string durability_log; // empty: none
+    // load: one call in flight per charger, the next sent as soon as the
+    // answer comes, chosen by --mix (load_mix.hpp), instead of the grids.
+    bool closed_loop = false;
+    std::optional<std::string> mix; // unset: meter=80,heartbeat=10,status=10
 };
 
 // Derived from Options once validate() passed.
@@ -67,6 +72,9 @@ struct WsUrl {
 
 // An error is one line meant for the user.
 std::variant<WsUrl, std::string> parse_ws_url(std::string_view url);
+
+// --mix, or its default; precondition: validated.
+LoadMix load_mix(const Options& options);
 
 // Checks what CLI11 cannot express alone; returns the one-line error if any.
 std::optional<std::string> validate(const Options& options);

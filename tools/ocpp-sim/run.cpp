@@ -98,6 +98,7 @@ RunTotals run_slice(const Options& options, const WsUrl& url, Slice slice, const
     };
 
     const Mode mode = plan.mode;
+    const LoadMix mix = load_mix(options);
     chargers.reserve(static_cast<std::size_t>(count));
     for (int i = slice.first; i <= slice.last; ++i) {
         const std::string id = charger_id(options.prefix, i);
@@ -141,6 +142,8 @@ RunTotals run_slice(const Options& options, const WsUrl& url, Slice slice, const
         settings.heartbeat_interval = seconds_to_duration(options.heartbeat_interval);
         settings.meter_interval = seconds_to_duration(options.meter_interval);
         settings.durability = durability.get();
+        settings.closed_loop = options.closed_loop;
+        settings.mix = mix;
         settings.retry = retry_kind(*parse_retry_policy(options.retry), i);
         settings.storm_deadline = plan.started + seconds_to_duration(options.storm_timeout);
         settings.hold = std::chrono::milliseconds(static_cast<std::int64_t>(options.hold_seconds * 1000.0));

@@ -7,6 +7,7 @@
 // the figures printed.
 #include "histogram.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -19,6 +20,13 @@
 namespace csms::sim {
 
 using SteadyTimePoint = std::chrono::steady_clock::time_point;
+
+// The periodic calls of --mode load, each with a latency histogram of its
+// own: one kind's slow commits must not hide in another's fast replies.
+enum class CallKind { meter_values, heartbeat, status_notification };
+inline constexpr std::size_t call_kind_count = 3;
+using KindHistograms = std::array<Histogram, call_kind_count>;
+std::string_view call_kind_action(CallKind kind); // "MeterValues", ...
 
 struct ChargerStats {
     std::string charge_point_id;
@@ -47,8 +55,9 @@ struct ChargerStats {
 // The histograms of one I/O thread. Handlers record into the ones of the
 // thread they run on; each thread hands its own over after ioc.run().
 struct Recorders {
-    Histogram latency; // load: periodic calls only; otherwise every reply
-    Histogram connect; // TCP connect start to WebSocket open
+    Histogram latency;      // load: periodic calls only; otherwise every reply
+    Histogram connect;      // TCP connect start to WebSocket open
+    KindHistograms by_kind; // load: the periodic calls again, by CallKind
 };
 Recorders& thread_recorders();
 
@@ -64,6 +73,7 @@ struct RunTotals {
     std::map<std::string, std::uint64_t> errors_by_code;
     Histogram latency;
     Histogram connect;
+    KindHistograms latency_by_kind;
     std::int64_t first_connect_ns = INT64_MAX;
     std::int64_t last_open_ns = INT64_MIN;
     std::int64_t last_converged_ns = INT64_MIN;
@@ -87,12 +97,13 @@ struct ServerUsage {
     double cpu_s = 0;
     std::uint64_t peak_rss_kb = 0;
     std::uint64_t rss_kb = 0;
-    double cpu_ms_per_1000_calls = 0;
+    double cpu_ms_per_1000_calls = 0; // the same figure as µs per call
     double cpu_ms_per_1000_handshakes = 0;
 };
 
 struct RunContext {
     std::string mode = "script";
+    bool closed_loop = false;
     std::chrono::steady_clock::duration elapsed{};
     SteadyTimePoint started{};
     // load: the measured window [load_start, load_end).
@@ -100,8 +111,16 @@ struct RunContext {
     SteadyTimePoint load_end{};
 };
 
+// One CallKind's latency in a load run.
+struct KindLatency {
+    std::string action;
+    std::uint64_t count = 0;
+    double p50_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
 struct Summary {
     std::string mode = "script";
+    bool closed_loop = false;
     std::uint64_t chargers = 0;
     std::uint64_t connected = 0;
     std::uint64_t completed = 0;
@@ -127,6 +146,7 @@ struct Summary {
     std::uint64_t load_skipped = 0;
     double load_calls_per_s = 0;
     double load_elapsed_s = 0;
+    std::vector<KindLatency> latency_by_kind; // the kinds sent, in CallKind order
     // storm
     std::uint64_t converged = 0;
     double converged_s = 0;

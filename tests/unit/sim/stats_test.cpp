@@ -133,3 +133,40 @@ TEST_CASE("sim server probe: cpu ticks and memory from /proc text", "[sim][stats
     CHECK_FALSE(parse_status_kb(status, "VmSwap"));
     CHECK(sample_process(::getpid()).has_value());
 }
+
+TEST_CASE("sim stats: the latency of each kind of call survives the pipe and is summarized", "[sim][stats]")
+{
+    RunTotals a;
+    a.add(charger("SIM-0001", true, 3));
+    Recorders r;
+    r.by_kind[static_cast<std::size_t>(CallKind::meter_values)].record(2000);
+    r.by_kind[static_cast<std::size_t>(CallKind::meter_values)].record(4000);
+    r.by_kind[static_cast<std::size_t>(CallKind::status_notification)].record(1000);
+    a.add(r);
+    auto back = deserialize_totals(serialize_totals(a));
+    REQUIRE(back);
+    RunTotals b;
+    b.merge(*back);
+    b.merge(*back);
+
+    RunContext context;
+    context.mode = "load";
+    context.closed_loop = true;
+    context.load_start = SteadyTimePoint{} + std::chrono::seconds(1);
+    context.load_end = context.load_start + std::chrono::seconds(2);
+    const Summary s = summarize(b, context);
+    REQUIRE(s.latency_by_kind.size() == 2); // no Heartbeat was sent
+    CHECK(s.latency_by_kind[0].action == "MeterValues");
+    CHECK(s.latency_by_kind[0].count == 4);
+    CHECK(s.latency_by_kind[0].max_ms == Approx(4.0));
+    CHECK(s.latency_by_kind[1].action == "StatusNotification");
+    CHECK(s.latency_by_kind[1].count == 2);
+
+    rapidjson::Document doc;
+    doc.Parse(format_json(s).c_str());
+    REQUIRE_FALSE(doc.HasParseError());
+    CHECK(doc["closed_loop"].GetBool());
+    CHECK(doc["latency_by_kind_ms"]["MeterValues"]["count"].GetUint64() == 4);
+    CHECK(doc["latency_by_kind_ms"]["StatusNotification"]["p99"].GetDouble() == Approx(1.0).epsilon(0.01));
+    CHECK(format_text(s).find("latency ms MeterValues: 4 calls") != std::string::npos);
+}
