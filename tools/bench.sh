@@ -12,12 +12,13 @@
 #   --bin DIR        csmsd and ocpp-sim from DIR (default: build them into build/)
 #   --only NAMES     run only these scenarios (comma-separated): handshakes,
 #                    idle-memory, meter-values, meter-values-below, heartbeat,
-#                    storm, idle-cost, held-wss, kill9
+#                    mixed, storm, idle-cost, held-wss, kill9, kill9-mixed
 #   --hold-minutes M how long held-wss holds its chargers (default 10)
 #
 # Server and load generator share the machine, so every figure is a lower
 # bound for a server that has the cores to itself. Timings here are never CI
 # gates: --smoke fails only when a tool fails or an acknowledged message is lost.
+# mixed also needs the sqlite3 command-line shell (for its bytes per sample).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -34,12 +35,12 @@ while [ $# -gt 0 ]; do
     --bin) bin=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --hold-minutes) hold_minutes=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-for tool in jq curl openssl; do
+for tool in jq curl openssl sqlite3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (tools/bootstrap.sh installs it)" >&2; exit 2; }
 done
 if [ -z "$bin" ]; then
@@ -108,6 +109,10 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 ticks_per_s=$(getconf CLK_TCK)
+# CPU seconds of this shell's children that have ended (an ocpp-sim run, its
+# forks included): the load generator's own cost. Read around one run_sim
+# in this shell, before csmsd (a child too) is reaped.
+ended_children_cpu_s() { awk -v t="$ticks_per_s" '{printf "%.2f", ($16 + $17) / t}' "/proc/$$/stat"; }
 metric() { curl -s "http://$admin/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 
 # wait_connections N SECONDS: until csmsd counts N open sessions.
@@ -261,6 +266,50 @@ bench_heartbeat() {
     --processes 2 --source-addresses 127.0.0.2-127.0.0.9
 }
 
+# Closed-loop mixed load: N chargers, each with an open transaction and
+# exactly one call in flight (80 % MeterValues of six sampled values, 10 %
+# Heartbeat, 10 % StatusNotification), the next sent on each answer. Then,
+# with csmsd stopped cleanly, what its database spends per stored sampled
+# value (dbstat over the sample tables and their indexes, either layout).
+bench_mixed() {
+  local n
+  n=$(pick 1000 20)
+  start_server mixed "$ecdsa_cert" "$ecdsa_key"
+  server_line server.crt server.key
+  local f="$work/mixed.json" gen_before gen_after
+  gen_before=$(ended_children_cpu_s)
+  run_sim "$f" --url "ws://$ws/ocpp" --mode load --closed-loop --mix meter=80,heartbeat=10,status=10 \
+    --chargers "$n" --duration "$(pick 60 3)" --ramp-seconds "$(pick 5 1)" --processes 2 \
+    --server-pid "$server_pid" --prefix MIXED || true
+  gen_after=$(ended_children_cpu_s)
+  local writer
+  writer=$(curl -s "http://$admin/metrics" | grep -E '^csms_writer_(commits_total|jobs_total|batch_size_max|commit_seconds_sum|commit_seconds_count) ' || true)
+  stop_server
+  local db="$work/mixed/csms.db" bytes samples per_sample
+  bytes=$(sqlite3 "$db" "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema
+    WHERE type IN ('table', 'index') AND (name GLOB 'sample*' OR name GLOB 'meter_values*'
+      OR tbl_name GLOB 'sample*' OR tbl_name GLOB 'meter_values*'))")
+  samples=$(sqlite3 "$db" "SELECT count(*) FROM meter_values")
+  per_sample=$(awk -v b="$bytes" -v n="$samples" 'BEGIN {printf "%.1f", (n > 0 ? b / n : 0)}')
+  note "kill -TERM \$(pidof csmsd); wait   # a clean stop, then:"
+  note "sqlite3 csms.db \"SELECT sum(pgsize) FROM dbstat WHERE name IN (tables and indexes of sample*, meter_values*)\""
+  note "sqlite3 csms.db \"SELECT count(*) FROM meter_values\""
+  local rate us errors gen_cpu gen_share
+  rate=$(j .load_calls_per_s "$f")
+  us=$(j '.server.cpu_us_per_call // 0' "$f")
+  errors=$(jq -r '.errors + .unexpected' "$f")
+  gen_cpu=$(awk -v a="$gen_before" -v b="$gen_after" 'BEGIN {printf "%.1f", b - a}')
+  gen_share=$(awk -v c="$gen_cpu" -v e="$(j .elapsed_s "$f")" -v k="$(nproc)" 'BEGIN {printf "%.0f", (e > 0 ? 100 * c / e / k : 0)}')
+  local p99s
+  p99s=$(jq -r '.latency_by_kind_ms | to_entries | map("\(.key) \(.value.p99)") | join(", ")' "$f")
+  row "mixed load, $n chargers closed loop, 80/10/10" "≥ 20,000 calls/s, ≤ 40 µs csmsd CPU per call, 0 errors" \
+    "$(printf '%.0f calls/s; %.1f µs server CPU per call; p99 ms %s; errors %s; %s bytes per sampled value (%s stored); generator CPU %s s, %s %% of %s cores' \
+      "$rate" "$us" "$p99s" "$errors" "$per_sample" "$samples" "$gen_cpu" "$gen_share" "$(nproc)")" \
+    "$(verdict "$rate >= 20000 && $us <= 40 && $errors == 0")"
+  section "Mixed load, closed loop" "$(printf '```sh\n%s\n```\n\n```json\n%s\n```\n\nWriter counters at the end:\n\n```\n%s\n```\n\nOn disk after a clean stop: %s bytes in the sample tables and their indexes for %s sampled values, %s bytes each. The load generator used %s CPU-s over the run (%s %% of the %s cores).' \
+    "$(take_commands)" "$(cat "$f")" "$writer" "$bytes" "$samples" "$per_sample" "$gen_cpu" "$gen_share" "$(nproc)")"
+}
+
 # Reconnect storm: N wss chargers dial at once (half with a fixed 10 s retry,
 # half with jittered back-off) while already-connected chargers keep sending
 # MeterValues; their latency must hold.
@@ -351,16 +400,16 @@ bench_held_wss() {
     "$(take_commands)" "$(cat "$f")" "$(cat "$work/over.json")")"
 }
 
-# kill -9 under load, restart, then every acknowledged message must be in the
-# database.
-bench_kill9() {
-  local n
-  n=$(pick 500 10)
-  start_server kill9 "$ecdsa_cert" "$ecdsa_key"
+# kill9_run NAME TITLE CHARGERS SIM_ARGS...: kill -9 under an ocpp-sim load,
+# restart, then every acknowledged message must be in the database.
+kill9_run() {
+  local name=$1 title=$2 n=$3
+  shift 3
+  start_server "$name" "$ecdsa_cert" "$ecdsa_key"
   server_line server.crt server.key
-  local log="$work/kill9/acked.log"
-  run_sim "$work/kill9-load.json" --url "ws://$ws/ocpp" --mode load --chargers "$n" --meter-interval 0.1 \
-    --heartbeat-interval 1 --duration 60 --ramp-seconds 1 --durability-log "$log" --prefix KILL &
+  local log="$work/$name/acked.log"
+  run_sim "$work/$name-load.json" --url "ws://$ws/ocpp" --mode load --chargers "$n" "$@" \
+    --duration 60 --ramp-seconds 1 --durability-log "$log" &
   local load_pid=$!
   wait_connections "$n" 30
   sleep "$(pick 10 2)"
@@ -369,25 +418,36 @@ bench_kill9() {
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
   wait "$load_pid" || true
-  start_server kill9 "$ecdsa_cert" "$ecdsa_key" # same database: recovery runs at open
+  start_server "$name" "$ecdsa_cert" "$ecdsa_key" # same database: recovery runs at open
   note "csmsd ... --db csms.db   # restart on the same file"
   stop_server
   note "ocpp-sim verify-durability --log acked.log --db csms.db --json"
   local rc=0
-  "$sim" verify-durability --log "$log" --db "$work/kill9/csms.db" --json >"$work/kill9.json" 2>>"$work/sim.log" || rc=$?
-  local f="$work/kill9.json"
-  row "kill -9 under load ($n chargers), restart" "0 acknowledged messages lost" \
+  "$sim" verify-durability --log "$log" --db "$work/$name/csms.db" --json >"$work/$name.json" 2>>"$work/sim.log" || rc=$?
+  local f="$work/$name.json"
+  row "$title ($n chargers), restart" "0 acknowledged messages lost" \
     "$(printf '%s acknowledged, %s found, %s lost' "$(j .logged "$f")" "$(j .found "$f")" "$(j .missing "$f")")" \
     "$(verdict "$(j .missing "$f") == 0 && $(j .logged "$f") > 0")"
-  section "kill -9 under load" "$(printf '```sh\n%s\n```\n\n```json\n%s\n```' "$(take_commands)" "$(cat "$f")")"
+  section "$title" "$(printf '```sh\n%s\n```\n\n```json\n%s\n```' "$(take_commands)" "$(cat "$f")")"
   if [ $rc -ne 0 ] || [ "$(j .missing "$f")" != 0 ]; then
-    echo "bench: acknowledged messages were lost across kill -9" >&2
+    echo "bench: acknowledged messages were lost across kill -9 ($name)" >&2
     durability_failed=1
   fi
 }
 
+bench_kill9() {
+  kill9_run kill9 "kill -9 under load" "$(pick 500 10)" --meter-interval 0.1 --heartbeat-interval 1 --prefix KILL
+}
+
+# The same under the closed-loop mix: the writer is as busy as it gets.
+bench_kill9_mixed() {
+  kill9_run kill9-mixed "kill -9 under the mixed closed-loop load" "$(pick 1000 10)" --closed-loop \
+    --processes 2 --prefix KILLMIX
+}
+
 durability_failed=0
-for scenario in handshakes idle-memory meter-values meter-values-below heartbeat storm idle-cost held-wss kill9; do
+for scenario in handshakes idle-memory meter-values meter-values-below heartbeat mixed storm idle-cost held-wss kill9 \
+  kill9-mixed; do
   wanted "$scenario" || continue
   echo "bench: $scenario" >&2
   "bench_${scenario//-/_}"
@@ -409,7 +469,8 @@ dirty=$(git -C "$repo" status --porcelain 2>/dev/null | grep -q . && echo " (wit
   echo "Machine: $(nproc) cores ($cpu_model), $mem_gib GiB, $(uname -sr), open-file limit $(ulimit -Hn)."
   echo "csmsd and ocpp-sim run on the same cores, so every figure is a lower bound."
   echo "SQLite runs in WAL mode with synchronous=FULL; every acknowledged message is durable."
-  echo "Latency is measured from each call's intended send time (open loop)."
+  echo "Latency is measured from each call's intended send time (open loop); in the closed-loop mixed"
+  echo "load, from its send."
   echo
   echo "| scenario | target | measured | |"
   echo "|---|---|---|---|"
