@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --bin) bin=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --hold-minutes) hold_minutes=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
