@@ -1,6 +1,7 @@
 #include "csms/meter_samples.hpp"
 
 #include "csms/json.hpp"
+#include "store/sample_value.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -36,29 +37,15 @@ std::optional<double> parse_decimal(std::string_view text)
 
 } // namespace
 
-namespace {
-
-std::optional<double> convert(double value, std::string_view unit)
-{
-    if (unit == "kWh" || unit == "kW" || unit == "kvarh" || unit == "kvar" || unit == "kVA") return value * 1000.0;
-    // "Celcius" is the OCPP 1.6 schema's own spelling, and many chargers send it.
-    if (unit == "Celcius") return value;
-    if (unit == "Fahrenheit") return (value - 32.0) * 5.0 / 9.0;
-    if (unit == "K") return value - 273.15;
-    if (unit == "Wh" || unit == "W" || unit == "varh" || unit == "var" || unit == "VA" || unit == "A" || unit == "V" ||
-        unit == "Celsius" || unit == "Percent" || unit.empty()) {
-        return value;
-    }
-    return std::nullopt;
-}
-
-} // namespace
-
 std::optional<double> to_base_unit(double value, std::string_view unit)
 {
     // 1e306 kWh parses, but not in Wh: an infinity is no reading.
-    auto converted = convert(value, unit);
-    if (!converted || !std::isfinite(*converted)) {
+    auto rule = store::unit_rule(unit);
+    if (!rule) {
+        return std::nullopt;
+    }
+    auto converted = store::to_base_unit(value, *rule);
+    if (!std::isfinite(converted)) {
         return std::nullopt;
     }
     return converted;

@@ -39,7 +39,7 @@ class Engine {
 public:
     struct Options {
         std::chrono::milliseconds poll_interval{250};
-        int max_rows_per_poll = 5000;
+        int max_rows_per_poll = 5000; // of samples, whole sample_messages (each one meterValue)
         // How often the clock-driven rules are evaluated.
         std::chrono::seconds scan_interval{2};
         // What csmsd tells chargers in BootNotification (offline rules).
@@ -138,7 +138,7 @@ private:
     store::Writer& writer_;
     const base::Clock& clock_;
     Options options_;
-    Cursor samples_{"meter_values"}, statuses_{"status_history"}, connections_{"connection_events"},
+    Cursor samples_{"sample_messages"}, statuses_{"status_history"}, connections_{"connection_events"},
         security_events_{"security_events"};
     std::map<TrackerKey, ConditionTracker> trackers_;
     std::map<std::string, RuleSeries, std::less<>> series_; // by rule name; empty without Options::metrics

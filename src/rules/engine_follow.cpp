@@ -27,12 +27,17 @@ std::string describe(const std::string& measurand, const std::string& phase, dou
 
 bool Engine::follow_samples()
 {
+    // Whole messages, in arrival order: the cursor is a sample_messages id,
+    // and a poll never cuts a message's values in two.
     auto& s = db_.cached(std::string(R"sql(
-        SELECT v.id, v.charger_id, v.connector_id, v.timestamp, v.measurand, v.phase, v.normalized_value,
-               v.received_at, )sql") +
+        SELECT m.id, v.charger_id, v.connector_id, m.time, k.measurand, k.phase, s.value, m.received_at, )sql") +
                          facts_columns + R"sql(
-        FROM meter_values v LEFT JOIN chargers c USING (charger_id)
-        WHERE v.id > ?1 ORDER BY v.id LIMIT ?2)sql");
+        FROM (SELECT * FROM sample_messages WHERE id > ?1 ORDER BY id LIMIT ?2) m
+        JOIN sample_connectors v ON v.id = m.connector
+        JOIN samples s ON s.connector = m.connector AND s.time = m.time AND s.message = m.id
+        JOIN sample_kinds k ON k.id = s.kind
+        LEFT JOIN chargers c ON c.charger_id = v.charger_id
+        ORDER BY m.id, s.position)sql");
     struct Row {
         std::int64_t id;
         std::string charger_id;
@@ -48,29 +53,22 @@ bool Engine::follow_samples()
         s.bind(1, samples_.last_id);
         s.bind(2, options_.max_rows_per_poll);
         while (s.step()) {
-            rows.push_back(Row{s.column_int64(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4),
+            rows.push_back(Row{s.column_int64(0), s.column_text(1), s.column_int(2),
+                               store::to_column(store::time_from_ms_column(s.column_int64(3))), s.column_text(4),
                                s.column_text(5),
                                s.column_is_null(6) ? std::nullopt : std::optional<double>(s.column_double(6)),
-                               s.column_text(7), facts_at(s, 8)});
+                               store::to_column(store::time_from_ms_column(s.column_int64(7))), facts_at(s, 8)});
         }
     }
-    bool full = static_cast<int>(rows.size()) == options_.max_rows_per_poll;
+    std::size_t messages = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        messages += i == 0 || rows[i].id != rows[i - 1].id ? 1 : 0;
+    }
+    const bool full = static_cast<int>(messages) == options_.max_rows_per_poll;
     auto same_set = [](const Row& a, const Row& b) {
         return a.charger_id == b.charger_id && a.connector_id == b.connector_id && a.timestamp == b.timestamp;
     };
-    std::size_t end = rows.size();
-    if (full) {
-        // The poll may have cut the last sample set in two: leave its rows for
-        // the next poll, so a set is always judged whole (unless it fills a
-        // whole poll on its own).
-        std::size_t start = end - 1;
-        while (start > 0 && same_set(rows[start - 1], rows[end - 1])) {
-            --start;
-        }
-        if (start > 0) {
-            end = start;
-        }
-    }
+    const std::size_t end = rows.size();
     std::vector<Sample> set;
     for (std::size_t i = 0; i < end; ++i) {
         const Row& row = rows[i];
@@ -183,17 +181,18 @@ void Engine::evaluate_sample_set(const std::string& charger_id, int connector_id
 std::optional<double> Engine::previous_register(const std::string& charger_id, int connector_id,
                                                 const std::string& before_timestamp)
 {
-    // Walks the (charger, connector, timestamp) index backwards; the newest
-    // sets carry the register, so this stops after a few rows.
+    // Walks the connector's samples backwards; the newest sets carry the
+    // register, so this stops after a few rows.
     auto& s = db_.cached(R"sql(
-        SELECT normalized_value FROM meter_values
-        WHERE charger_id = ?1 AND connector_id = ?2 AND timestamp < ?3
-          AND measurand = 'Energy.Active.Import.Register' AND phase = '' AND normalized_value IS NOT NULL
-        ORDER BY timestamp DESC LIMIT 1)sql");
+        SELECT s.value FROM samples s
+        WHERE s.connector = (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
+          AND s.time < ?3 AND s.value IS NOT NULL
+          AND s.kind IN (SELECT id FROM sample_kinds WHERE measurand = 'Energy.Active.Import.Register' AND phase = '')
+        ORDER BY s.time DESC LIMIT 1)sql");
     store::ResetGuard guard(s);
     s.bind(1, charger_id);
     s.bind(2, connector_id);
-    s.bind(3, before_timestamp);
+    s.bind(3, store::to_ms_column(store::time_from_column(before_timestamp)));
     if (!s.step()) {
         return std::nullopt;
     }

@@ -50,7 +50,7 @@ Engine::Engine(const std::string& db_path, ZoneOf zone_of, store::Writer& writer
     // No cursor yet: the history already in the database is computed, a
     // poll's worth of rows at a time. Stops already in it are seen through
     // their sessions' rows, so the stop cursor starts at the newest.
-    sample_cursor_ = cursor_or(db_, "meter_values", 0);
+    sample_cursor_ = cursor_or(db_, "sample_messages", 0);
     status_cursor_ = cursor_or(db_, "status_history", 0);
     session_cursor_ = cursor_or(db_, "transactions", 0);
     stop_cursor_ = store::stats_cursor(db_, "transaction_stops").value_or(newest_stop(db_));
@@ -105,36 +105,47 @@ void Engine::touch(Touched& touched, const std::string& charger_id, int connecto
 
 bool Engine::follow_samples(Touched& touched)
 {
-    auto& s = db_.cached(
-        "SELECT id, charger_id, connector_id, timestamp, measurand, phase, source FROM meter_values WHERE id > ?1 "
-        "ORDER BY id LIMIT ?2");
+    // Whole messages, in arrival order: the cursor is a sample_messages id.
+    auto& s = db_.cached(R"sql(
+        SELECT m.id, c.charger_id, c.connector_id, m.time, k.measurand, k.phase, m.source
+        FROM (SELECT * FROM sample_messages WHERE id > ?1 ORDER BY id LIMIT ?2) m
+        JOIN sample_connectors c ON c.id = m.connector
+        JOIN samples s ON s.connector = m.connector AND s.time = m.time AND s.message = m.id
+        JOIN sample_kinds k ON k.id = s.kind
+        ORDER BY m.id, s.position)sql");
     // An energy sample changes its session's curve back to the reading
     // before it and on to the one after: the neighbouring samples, or the
     // session's meterStart and meterStop (quarter_reader.cpp).
     auto& neighbours = db_.cached(R"sql(
-        SELECT (SELECT timestamp FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
-                AND measurand = 'Energy.Active.Import.Register' AND timestamp < ?3 ORDER BY timestamp DESC LIMIT 1),
-               (SELECT timestamp FROM meter_values WHERE charger_id = ?1 AND connector_id = ?2
-                AND measurand = 'Energy.Active.Import.Register' AND timestamp > ?3 ORDER BY timestamp LIMIT 1),
+        WITH energy AS (SELECT id FROM sample_kinds WHERE measurand = 'Energy.Active.Import.Register'),
+             c AS (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
+        SELECT (SELECT s.time FROM samples s WHERE s.connector = (SELECT id FROM c)
+                AND s.kind IN (SELECT id FROM energy) AND s.time < ?3 ORDER BY s.time DESC LIMIT 1),
+               (SELECT s.time FROM samples s WHERE s.connector = (SELECT id FROM c)
+                AND s.kind IN (SELECT id FROM energy) AND s.time > ?3 ORDER BY s.time LIMIT 1),
                t.start_timestamp, t.stop_timestamp
         FROM (SELECT 1) LEFT JOIN (SELECT start_timestamp, stop_timestamp FROM transactions
-                                   WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?3
+                                   WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?4
                                    ORDER BY start_timestamp DESC LIMIT 1) t)sql");
     store::ResetGuard guard(s);
     s.bind(1, sample_cursor_);
     s.bind(2, options_.max_rows_per_poll);
-    int rows = 0;
+    int messages = 0;
+    std::int64_t message = 0;
     while (s.step()) {
-        ++rows;
-        sample_cursor_ = s.column_int64(0);
+        if (s.column_int64(0) != message) {
+            message = s.column_int64(0);
+            ++messages;
+            sample_cursor_ = message;
+        }
         auto measurand = s.column_text(4);
-        if (!affects_statistics(measurand) || s.column_text(6) != "MeterValues") { // as quarter_reader.cpp reads
+        if (!affects_statistics(measurand) || s.column_int(6) != 0) { // MeterValues only, as quarter_reader.cpp reads
             continue;
         }
         auto charger_id = s.column_text(1);
         int connector_id = s.column_int(2);
-        auto timestamp = s.column_text(3);
-        auto at = store::time_from_column(timestamp);
+        const auto time = s.column_int64(3);
+        auto at = store::time_from_ms_column(time);
         if (measurand != "Energy.Active.Import.Register" || !s.column_text(5).empty()) {
             touch(touched, charger_id, connector_id, at, at);
             continue;
@@ -142,10 +153,17 @@ bool Engine::follow_samples(Touched& touched)
         store::ResetGuard neighbours_guard(neighbours);
         neighbours.bind(1, charger_id);
         neighbours.bind(2, connector_id);
-        neighbours.bind(3, timestamp);
+        neighbours.bind(3, time);
+        neighbours.bind(4, store::to_column(at));
         neighbours.step();
-        auto previous = store::optional_time_from_column(neighbours.column_optional_text(0));
-        auto next = store::optional_time_from_column(neighbours.column_optional_text(1));
+        auto time_at = [&neighbours](int column) -> std::optional<base::SysTime> {
+            if (neighbours.column_is_null(column)) {
+                return std::nullopt;
+            }
+            return store::time_from_ms_column(neighbours.column_int64(column));
+        };
+        auto previous = time_at(0);
+        auto next = time_at(1);
         auto session_start = store::optional_time_from_column(neighbours.column_optional_text(2));
         auto session_stop = store::optional_time_from_column(neighbours.column_optional_text(3));
         auto from = previous.value_or(at);
@@ -158,7 +176,7 @@ bool Engine::follow_samples(Touched& touched)
         }
         touch(touched, charger_id, connector_id, from, to);
     }
-    return rows == options_.max_rows_per_poll;
+    return messages == options_.max_rows_per_poll;
 }
 
 bool Engine::follow_statuses(Touched& touched)
@@ -270,8 +288,8 @@ void Engine::submit(const Touched& touched)
         quarters.push_back(read_quarter(db_, zone, charger_id, connector_id, quarter_of(zone, start), now));
     }
     std::vector<std::pair<std::string, std::string>> cursors{
-        {"meter_values", std::to_string(sample_cursor_)},  {"status_history", std::to_string(status_cursor_)},
-        {"transactions", std::to_string(session_cursor_)}, {"transaction_stops", stop_cursor_},
+        {"sample_messages", std::to_string(sample_cursor_)}, {"status_history", std::to_string(status_cursor_)},
+        {"transactions", std::to_string(session_cursor_)},   {"transaction_stops", stop_cursor_},
         {"clock", store::to_column(closed_until_)},
     };
     writer_.submit(

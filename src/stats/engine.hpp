@@ -31,7 +31,7 @@ class Engine {
 public:
     struct Options {
         std::chrono::milliseconds poll_interval{1000};
-        int max_rows_per_poll = 5000;
+        int max_rows_per_poll = 5000; // of samples, whole sample_messages (each one meterValue)
         // One new row recomputes at most this much time (e.g. a status that
         // held for weeks before its successor arrived).
         std::chrono::hours longest_range{24 * 7};

@@ -35,28 +35,32 @@ struct SessionSpan {
 void add_samples(store::Database& db, const Key& k, const SessionSpan& session,
                  std::vector<base::RegisterReading>& readings)
 {
-    auto run = [&](const std::string& condition, const std::vector<const std::string*>& times) {
+    const auto quarter_start = store::to_ms_column(store::time_from_column(k.start));
+    const auto quarter_end = store::to_ms_column(store::time_from_column(k.end));
+    auto run = [&](const std::string& condition, const std::vector<std::int64_t>& times) {
         // The same samples as a bill reads (store::register_samples).
-        auto& s = db.cached("SELECT timestamp, normalized_value FROM meter_values WHERE charger_id = ?1 "
-                            "AND connector_id = ?2 AND measurand = ?3 AND phase = '' "
-                            "AND normalized_value IS NOT NULL AND timestamp > ?4 AND timestamp < ?5 AND " +
-                            condition);
+        auto& s = db.cached(
+            "SELECT s.time, s.value FROM samples s "
+            "WHERE s.connector = (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2) "
+            "AND s.kind IN (SELECT id FROM sample_kinds WHERE measurand = ?3 AND phase = '') "
+            "AND s.value IS NOT NULL AND s.time > ?4 AND s.time < ?5 AND " +
+            condition);
         store::ResetGuard guard(s);
         s.bind(1, k.charger_id);
         s.bind(2, k.connector_id);
         s.bind(3, energy_register);
-        s.bind(4, session.start);
-        s.bind(5, session.stop);
+        s.bind(4, store::to_ms_column(store::time_from_column(session.start)));
+        s.bind(5, store::to_ms_column(store::time_from_column(session.stop)));
         for (std::size_t i = 0; i < times.size(); ++i) {
-            s.bind(static_cast<int>(i) + 6, *times[i]);
+            s.bind(static_cast<int>(i) + 6, times[i]);
         }
         while (s.step()) {
-            readings.push_back({store::time_from_column(s.column_text(0)), s.column_double(1)});
+            readings.push_back({store::time_from_ms_column(s.column_int64(0)), s.column_double(1)});
         }
     };
-    run("timestamp <= ?6 ORDER BY timestamp DESC, id DESC LIMIT 1", {&k.start});
-    run("timestamp > ?6 AND timestamp < ?7 ORDER BY timestamp, id", {&k.start, &k.end});
-    run("timestamp >= ?6 ORDER BY timestamp, id LIMIT 1", {&k.end});
+    run("s.time <= ?6 ORDER BY s.time DESC, s.message DESC, s.position DESC LIMIT 1", {quarter_start});
+    run("s.time > ?6 AND s.time < ?7 ORDER BY s.time, s.message, s.position", {quarter_start, quarter_end});
+    run("s.time >= ?6 ORDER BY s.time, s.message, s.position LIMIT 1", {quarter_end});
 }
 
 // The energy the connector's sessions delivered inside [start, end): each
@@ -112,15 +116,17 @@ std::int64_t session_energy(store::Database& db, const Key& k, base::SysTime sta
 std::optional<double> max_sample(store::Database& db, const Key& k, const char* measurand, bool total_only)
 {
     auto& s = db.cached(R"sql(
-        SELECT max(normalized_value) FROM meter_values
-        WHERE charger_id = ?1 AND connector_id = ?2 AND measurand = ?3 AND timestamp >= ?4 AND timestamp < ?5
-          AND source = 'MeterValues' AND (?6 = 0 OR phase = ''))sql");
+        SELECT max(s.value) FROM samples s
+        JOIN sample_messages m ON m.id = s.message
+        WHERE s.connector = (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
+          AND s.kind IN (SELECT id FROM sample_kinds WHERE measurand = ?3 AND (?6 = 0 OR phase = ''))
+          AND s.time >= ?4 AND s.time < ?5 AND m.source = 0)sql");
     store::ResetGuard guard(s);
     s.bind(1, k.charger_id);
     s.bind(2, k.connector_id);
     s.bind(3, measurand);
-    s.bind(4, k.start);
-    s.bind(5, k.end);
+    s.bind(4, store::to_ms_column(store::time_from_column(k.start)));
+    s.bind(5, store::to_ms_column(store::time_from_column(k.end)));
     s.bind(6, total_only ? 1 : 0);
     s.step();
     if (s.column_is_null(0)) {

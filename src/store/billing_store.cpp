@@ -59,20 +59,21 @@ std::vector<QueuedSession> queued_sessions(Database& db, std::int64_t after_id, 
 std::vector<RegisterSample> register_samples(Database& db, const std::string& charger_id, int connector_id,
                                              base::SysTime from, base::SysTime to)
 {
-    // Through meter_values_identical (charger, connector, timestamp, ...).
+    // A range of the connector's samples, in the samples' key order.
     auto& s = db.cached(R"sql(
-        SELECT timestamp, normalized_value FROM meter_values
-        WHERE charger_id = ?1 AND connector_id = ?2 AND timestamp >= ?3 AND timestamp <= ?4
-          AND measurand = 'Energy.Active.Import.Register' AND phase = '' AND normalized_value IS NOT NULL
-        ORDER BY timestamp)sql");
+        SELECT s.time, s.value FROM samples s
+        WHERE s.connector = (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
+          AND s.time >= ?3 AND s.time <= ?4 AND s.value IS NOT NULL
+          AND s.kind IN (SELECT id FROM sample_kinds WHERE measurand = 'Energy.Active.Import.Register' AND phase = '')
+        ORDER BY s.time, s.message, s.position)sql");
     ResetGuard guard(s);
     s.bind(1, charger_id);
     s.bind(2, connector_id);
-    s.bind(3, to_column(from));
-    s.bind(4, to_column(to));
+    s.bind(3, to_ms_column(from));
+    s.bind(4, to_ms_column(to));
     std::vector<RegisterSample> out;
     while (s.step()) {
-        out.push_back({time_from_column(s.column_text(0)), s.column_double(1)});
+        out.push_back({time_from_ms_column(s.column_int64(0)), s.column_double(1)});
     }
     return out;
 }

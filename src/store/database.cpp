@@ -37,7 +37,8 @@ Database::~Database()
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), statements_(std::move(other.statements_))
+    : db_(std::exchange(other.db_, nullptr)), statements_(std::move(other.statements_)),
+      attached_(std::move(other.attached_)), rollbacks_(other.rollbacks_)
 {
 }
 
@@ -47,6 +48,8 @@ Database& Database::operator=(Database&& other) noexcept
         close();
         db_ = std::exchange(other.db_, nullptr);
         statements_ = std::move(other.statements_);
+        attached_ = std::move(other.attached_);
+        rollbacks_ = other.rollbacks_;
     }
     return *this;
 }
@@ -56,6 +59,7 @@ void Database::close() noexcept
     // Statements first: a connection with live statements would only become a
     // zombie under close_v2 and keep the file open.
     statements_.clear();
+    attached_.clear();
     if (db_ != nullptr) {
         sqlite3_close_v2(db_);
         db_ = nullptr;

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <unordered_map>
 
 struct sqlite3;
 
@@ -52,6 +54,23 @@ public:
     bool in_transaction() const;
     sqlite3* handle() { return db_; }
 
+    // State a store module keeps with this connection between calls (e.g.
+    // the sample dictionaries' ids), made on first use.
+    template <typename T> T& attached()
+    {
+        auto& slot = attached_[std::type_index(typeid(T))];
+        if (!slot) {
+            slot = std::make_shared<T>();
+        }
+        return *static_cast<T*>(slot.get());
+    }
+
+    // Whoever rolls back on this connection (the Writer: a job's savepoint
+    // or a whole batch) counts it here, so state kept with attached() knows
+    // rows it saw written since may be gone.
+    void count_rollback() { ++rollbacks_; }
+    std::uint64_t rollbacks() const { return rollbacks_; }
+
 private:
     void close() noexcept;
 
@@ -59,6 +78,8 @@ private:
     // unique_ptr keeps each Statement's address stable; std::less<> lets a
     // string_view look up without building a string.
     std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
+    std::unordered_map<std::type_index, std::shared_ptr<void>> attached_;
+    std::uint64_t rollbacks_ = 0;
 };
 
 } // namespace csms::store

@@ -67,4 +67,16 @@ inline std::optional<base::SysTime> optional_time_from_column(const std::optiona
     return time_from_column(*text);
 }
 
+// SysTime <-> INTEGER columns (the sample store): milliseconds since
+// 1970-01-01 UTC, six bytes a time instead of a 24-character text.
+inline std::int64_t to_ms_column(base::SysTime t)
+{
+    return t.time_since_epoch().count();
+}
+
+inline base::SysTime time_from_ms_column(std::int64_t ms)
+{
+    return base::SysTime{std::chrono::milliseconds{ms}};
+}
+
 } // namespace csms::store

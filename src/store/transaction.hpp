@@ -19,6 +19,7 @@ public:
     {
         if (!done_) {
             try {
+                db_.count_rollback();
                 db_.exec("ROLLBACK");
             } catch (...) { // NOLINT(bugprone-empty-catch): SQLite may have rolled back already
             }
@@ -36,6 +37,7 @@ public:
     void rollback()
     {
         done_ = true;
+        db_.count_rollback();
         db_.exec("ROLLBACK");
     }
 
@@ -69,6 +71,7 @@ public:
     void rollback()
     {
         done_ = true;
+        db_.count_rollback();
         db_.exec("ROLLBACK TO " + name_);
         db_.exec("RELEASE " + name_);
     }

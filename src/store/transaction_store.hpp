@@ -45,9 +45,4 @@ std::optional<int> find_transaction_connector(Database& db, std::string_view cha
 // not found or belongs to another charger; the stop goes to unmatched_stops.
 StopOutcome stop_transaction(Database& db, const StopRecord& stop);
 
-// Replayed identical samples (same charger, connector, timestamp, measurand,
-// phase, location, context, value, transaction) are ignored. Returns how many rows
-// were new.
-std::size_t insert_samples(Database& db, const std::vector<SampleRecord>& samples);
-
 } // namespace csms::store

@@ -1,5 +1,8 @@
 #include "store/transaction_view.hpp"
 
+#include "store/sample_value.hpp"
+#include "store/time_column.hpp"
+
 namespace csms::store {
 namespace {
 
@@ -63,20 +66,32 @@ std::optional<TransactionView> find_transaction(Database& db, std::int64_t trans
 
 std::vector<MeterValueView> transaction_meter_values(Database& db, std::int64_t transaction_id, int limit)
 {
+    // The transaction's messages by index, then each one's values by the
+    // samples' key (connector, time, message).
     auto& s = db.cached(R"sql(
-        SELECT timestamp, measurand, phase, value, unit, context, normalized_value
-        FROM meter_values WHERE transaction_id = ?1 ORDER BY timestamp, id LIMIT ?2)sql");
+        SELECT s.time, k.measurand, k.phase, s.value, s.decimals, s.text, k.unit, k.context, k.unit_rule
+        FROM sample_messages m
+        JOIN samples s ON s.connector = m.connector AND s.time = m.time AND s.message = m.id
+        JOIN sample_kinds k ON k.id = s.kind
+        WHERE m.transaction_id = ?1 ORDER BY s.time, s.message, s.position LIMIT ?2)sql");
     ResetGuard guard(s);
     s.bind(1, transaction_id);
     s.bind(2, limit);
     std::vector<MeterValueView> out;
     while (s.step()) {
-        MeterValueView m{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
-                         s.column_text(4), s.column_text(5), std::nullopt};
-        if (!s.column_is_null(6)) {
-            m.normalized_value = s.column_double(6);
+        StoredValue stored;
+        if (!s.column_is_null(3)) {
+            stored.number = s.column_double(3);
         }
-        out.push_back(std::move(m));
+        stored.decimals = s.column_int(4);
+        stored.text = s.column_optional_text(5);
+        std::optional<UnitRule> rule;
+        if (!s.column_is_null(8)) {
+            rule = static_cast<UnitRule>(s.column_int(8));
+        }
+        out.push_back(MeterValueView{to_column(time_from_ms_column(s.column_int64(0))), s.column_text(1),
+                                     s.column_text(2), value_text(stored, rule), s.column_text(6), s.column_text(7),
+                                     stored.number});
     }
     return out;
 }

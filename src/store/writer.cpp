@@ -212,6 +212,7 @@ void Writer::run_batch(std::vector<Job>& batch) noexcept
     // Nothing of the batch is known to be durable: every job fails.
     auto fail_batch = [&] {
         std::fill(ok.begin(), ok.end(), 0);
+        db_.count_rollback();
         if (db_.in_transaction()) {
             try {
                 sql_.rollback->execute();
@@ -245,6 +246,7 @@ void Writer::run_batch(std::vector<Job>& batch) noexcept
                 spdlog::warn("writer: job failed and was rolled back");
             }
             if (!job_ok) {
+                db_.count_rollback();
                 sql_.rollback_to->execute();
             }
             sql_.release->execute();

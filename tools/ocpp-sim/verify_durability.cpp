@@ -1,7 +1,9 @@
 #include "verify_durability.hpp"
 
+#include "base/time_format.hpp"
 #include "durability_log.hpp"
 #include "store/database.hpp"
+#include "store/time_column.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -11,16 +13,20 @@
 namespace csms::sim {
 namespace {
 
-// The schema of src/store/migrations/0001_init.sql. The sim always charges
-// on connector 1; naming it lets the lookups use meter_values_identical.
+// The schema of src/store/migrations/ (0001_init.sql, 0017_sample_store.sql).
+// The sim always charges on connector 1, in Wh; naming the connector lets
+// the lookup use the samples' key (connector, time).
 constexpr std::string_view start_sql = "SELECT 1 FROM transactions WHERE transaction_id = ?1 AND charger_id = ?2 "
                                        "AND meter_start_wh = ?3";
 constexpr std::string_view stop_sql = "SELECT 1 FROM transactions WHERE transaction_id = ?1 AND charger_id = ?2 "
                                       "AND meter_stop_wh = ?3";
-constexpr std::string_view meter_sql =
-    "SELECT 1 FROM meter_values WHERE charger_id = ?2 AND connector_id = 1 AND timestamp = ?4 "
-    "AND measurand = 'Energy.Active.Import.Register' AND value = ?3 "
-    "AND (transaction_id = ?1 OR reported_transaction_id = ?1)";
+constexpr std::string_view meter_sql = R"sql(
+    SELECT 1 FROM samples s
+    JOIN sample_messages m ON m.id = s.message
+    JOIN sample_kinds k ON k.id = s.kind
+    WHERE s.connector = (SELECT id FROM sample_connectors WHERE charger_id = ?2 AND connector_id = 1)
+      AND s.time = ?4 AND s.value = ?3 AND k.measurand = 'Energy.Active.Import.Register'
+      AND (m.transaction_id = ?1 OR m.reported_transaction_id = ?1))sql";
 
 bool present(store::Database& db, const DurableRecord& r)
 {
@@ -35,9 +41,12 @@ bool present(store::Database& db, const DurableRecord& r)
     statement.bind(1, r.transaction_id);
     statement.bind(2, std::string_view(r.charger_id));
     if (r.kind == DurableKind::meter) {
-        // meter_values.value is the text the charger sent.
-        statement.bind(3, std::string_view(std::to_string(r.meter_wh)));
-        statement.bind(4, std::string_view(r.timestamp));
+        auto time = base::parse_date_time(r.timestamp);
+        if (!time) {
+            return false;
+        }
+        statement.bind(3, r.meter_wh);
+        statement.bind(4, store::to_ms_column(*time));
     } else {
         statement.bind(3, r.meter_wh);
     }

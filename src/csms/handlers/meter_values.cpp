@@ -1,7 +1,7 @@
 #include "csms/handlers/handlers.hpp"
 #include "csms/json.hpp"
 #include "csms/meter_samples.hpp"
-#include "store/transaction_store.hpp"
+#include "store/sample_store.hpp"
 
 #include <limits>
 

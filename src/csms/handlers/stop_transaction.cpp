@@ -2,6 +2,7 @@
 #include "csms/handlers/handlers.hpp"
 #include "csms/meter_samples.hpp"
 #include "store/command_store.hpp"
+#include "store/sample_store.hpp"
 #include "store/transaction_store.hpp"
 
 #include <spdlog/spdlog.h>

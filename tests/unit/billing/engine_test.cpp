@@ -5,6 +5,7 @@
 #include "base/metrics.hpp"
 #include "store/billing_store.hpp"
 #include "store/database.hpp"
+#include "store/sample_store.hpp"
 #include "store/time_column.hpp"
 #include "support/temp_dir.hpp"
 
@@ -105,17 +106,19 @@ struct Fixture {
 
     void sample(std::int64_t tx, const std::string& when, double wh)
     {
-        auto& s = core.cached(R"sql(
-            INSERT INTO meter_values (charger_id, connector_id, transaction_id, reported_transaction_id, timestamp,
-                                      value, normalized_value, measurand, phase, unit, context, location, format,
-                                      source, received_at)
-            VALUES ('CP-1', 1, ?1, ?1, ?2, ?3, ?3, 'Energy.Active.Import.Register', '', 'Wh', 'Sample.Periodic',
-                    'Outlet', 'Raw', 'charger', ?2))sql");
-        store::ResetGuard guard(s);
-        s.bind(1, tx);
-        s.bind(2, store::to_column(utc(when)));
-        s.bind(3, wh);
-        s.execute();
+        store::insert_samples(core, {store::SampleRecord{.charger_id = "CP-1",
+                                                         .connector_id = 1,
+                                                         .transaction_id = tx,
+                                                         .timestamp = utc(when),
+                                                         .value = std::to_string(wh),
+                                                         .normalized_value = wh,
+                                                         .measurand = "Energy.Active.Import.Register",
+                                                         .unit = "Wh",
+                                                         .context = "Sample.Periodic",
+                                                         .location = "Outlet",
+                                                         .format = "Raw",
+                                                         .source = "MeterValues",
+                                                         .received_at = utc(when)}});
     }
 
     void status(const std::string& when, const std::string& status)

@@ -7,6 +7,7 @@
 
 #include "base/metrics.hpp"
 #include "store/database.hpp"
+#include "store/sample_store.hpp"
 #include "store/time_column.hpp"
 #include "support/temp_dir.hpp"
 
@@ -31,18 +32,20 @@ struct EngineFixture {
     void sample(int when, const std::string& measurand, double value, const std::string& phase = "",
                 int connector_id = 1)
     {
-        auto& s = core.cached(R"sql(
-            INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase,
-                                      unit, context, location, format, source, received_at)
-            VALUES ('CP-1', ?4, ?1, ?2, ?3, ?5, ?6, '', 'Sample.Periodic', 'Outlet', 'Raw', 'charger', ?1))sql");
-        auto at = store::to_column(base::ManualClock().now_utc() + std::chrono::seconds(when));
-        s.bind(1, at);
-        s.bind(2, std::to_string(value));
-        s.bind(3, value);
-        s.bind(4, connector_id);
-        s.bind(5, measurand);
-        s.bind(6, phase);
-        s.execute();
+        auto at = base::ManualClock().now_utc() + std::chrono::seconds(when);
+        store::insert_samples(core, {store::SampleRecord{.charger_id = "CP-1",
+                                                         .connector_id = connector_id,
+                                                         .timestamp = at,
+                                                         .value = std::to_string(value),
+                                                         .normalized_value = value,
+                                                         .measurand = measurand,
+                                                         .phase = phase,
+                                                         .unit = "",
+                                                         .context = "Sample.Periodic",
+                                                         .location = "Outlet",
+                                                         .format = "Raw",
+                                                         .source = "MeterValues",
+                                                         .received_at = at}});
     }
 
     void temperature(int when, int celsius) { sample(when, "Temperature", celsius); }

@@ -15,17 +15,18 @@ TEST_CASE("Engine: a burst larger than one poll is read in several and nothing i
 {
     test::EngineFixture f;
     rules::Engine engine(f.path, rules::parse_rules(hot_rule, "test.toml"), f.writer, f.clock,
-                         rules::Engine::Options{.max_rows_per_poll = 3});
+                         rules::Engine::Options{.max_rows_per_poll = 2});
     f.temperature(0, 80);
     f.temperature(10, 80);
     f.temperature(20, 80);
     f.temperature(40, 80); // held 40 s: opens
     f.temperature(50, 60); // no clear delay: clears
-    // A full poll leaves its last sample set for the next one (it may be cut).
-    CHECK(engine.poll_once()); // rows 1-2
-    CHECK(engine.poll_once()); // rows 3-4: opened
+    // A poll reads whole messages, at most max_rows_per_poll of them.
+    CHECK(engine.poll_once()); // messages 1-2
+    CHECK(f.alert_states().empty());
+    CHECK(engine.poll_once()); // messages 3-4: opened
     CHECK(f.alert_states() == "open;");
-    CHECK_FALSE(engine.poll_once()); // row 5, and nothing more
+    CHECK_FALSE(engine.poll_once()); // message 5, and nothing more
     CHECK(f.alert_states() == "cleared;");
 }
 

@@ -1,8 +1,10 @@
 #include "durability_log.hpp"
 #include "verify_durability.hpp"
 
+#include "base/time_format.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "store/sample_store.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -60,11 +62,20 @@ TEST_CASE("sim verify-durability: finds logged rows and names the missing ones",
                 "start_timestamp, auth_status, start_received_at, meter_stop_wh, stop_timestamp, stop_received_at) "
                 "VALUES (5, 'SIM-0001', 1, 'TAG-0001', 10000, '2026-01-01T00:00:00.000Z', 'Accepted', "
                 "'2026-01-01T00:00:00.000Z', 10122, '2026-01-01T00:01:00.000Z', '2026-01-01T00:01:00.000Z')");
-        db.exec("INSERT INTO meter_values (charger_id, connector_id, transaction_id, reported_transaction_id, "
-                "timestamp, value, measurand, phase, unit, context, location, format, source, received_at) "
-                "VALUES ('SIM-0001', 1, 5, 5, '2026-01-01T00:00:30.000Z', '10061', "
-                "'Energy.Active.Import.Register', '', 'Wh', 'Sample.Periodic', 'Outlet', 'Raw', 'charger', "
-                "'2026-01-01T00:00:30.000Z')");
+        csms::store::insert_samples(
+            db, {csms::store::SampleRecord{.charger_id = "SIM-0001",
+                                           .connector_id = 1,
+                                           .transaction_id = 5,
+                                           .timestamp = *csms::base::parse_date_time("2026-01-01T00:00:30.000Z"),
+                                           .value = "10061",
+                                           .normalized_value = 10061,
+                                           .measurand = "Energy.Active.Import.Register",
+                                           .unit = "Wh",
+                                           .context = "Sample.Periodic",
+                                           .location = "Outlet",
+                                           .format = "Raw",
+                                           .source = "MeterValues",
+                                           .received_at = *csms::base::parse_date_time("2026-01-01T00:00:30.000Z")}});
     }
     const std::string log_path = dir.file("ack.log");
     {

@@ -4,6 +4,8 @@
 #include "base/time_format.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "store/sample_store.hpp"
+#include "store/transaction.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -73,15 +75,21 @@ struct StatsFixture {
 
     void sample(const std::string& when, const std::string& measurand, double value)
     {
-        auto& s = core.cached(R"sql(
-            INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase,
-                                      unit, context, location, format, source, received_at)
-            VALUES ('CP-1', 1, ?1, ?2, ?3, ?4, '', '', 'Sample.Periodic', 'Outlet', 'Raw', 'MeterValues', ?1))sql");
-        s.bind(1, when);
-        s.bind(2, std::to_string(value));
-        s.bind(3, value);
-        s.bind(4, measurand);
-        s.execute();
+        auto at = *base::parse_date_time(when);
+        store::Transaction transaction(core);
+        store::insert_samples(core, {store::SampleRecord{.charger_id = "CP-1",
+                                                         .connector_id = 1,
+                                                         .timestamp = at,
+                                                         .value = std::to_string(value),
+                                                         .normalized_value = value,
+                                                         .measurand = measurand,
+                                                         .unit = "",
+                                                         .context = "Sample.Periodic",
+                                                         .location = "Outlet",
+                                                         .format = "Raw",
+                                                         .source = "MeterValues",
+                                                         .received_at = at}});
+        transaction.commit();
     }
 
     void session(const std::string& start, int meter_start, const std::string& stop, int meter_stop)
@@ -277,13 +285,22 @@ TEST_CASE("Stats engine: a StopTransaction's samples, stored under connector 0, 
 {
     StatsFixture f;
     f.session("2026-01-01T10:00:00.000Z", 1000, "2026-01-01T10:30:00.000Z", 1900);
-    f.core.exec(R"sql(
-        INSERT INTO meter_values (charger_id, connector_id, timestamp, value, normalized_value, measurand, phase, unit,
-                                  context, location, format, source, received_at)
-        VALUES ('CP-1', 0, '2026-01-01T10:00:00.000Z', '1000', 1000, 'Energy.Active.Import.Register', '', 'Wh',
-                'Transaction.Begin', 'Outlet', 'Raw', 'StopTransaction', '2026-01-01T10:30:00.000Z'),
-               ('CP-1', 0, '2026-01-01T10:30:00.000Z', '1900', 1900, 'Energy.Active.Import.Register', '', 'Wh',
-                'Transaction.End', 'Outlet', 'Raw', 'StopTransaction', '2026-01-01T10:30:00.000Z'))sql");
+    auto stop_sample = [](const char* when, const char* context, int wh) {
+        return store::SampleRecord{.charger_id = "CP-1",
+                                   .connector_id = 0,
+                                   .timestamp = *base::parse_date_time(when),
+                                   .value = std::to_string(wh),
+                                   .normalized_value = wh,
+                                   .measurand = "Energy.Active.Import.Register",
+                                   .unit = "Wh",
+                                   .context = context,
+                                   .location = "Outlet",
+                                   .format = "Raw",
+                                   .source = "StopTransaction",
+                                   .received_at = *base::parse_date_time("2026-01-01T10:30:00.000Z")};
+    };
+    store::insert_samples(f.core, {stop_sample("2026-01-01T10:00:00.000Z", "Transaction.Begin", 1000),
+                                   stop_sample("2026-01-01T10:30:00.000Z", "Transaction.End", 1900)});
     f.poll();
     CHECK(f.quarter_number("2026-01-01T10:00:00.000Z", "energy_wh") == Approx(450)); // meterStop - meterStart
     store::Database db(f.path, true);

@@ -1,5 +1,6 @@
 #include "base/time_format.hpp"
 #include "store/charger_store.hpp"
+#include "store/sample_store.hpp"
 #include "store/transaction_store.hpp"
 
 #include "store_fixture.hpp"
