@@ -5,6 +5,7 @@
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
+#include "base/worker_pool.hpp"
 #include "billing/engine.hpp"
 #include "csms/boot_configuration.hpp"
 #include "csms/certificate_signer.hpp"
@@ -35,6 +36,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <mutex>
@@ -61,6 +63,20 @@ Policy policy_from(const Settings& s)
     p.heartbeat_interval = s.heartbeat_interval;
     p.boot_retry_interval = s.boot_retry_interval;
     return p;
+}
+
+// The first check of a charger's AuthorizationKey (PBKDF2, 20-40 ms) runs on
+// its own few threads, never on the I/O threads (decision 0018): half the
+// cores, one or two, so a storm of first checks leaves the I/O threads the
+// CPU they need for the chargers already connected. Checks beyond the queue
+// are answered 503 (retry later): 4096 of them are minutes of hashing
+// already, longer than any charger waits for its upgrade.
+constexpr std::size_t max_password_check_threads = 2;
+constexpr std::size_t max_queued_password_checks = 4096;
+
+std::size_t password_check_threads()
+{
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency() / 2, 1, max_password_check_threads);
 }
 
 // Waits for cond with a deadline; shutdown only, never on the message path.
@@ -104,7 +120,11 @@ struct Server::Parts {
     std::unique_ptr<Services> services;
     std::unique_ptr<ChargerService> charger_service;
     std::unique_ptr<ChargerAuthorizer> authorizer; // outlives the listeners that call it
-    std::unique_ptr<CertificateSigner> signer;     // null: CSRs wait for an external CA
+    // The authorizer's first password checks. Declared after it and after
+    // ioc, so it is stopped before either goes: a queued check holds the
+    // authorizer and, through its decide(), an upgrade on ioc.
+    std::unique_ptr<base::WorkerPool> password_checks;
+    std::unique_ptr<CertificateSigner> signer; // null: CSRs wait for an external CA
     std::unique_ptr<net::WsListener> ws_listener;
     std::unique_ptr<net::WsListener> wss_listener; // null when --tls-listen is off
     std::shared_ptr<net::TlsContext> tls;
@@ -238,13 +258,16 @@ void Server::start()
     // points back at csmsd itself is refused (508), not taken for a charger.
     std::random_device random;
     listener_options.own_origin = fmt::format("{:08x}{:08x}", random(), random());
+    p.password_checks =
+        std::make_unique<base::WorkerPool>("password checks", password_check_threads(), max_queued_password_checks);
     p.authorizer = std::make_unique<ChargerAuthorizer>(
         s.db_path, SecurityPolicy{s.allow_profile_0, s.max_auth_failures, s.auth_failure_window}, p.clock,
         [&p](store::SecurityEventRecord event) {
             p.writer->submit(
                 [event = std::move(event)](store::Database& db) { store::record_security_event(db, event); },
                 [](bool) {});
-        });
+        },
+        p.password_checks.get());
     p.ws_listener = std::make_unique<net::WsListener>(p.ioc, "ws", s.listen.host, s.listen.port, listener_options,
                                                       p.charger_service->sink_factory(), p.metrics,
                                                       p.authorizer->as_net_authorizer());
@@ -431,7 +454,8 @@ void Server::start()
             }
         });
     }
-    spdlog::info("csmsd {} serving with {} threads, database {}, {}", CSMS_VERSION, count, s.db_path,
+    spdlog::info("csmsd {} serving with {} threads ({} for password checks), database {}, {}", CSMS_VERSION, count,
+                 p.password_checks->threads(), s.db_path,
                  s.dev ? "development mode (unknown chargers and id tags accepted)" : "production policy");
 }
 
@@ -460,6 +484,10 @@ void Server::shutdown()
     for (auto* listener : p.listeners()) {
         listener->stop_accepting();
     }
+    // The checks running finish (their chargers may still get in and are
+    // closed below like the others); the queued ones are dropped, their
+    // upgrades closed when ioc stops. Later attempts get 503.
+    p.password_checks->stop();
     p.admin_server->stop();
     // No new CALL reaches a handler from here on; every CALL already taken
     // commits, and its answer is queued on its session ahead of the close

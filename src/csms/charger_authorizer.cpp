@@ -1,13 +1,17 @@
 #include "csms/charger_authorizer.hpp"
 
 #include "base/password_hash.hpp"
+#include "base/worker_pool.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <chrono>
+#include <memory>
 #include <stdexcept>
 
 namespace csms {
@@ -15,6 +19,16 @@ namespace {
 
 constexpr std::size_t min_prune_threshold = 1024;
 constexpr std::string_view wrong_key_reason = "wrong AuthorizationKey";
+
+// A storm that fills the pool's queue logs one line per 10 s, not one per charger.
+bool should_warn_queue_full()
+{
+    static std::atomic<std::int64_t> last{-1};
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    std::int64_t previous = last.load();
+    return (previous < 0 || now - previous >= 10) && last.compare_exchange_strong(previous, now);
+}
 
 struct BasicCredentials {
     std::string user;
@@ -64,9 +78,9 @@ std::array<unsigned char, 32> sha256(std::string_view data)
 } // namespace
 
 ChargerAuthorizer::ChargerAuthorizer(const std::string& db_path, SecurityPolicy policy, const base::Clock& clock,
-                                     RecordEvent record_event)
-    : policy_(policy), clock_(clock), record_event_(std::move(record_event)), db_(db_path, /*read_only=*/true),
-      prune_at_by_id_(min_prune_threshold), prune_at_by_address_(min_prune_threshold)
+                                     RecordEvent record_event, base::WorkerPool* password_checks)
+    : policy_(policy), clock_(clock), record_event_(std::move(record_event)), password_checks_(password_checks),
+      db_(db_path, /*read_only=*/true), prune_at_by_id_(min_prune_threshold), prune_at_by_address_(min_prune_threshold)
 {
     if (!record_event_) {
         throw std::invalid_argument("ChargerAuthorizer: record_event is required");
@@ -80,11 +94,30 @@ net::UpgradeAuthorizer ChargerAuthorizer::as_net_authorizer()
     };
 }
 
-void ChargerAuthorizer::authorize(const net::UpgradeRequest& request, std::function<void(net::UpgradeVerdict)> decide)
+ChargerAuthorizer::PasswordCheck::~PasswordCheck()
+{
+    OPENSSL_cleanse(password.data(), password.size());
+}
+
+void ChargerAuthorizer::authorize(const net::UpgradeRequest& request, Decide decide)
 {
     auto verdict = net::UpgradeVerdict::unauthorized;
     try {
-        verdict = evaluate(request);
+        auto now = clock_.now_steady();
+        // A limited identity or address still gets in with what costs no hash
+        // (a valid client certificate, a password verified before), so a flood
+        // of bad attempts cannot keep the real charger out.
+        bool limited = rate_limited(request, now);
+        std::optional<PasswordCheck> needs_hash;
+        auto reason = check(request, !limited, needs_hash);
+        if (!needs_hash) {
+            verdict = conclude(request, reason, limited, now);
+        } else if (password_checks_ == nullptr) {
+            verdict = conclude(request, verify(request.charger_id, *needs_hash), limited, now);
+        } else {
+            // decide() goes with the job (or is called by offload itself).
+            return offload(request, *needs_hash, now, std::move(decide));
+        }
     } catch (const std::exception& e) {
         spdlog::error("authorizing charger {} from {} failed, refused: {}", request.charger_id, request.remote_address,
                       e.what());
@@ -92,14 +125,48 @@ void ChargerAuthorizer::authorize(const net::UpgradeRequest& request, std::funct
     decide(verdict);
 }
 
-net::UpgradeVerdict ChargerAuthorizer::evaluate(const net::UpgradeRequest& request)
+void ChargerAuthorizer::offload(const net::UpgradeRequest& request, const PasswordCheck& password, base::SteadyTime now,
+                                Decide decide)
 {
-    auto now = clock_.now_steady();
-    // A limited identity or address still gets in with what costs no hash
-    // (a valid client certificate, a password verified before), so a flood
-    // of bad attempts cannot keep the real charger out.
-    bool limited = rate_limited(request, now);
-    auto reason = check(request, !limited);
+    struct Queued {
+        net::UpgradeRequest request; // without its Authorization header
+        PasswordCheck password;
+        base::SteadyTime now;
+        Decide decide;
+    };
+    auto queued = std::make_shared<Queued>(Queued{
+        net::UpgradeRequest{request.charger_id, request.remote_address, request.tls, {}, request.client_certificate_cn},
+        password, now, std::move(decide)});
+    bool posted = false;
+    try {
+        posted = password_checks_->try_post([this, queued] {
+            auto verdict = net::UpgradeVerdict::unauthorized;
+            try {
+                verdict = conclude(queued->request, verify(queued->request.charger_id, queued->password),
+                                   /*limited=*/false, queued->now);
+            } catch (const std::exception& e) {
+                spdlog::error("authorizing charger {} from {} failed, refused: {}", queued->request.charger_id,
+                              queued->request.remote_address, e.what());
+            }
+            queued->decide(verdict);
+        });
+    } catch (const std::exception& e) {
+        spdlog::error("queueing the password check of charger {} failed: {}", request.charger_id, e.what());
+    }
+    if (!posted) {
+        // Full, or stopping (csmsd shuts down): either way, retry later.
+        if (password_checks_->queued() >= password_checks_->max_queued() && should_warn_queue_full()) {
+            spdlog::warn("{} password checks are waiting: answering new chargers 503 (retry later) until they are done",
+                         password_checks_->max_queued());
+        }
+        queued->decide(net::UpgradeVerdict::unavailable);
+    }
+}
+
+net::UpgradeVerdict ChargerAuthorizer::conclude(const net::UpgradeRequest& request,
+                                                std::optional<std::string_view> reason, bool limited,
+                                                base::SteadyTime now)
+{
     if (!reason) {
         return net::UpgradeVerdict::accept;
     }
@@ -115,7 +182,8 @@ net::UpgradeVerdict ChargerAuthorizer::evaluate(const net::UpgradeRequest& reque
     return net::UpgradeVerdict::unauthorized;
 }
 
-std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeRequest& request, bool may_hash)
+std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeRequest& request, bool may_hash,
+                                                         std::optional<PasswordCheck>& needs_hash)
 {
     auto credentials = lookup(request.charger_id);
     int profile = credentials ? credentials->security_profile : 0;
@@ -126,12 +194,12 @@ std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeReque
         }
         return credentials ? "profile 0 not allowed" : "no credentials (profile 0 not allowed)";
     case 1:
-        return check_password(request, may_hash, credentials->authorization_key_hash);
+        return check_password(request, may_hash, credentials->authorization_key_hash, needs_hash);
     case 2:
         if (!request.tls) {
             return "profile 2 requires TLS";
         }
-        return check_password(request, may_hash, credentials->authorization_key_hash);
+        return check_password(request, may_hash, credentials->authorization_key_hash, needs_hash);
     case 3:
         if (!request.tls) {
             return "profile 3 requires TLS";
@@ -149,7 +217,8 @@ std::optional<std::string_view> ChargerAuthorizer::check(const net::UpgradeReque
 }
 
 std::optional<std::string_view> ChargerAuthorizer::check_password(const net::UpgradeRequest& request, bool may_hash,
-                                                                  const std::optional<std::string>& stored_hash)
+                                                                  const std::optional<std::string>& stored_hash,
+                                                                  std::optional<PasswordCheck>& needs_hash)
 {
     if (request.authorization.empty()) {
         return "no Authorization header";
@@ -181,12 +250,21 @@ std::optional<std::string_view> ChargerAuthorizer::check_password(const net::Upg
     if (!may_hash) {
         return "rate limited";
     }
+    auto& pending = needs_hash.emplace();
+    pending.password = basic->password; // a copy: the original is wiped by cleanse
+    pending.stored_hash = *stored_hash;
+    pending.password_sha256 = digest;
+    return std::nullopt;
+}
+
+std::optional<std::string_view> ChargerAuthorizer::verify(const std::string& charger_id, const PasswordCheck& password)
+{
     // The slow part, deliberately outside every lock.
-    if (!base::verify_secret(basic->password, *stored_hash)) {
+    if (!base::verify_secret(password.password, password.stored_hash)) {
         return wrong_key_reason;
     }
     std::lock_guard lock(state_mutex_);
-    verified_[request.charger_id] = Verified{digest, *stored_hash};
+    verified_[charger_id] = Verified{password.password_sha256, password.stored_hash};
     return std::nullopt;
 }
 

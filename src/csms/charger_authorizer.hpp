@@ -12,12 +12,29 @@
 // counted per charger id and per remote address; past max_failures within
 // failure_window, attempts are refused without being checked.
 //
+// Where the verdict is decided (decision 0018): everything that costs no
+// PBKDF2 runs inline, on the thread that calls authorize(), and decide() is
+// called before authorize() returns: profile 0 and 3, every refusal found
+// before the hash (no header, wrong profile for the transport, rate limit),
+// and a password that verified before (an in-memory cache). Only the first
+// check of a password against its stored hash (PBKDF2, 100,000 iterations,
+// 20-40 ms) goes to the worker pool given at construction: decide() is then
+// called later, on a pool thread, and the caller must take the verdict back
+// to its own thread (net's upgrade posts it to the connection's strand). A
+// storm of first checks therefore waits in the pool's queue instead of
+// taking the I/O threads from chargers already connected. When the queue is
+// full the verdict is UpgradeVerdict::unavailable (503, retry later; not a
+// failure: nothing counted or reported). Without a pool every check runs
+// inline, as unit tests do.
+//
+// decide() is called exactly once, except for a check still queued when the
+// pool stops: it is dropped, and its decide() destroyed uncalled (on the
+// thread that stops the pool). Failures are counted, logged and reported the
+// same on either path, by the thread that decided.
+//
 // Thread-safety: authorize() may run on many threads at once. The read-only
 // database connection and the in-memory state each sit behind their own
 // mutex, neither is held while a password is hashed or a callback runs.
-// The verdict is decided inline: decide() is called exactly once, before
-// authorize() returns (a PBKDF2 check costs tens of milliseconds the first
-// time a charger connects; later ones hit an in-memory cache).
 #include "base/clock.hpp"
 #include "net/connection.hpp"
 #include "store/credentials_store.hpp"
@@ -33,6 +50,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+namespace csms::base {
+class WorkerPool;
+}
 
 namespace csms {
 
@@ -54,17 +75,22 @@ class ChargerAuthorizer {
 public:
     using RecordEvent = std::function<void(store::SecurityEventRecord)>;
 
+    using Decide = std::function<void(net::UpgradeVerdict)>;
+
     // Opens db_path read-only (it must exist and be migrated: create the
     // Writer first); throws SqliteError otherwise. record_event is called for
-    // every reported refusal, on the thread that called authorize(), with no
-    // lock held; it should only queue the write (e.g. Writer::submit).
+    // every reported refusal, on the thread that decided (the caller of
+    // authorize() or a pool thread), with no lock held; it should only queue
+    // the write (e.g. Writer::submit).
+    // password_checks: where first password checks run; null = inline. Its
+    // jobs use this object: stop the pool before destroying this.
     ChargerAuthorizer(const std::string& db_path, SecurityPolicy policy, const base::Clock& clock,
-                      RecordEvent record_event);
+                      RecordEvent record_event, base::WorkerPool* password_checks = nullptr);
     ChargerAuthorizer(const ChargerAuthorizer&) = delete;
     ChargerAuthorizer& operator=(const ChargerAuthorizer&) = delete;
 
     // Never throws past decide(): an internal error is a refusal (logged).
-    void authorize(const net::UpgradeRequest& request, std::function<void(net::UpgradeVerdict)> decide);
+    void authorize(const net::UpgradeRequest& request, Decide decide);
 
     // Forwards to authorize(); this object must outlive every listener using it.
     net::UpgradeAuthorizer as_net_authorizer();
@@ -85,13 +111,38 @@ private:
         std::string stored_hash;
     };
 
-    net::UpgradeVerdict evaluate(const net::UpgradeRequest& request);
-    // nullopt: accepted; otherwise the reason, a few words for logs and events.
-    // may_hash false: only checks that cost no PBKDF2 (certificates, cached
-    // passwords), for an identity or address that is rate limited.
-    std::optional<std::string_view> check(const net::UpgradeRequest& request, bool may_hash);
+    // A presented password still to be checked against its stored hash.
+    // Copies only (no move, which could leave a copy of a short password
+    // behind); each copy wipes its password when it goes.
+    struct PasswordCheck {
+        std::string password;
+        std::string stored_hash;
+        Digest password_sha256{};
+        PasswordCheck() = default;
+        PasswordCheck(const PasswordCheck&) = default;
+        PasswordCheck& operator=(const PasswordCheck&) = delete;
+        ~PasswordCheck();
+    };
+
+    // nullopt: accepted, unless needs_hash was set: then the verdict is
+    // verify(*needs_hash)'s. Otherwise the reason, a few words for logs and
+    // events. may_hash false: only checks that cost no PBKDF2 (certificates,
+    // cached passwords), for an identity or address that is rate limited;
+    // needs_hash stays empty.
+    std::optional<std::string_view> check(const net::UpgradeRequest& request, bool may_hash,
+                                          std::optional<PasswordCheck>& needs_hash);
     std::optional<std::string_view> check_password(const net::UpgradeRequest& request, bool may_hash,
-                                                   const std::optional<std::string>& stored_hash);
+                                                   const std::optional<std::string>& stored_hash,
+                                                   std::optional<PasswordCheck>& needs_hash);
+    // The PBKDF2 check; caches a password that verifies.
+    std::optional<std::string_view> verify(const std::string& charger_id, const PasswordCheck& password);
+    // Runs verify() on the pool, then decide(); unavailable if the queue is full.
+    void offload(const net::UpgradeRequest& request, const PasswordCheck& password, base::SteadyTime now,
+                 Decide decide);
+    // The verdict for reason (nullopt = accepted), with the refusal logged,
+    // counted and reported unless the attempt was rate limited.
+    net::UpgradeVerdict conclude(const net::UpgradeRequest& request, std::optional<std::string_view> reason,
+                                 bool limited, base::SteadyTime now);
     std::optional<store::Credentials> lookup(const std::string& charger_id);
 
     // true if the id or address is over the limit; gives the notice at most
@@ -108,6 +159,7 @@ private:
     SecurityPolicy policy_;
     const base::Clock& clock_;
     RecordEvent record_event_;
+    base::WorkerPool* password_checks_;
 
     std::mutex db_mutex_;
     store::Database db_;

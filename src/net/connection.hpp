@@ -64,10 +64,14 @@ struct UpgradeRequest {
 enum class UpgradeVerdict {
     accept,
     unauthorized, // answered 401, revealing nothing about why
+    unavailable,  // not decided now (e.g. too many checks waiting): 503 with Retry-After
 };
 
 // Decides whether a charger may upgrade. May answer later, from any thread
-// (e.g. after a slow password hash); `decide` must be called exactly once.
+// (e.g. after a slow password hash on a worker thread); the upgrade posts
+// the verdict back to its own strand. `decide` is called at most once: only
+// an authorizer that is shutting down may destroy it uncalled, and the
+// upgrade then ends at its handshake deadline (or with the io_context).
 using UpgradeAuthorizer =
     std::function<void(const UpgradeRequest& request, std::function<void(UpgradeVerdict)> decide)>;
 

@@ -205,6 +205,10 @@ template <class Stream> void HttpUpgrade<Stream>::on_verdict(UpgradeVerdict verd
     if (timed_out_) {
         return; // the socket is closed already
     }
+    if (verdict == UpgradeVerdict::unavailable) {
+        // Like the answer at max_connections: the charger comes back later.
+        return refuse(http::status::service_unavailable, "busy, retry later\n", 10);
+    }
     if (verdict != UpgradeVerdict::accept) {
         context_->unauthorized.inc();
         return refuse(http::status::unauthorized, "unauthorized\n");

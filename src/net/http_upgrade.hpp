@@ -4,6 +4,10 @@
 // subprotocol), a place under max_connections, then the authorizer's
 // verdict. One deadline (handshake_timeout) covers all of it. Internal to
 // net/.
+//
+// The verdict may come from another thread, later (a password check on the
+// authorizer's worker pool): it is posted back to this connection's strand,
+// and one that arrives after the deadline closed the socket does nothing.
 #include "net/upgrade_gate.hpp"
 #include "net/ws_session.hpp"
 
