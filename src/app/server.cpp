@@ -5,6 +5,7 @@
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
+#include "base/thread_name.hpp"
 #include "base/worker_pool.hpp"
 #include "billing/engine.hpp"
 #include "csms/boot_configuration.hpp"
@@ -430,6 +431,7 @@ void Server::start()
         p.uplinks->start();
     }
     p.admin_thread = std::thread([&p] {
+        base::name_this_thread("admin api");
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
         for (;;) {
             try {
@@ -443,6 +445,7 @@ void Server::start()
     unsigned count = s.threads != 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i) {
         p.threads.emplace_back([&p] {
+            base::name_this_thread("chargers io");
             for (;;) {
                 try {
                     p.ioc.run();

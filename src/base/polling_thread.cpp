@@ -1,5 +1,7 @@
 #include "base/polling_thread.hpp"
 
+#include "base/thread_name.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -18,7 +20,10 @@ PollingThread::~PollingThread()
 
 void PollingThread::start()
 {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        name_this_thread(name_);
+        run();
+    });
 }
 
 void PollingThread::wake()

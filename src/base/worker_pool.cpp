@@ -1,5 +1,7 @@
 #include "base/worker_pool.hpp"
 
+#include "base/thread_name.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,7 +15,10 @@ WorkerPool::WorkerPool(std::string name, std::size_t threads, std::size_t max_qu
 {
     threads_.reserve(thread_count_);
     for (std::size_t i = 0; i < thread_count_; ++i) {
-        threads_.emplace_back([this] { run(); });
+        threads_.emplace_back([this] {
+            name_this_thread("password checks");
+            run();
+        });
     }
 }
 

@@ -31,13 +31,13 @@ AlertFacts facts_of(const store::AlertView& alert)
 Dispatcher::Dispatcher(const std::string& db_path, std::shared_ptr<const NotificationConfig> config,
                        store::Writer& writer, const base::Clock& clock, Options options)
     : router_db_(db_path, true), sender_db_(db_path, true), writer_(writer), clock_(clock), options_(options),
-      metrics_(options.metrics), config_(std::move(config)), router_("notifications (routing)", options.poll_interval,
+      metrics_(options.metrics), config_(std::move(config)), router_("notify routing", options.poll_interval,
                                                                      [this] {
                                                                          bool behind = route_once();
                                                                          escalate_once();
                                                                          return behind;
                                                                      }),
-      sender_("notifications (sending)", options.poll_interval, [this] { return send_once() >= options_.batch; })
+      sender_("notify sending", options.poll_interval, [this] { return send_once() >= options_.batch; })
 {
     if (auto stored = store::notification_cursor(router_db_, cursor_name)) {
         cursor_ = *stored;

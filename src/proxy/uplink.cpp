@@ -1,5 +1,6 @@
 #include "proxy/uplink_link.hpp"
 
+#include "base/thread_name.hpp"
 #include "csms/json.hpp"
 
 #include "store/proxy_store.hpp"
@@ -217,7 +218,10 @@ void Uplinks::start()
         impl.clear_alerts_of_gone_partners();
         impl.start_links();
     });
-    impl.thread = std::thread([&impl] { impl.io.run(); });
+    impl.thread = std::thread([&impl] {
+        base::name_this_thread("partner links");
+        impl.io.run();
+    });
 }
 
 void Uplinks::stop()

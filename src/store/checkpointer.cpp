@@ -1,5 +1,7 @@
 #include "store/checkpointer.hpp"
 
+#include "base/thread_name.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -27,7 +29,10 @@ Checkpointer::Checkpointer(const std::string& path, Options options, base::Metri
     auto& page_size = db_.cached("PRAGMA page_size");
     ResetGuard guard(page_size);
     frame_bytes_ = page_size.step() ? page_size.column_int64(0) + 24 : 4096 + 24; // 24: WAL frame header
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        base::name_this_thread("checkpointer");
+        run();
+    });
 }
 
 Checkpointer::~Checkpointer()

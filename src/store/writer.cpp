@@ -1,5 +1,6 @@
 #include "store/writer.hpp"
 
+#include "base/thread_name.hpp"
 #include "store/migrations.hpp"
 
 #include <spdlog/spdlog.h>
@@ -62,7 +63,10 @@ Writer::Writer(const std::string& path, Options options, base::Metrics& metrics)
                       &db_.cached("ROLLBACK TO job"), &db_.cached("COMMIT"),        &db_.cached("ROLLBACK")};
     sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
     queue_.reserve(options_.max_batch);
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        base::name_this_thread("writer");
+        run();
+    });
     // Read by stop() on the writer thread only from a Done, which follows a
     // submit() and so this assignment.
     writer_id_ = thread_.get_id();
