@@ -113,8 +113,11 @@ void Engine::scan_stuck_transactions(base::SysTime now)
     auto& s = db_.cached(R"sql(
         SELECT s.charger_id, s.connector_id, t.transaction_id,
                ifnull((SELECT strftime('%Y-%m-%dT%H:%M:%fZ', m.received_at / 1000.0, 'unixepoch')
-                       FROM sample_messages m WHERE m.transaction_id = t.transaction_id
-                       ORDER BY m.time DESC LIMIT 1), t.start_received_at),
+                       FROM sample_spans p
+                       JOIN samples v ON v.connector = p.connector AND v.time = p.last_time
+                       JOIN sample_messages m ON m.id = v.message AND m.transaction_id = p.transaction_id
+                       WHERE p.transaction_id = t.transaction_id ORDER BY p.last_time DESC LIMIT 1),
+                      t.start_received_at),
                (SELECT k.value FROM charger_configuration k
                 WHERE k.charger_id = s.charger_id AND k.key = 'MeterValueSampleInterval'),
                c.model, c.region, c.rated_power_w, c.rated_current_a

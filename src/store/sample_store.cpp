@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -13,12 +14,14 @@
 namespace csms::store {
 namespace {
 
-// The dictionaries' ids this connection has used, so a message costs no
-// lookups for texts its charger sent before. A row inserted in a
-// transaction that was rolled back since is gone (and its id may be given
-// to another row), so an id cached before the connection's last rollback is
-// looked up again before it is trusted.
-class SampleDictionary {
+// What the writer's connection remembers between messages, so the common
+// message costs no reads: the dictionaries' ids for texts its charger sent
+// before, each connector's newest stored instant (a message after it cannot
+// be a replay), and the transactions known to be a charger's own. A row
+// written in a transaction that was rolled back since is gone (and its id
+// may go to another row), so anything remembered before the connection's
+// last rollback is looked up again before it is trusted.
+class SampleCache {
 public:
     std::int64_t connector(Database& db, const SampleRecord& s)
     {
@@ -70,12 +73,63 @@ public:
         });
     }
 
+    // Whether the charger's reported transaction is its own.
+    bool own_transaction(Database& db, const std::string& charger_id, std::int64_t transaction_id)
+    {
+        auto found = own_transactions_.find(transaction_id);
+        if (found != own_transactions_.end() && found->second.rollbacks == db.rollbacks() &&
+            found->second.charger_id == charger_id) {
+            return true;
+        }
+        if (!find_transaction_connector(db, charger_id, transaction_id)) {
+            return false; // not remembered: the transaction may start later
+        }
+        if (own_transactions_.size() >= max_transactions) {
+            own_transactions_.clear(); // the open ones come back on their next message
+        }
+        own_transactions_.insert_or_assign(transaction_id, Owner{charger_id, db.rollbacks()});
+        return true;
+    }
+
+    // Whether nothing is stored for the connector at `time` or later: its
+    // newest stored instant is read once, then kept up to date by stored().
+    // Only this connection writes samples (the Writer's), so it stays true.
+    bool after_newest(Database& db, std::int64_t connector, std::int64_t time)
+    {
+        auto& newest = newest_[connector];
+        if (!newest.known || newest.rollbacks != db.rollbacks()) {
+            auto& s = db.cached("SELECT max(time) FROM samples WHERE connector = ?1");
+            ResetGuard guard(s);
+            s.bind(1, connector);
+            s.step();
+            newest = Newest{s.column_is_null(0) ? std::numeric_limits<std::int64_t>::min() : s.column_int64(0),
+                            db.rollbacks(), true};
+        }
+        return time > newest.time;
+    }
+
+    void stored(std::int64_t connector, std::int64_t time)
+    {
+        auto& newest = newest_[connector];
+        newest.time = std::max(newest.time, time);
+    }
+
 private:
     struct Entry {
         std::int64_t id = 0;
         std::uint64_t rollbacks = 0; // the connection's count when the id was last known good
     };
     using Map = std::unordered_map<std::string, Entry>;
+    struct Owner {
+        std::string charger_id;
+        std::uint64_t rollbacks = 0;
+    };
+    struct Newest {
+        std::int64_t time = 0;
+        std::uint64_t rollbacks = 0;
+        bool known = false;
+    };
+    static constexpr std::size_t max_transactions = 100'000;
 
     template <typename LookUp> std::int64_t resolve(Database& db, Map& map, LookUp look_up)
     {
@@ -91,6 +145,8 @@ private:
     std::string key_; // reused: no allocation per sample once it has grown
     Map connectors_;
     Map kinds_;
+    std::unordered_map<std::int64_t, Owner> own_transactions_;
+    std::unordered_map<std::int64_t, Newest> newest_;
 };
 
 struct Value {
@@ -172,12 +228,13 @@ const std::string& insert_values_sql(std::size_t rows)
     return texts[rows];
 }
 
-std::int64_t insert_message(Database& db, std::int64_t connector, std::int64_t time, const SampleRecord& first)
+std::int64_t insert_message(Database& db, SampleCache& cache, std::int64_t connector, std::int64_t time,
+                            const SampleRecord& first)
 {
     // A message is linked to the transaction it reports only if that is one
     // of its own charger's, so a wrong id never puts energy on another bill.
     std::optional<std::int64_t> linked;
-    if (first.transaction_id && find_transaction_connector(db, first.charger_id, *first.transaction_id).has_value()) {
+    if (first.transaction_id && cache.own_transaction(db, first.charger_id, *first.transaction_id)) {
         linked = first.transaction_id;
     }
     auto& s = db.cached("INSERT INTO sample_messages (connector, time, transaction_id, reported_transaction_id, "
@@ -189,20 +246,31 @@ std::int64_t insert_message(Database& db, std::int64_t connector, std::int64_t t
     s.bind(5, first.source == "StopTransaction" ? 1 : 0);
     s.bind(6, to_ms_column(first.received_at));
     s.execute();
-    return db.last_insert_rowid();
+    const auto message = db.last_insert_rowid();
+    if (linked) {
+        auto& span = db.cached("INSERT INTO sample_spans (transaction_id, connector, first_time, last_time) "
+                               "VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO UPDATE SET "
+                               "first_time = min(first_time, excluded.first_time), "
+                               "last_time = max(last_time, excluded.last_time)");
+        span.bind(1, *linked);
+        span.bind(2, connector);
+        span.bind(3, time);
+        span.execute();
+    }
+    return message;
 }
 
-std::size_t insert_meter_value(Database& db, SampleDictionary& dictionary, std::span<const SampleRecord> rows)
+std::size_t insert_meter_value(Database& db, SampleCache& cache, std::span<const SampleRecord> rows)
 {
     const auto& first = rows.front();
-    const auto connector = dictionary.connector(db, first);
+    const auto connector = cache.connector(db, first);
     const auto time = to_ms_column(first.timestamp);
-    auto present = stored_at(db, connector, time);
+    auto present = cache.after_newest(db, connector, time) ? std::vector<Value>{} : stored_at(db, connector, time);
     std::vector<Value> fresh;
     fresh.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& row = rows[i];
-        Value v{dictionary.kind(db, row), store_value(row.value, row.normalized_value, unit_rule(row.unit)),
+        Value v{cache.kind(db, row), store_value(row.value, row.normalized_value, unit_rule(row.unit)),
                 row.transaction_id, static_cast<int>(i)};
         auto same = [&v](const Value& other) { return same_reading(v, other); };
         if (std::none_of(present.begin(), present.end(), same) && std::none_of(fresh.begin(), fresh.end(), same)) {
@@ -212,7 +280,7 @@ std::size_t insert_meter_value(Database& db, SampleDictionary& dictionary, std::
     if (fresh.empty()) {
         return 0;
     }
-    const auto message = insert_message(db, connector, time, first);
+    const auto message = insert_message(db, cache, connector, time, first);
     for (std::size_t at = 0; at < fresh.size(); at += rows_per_insert) {
         const std::size_t count = std::min(rows_per_insert, fresh.size() - at);
         auto& s = db.cached(insert_values_sql(count));
@@ -234,6 +302,7 @@ std::size_t insert_meter_value(Database& db, SampleDictionary& dictionary, std::
         }
         s.execute();
     }
+    cache.stored(connector, time);
     return fresh.size();
 }
 
@@ -247,14 +316,14 @@ bool same_meter_value(const SampleRecord& a, const SampleRecord& b)
 
 std::size_t insert_samples(Database& db, const std::vector<SampleRecord>& samples)
 {
-    auto& dictionary = db.attached<SampleDictionary>();
+    auto& cache = db.attached<SampleCache>();
     std::size_t inserted = 0;
     for (std::size_t first = 0; first < samples.size();) {
         std::size_t end = first + 1;
         while (end < samples.size() && same_meter_value(samples[first], samples[end])) {
             ++end;
         }
-        inserted += insert_meter_value(db, dictionary, std::span(samples).subspan(first, end - first));
+        inserted += insert_meter_value(db, cache, std::span(samples).subspan(first, end - first));
         first = end;
     }
     return inserted;

@@ -66,14 +66,15 @@ std::optional<TransactionView> find_transaction(Database& db, std::int64_t trans
 
 std::vector<MeterValueView> transaction_meter_values(Database& db, std::int64_t transaction_id, int limit)
 {
-    // The transaction's messages by index, then each one's values by the
-    // samples' key (connector, time, message).
+    // The stretch of its connector the transaction's messages span, then
+    // the values there whose message names it.
     auto& s = db.cached(R"sql(
         SELECT s.time, k.measurand, k.phase, s.value, s.decimals, s.text, k.unit, k.context, k.unit_rule
-        FROM sample_messages m
-        JOIN samples s ON s.connector = m.connector AND s.time = m.time AND s.message = m.id
+        FROM sample_spans p
+        JOIN samples s ON s.connector = p.connector AND s.time BETWEEN p.first_time AND p.last_time
+        JOIN sample_messages m ON m.id = s.message AND m.transaction_id = p.transaction_id
         JOIN sample_kinds k ON k.id = s.kind
-        WHERE m.transaction_id = ?1 ORDER BY s.time, s.message, s.position LIMIT ?2)sql");
+        WHERE p.transaction_id = ?1 ORDER BY s.time, s.message, s.position LIMIT ?2)sql");
     ResetGuard guard(s);
     s.bind(1, transaction_id);
     s.bind(2, limit);

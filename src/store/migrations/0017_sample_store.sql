@@ -46,8 +46,19 @@ CREATE TABLE sample_messages (
     source                  INTEGER NOT NULL CHECK (source IN (0, 1)), -- 0 MeterValues, 1 StopTransaction
     received_at             INTEGER NOT NULL
 );
-CREATE INDEX sample_messages_by_transaction ON sample_messages (transaction_id, time)
-    WHERE transaction_id IS NOT NULL;
+
+-- Where each transaction's messages are: its connector and the times of its
+-- first and last. An index of messages by transaction would put a page of
+-- every open transaction in every commit; these rows are a few pages for
+-- all open transactions together. A transaction's values are then the
+-- samples of that stretch of its connector whose message names it.
+CREATE TABLE sample_spans (
+    transaction_id INTEGER NOT NULL,
+    connector      INTEGER NOT NULL,
+    first_time     INTEGER NOT NULL,
+    last_time      INTEGER NOT NULL,
+    PRIMARY KEY (transaction_id, connector)
+) WITHOUT ROWID;
 
 -- The values. value is the number in the base unit (an integer when
 -- integral, NULL when the reading has none); text is the charger's text only
@@ -117,6 +128,10 @@ JOIN (SELECT id,
                   THEN CAST(normalized_value AS INTEGER) ELSE normalized_value END AS number,
              iif(instr(value, '.') > 0, length(value) - instr(value, '.'), 0) AS decimals
       FROM meter_values) n ON n.id = v.id;
+
+INSERT INTO sample_spans (transaction_id, connector, first_time, last_time)
+SELECT transaction_id, connector, min(time), max(time) FROM sample_messages
+WHERE transaction_id IS NOT NULL GROUP BY transaction_id, connector;
 
 -- The engines followed sample ids; they now follow message ids. A message
 -- counts as read once all of its old rows were.
