@@ -34,12 +34,6 @@ std::string newest_stop(store::Database& db)
     return s.column_text(0);
 }
 
-bool affects_statistics(const std::string& measurand)
-{
-    return measurand == "Energy.Active.Import.Register" || measurand == "Power.Active.Import" ||
-           measurand == "Temperature";
-}
-
 } // namespace
 
 Engine::Engine(const std::string& db_path, ZoneOf zone_of, store::Writer& writer, const base::Clock& clock,
@@ -105,17 +99,60 @@ void Engine::touch(Touched& touched, const std::string& charger_id, int connecto
 
 bool Engine::follow_samples(Touched& touched)
 {
-    // Whole messages, in arrival order: the cursor is a sample_messages id.
+    // A message at a time, in arrival order (the cursor is a sample_messages
+    // id), with what it holds for the statistics: 2 the energy register, 1
+    // only power or temperature, 0 nothing they read.
     auto& s = db_.cached(R"sql(
-        SELECT m.id, c.charger_id, c.connector_id, m.time, k.measurand, k.phase, m.source
+        SELECT m.id, c.charger_id, c.connector_id, m.time, m.source,
+               (SELECT max(CASE WHEN k.measurand = 'Energy.Active.Import.Register' AND k.phase = '' THEN 2
+                                WHEN k.measurand IN ('Energy.Active.Import.Register', 'Power.Active.Import',
+                                                     'Temperature') THEN 1
+                                ELSE 0 END)
+                FROM samples s JOIN sample_kinds k ON k.id = s.kind
+                WHERE s.connector = m.connector AND s.time = m.time AND s.message = m.id)
         FROM (SELECT * FROM sample_messages WHERE id > ?1 ORDER BY id LIMIT ?2) m
         JOIN sample_connectors c ON c.id = m.connector
-        JOIN samples s ON s.connector = m.connector AND s.time = m.time AND s.message = m.id
-        JOIN sample_kinds k ON k.id = s.kind
-        ORDER BY m.id, s.position)sql");
-    // An energy sample changes its session's curve back to the reading
-    // before it and on to the one after: the neighbouring samples, or the
-    // session's meterStart and meterStop (quarter_reader.cpp).
+        ORDER BY m.id)sql");
+    store::ResetGuard guard(s);
+    s.bind(1, sample_cursor_);
+    s.bind(2, options_.max_rows_per_poll);
+    int messages = 0;
+    while (s.step()) {
+        ++messages;
+        sample_cursor_ = s.column_int64(0);
+        const int holds = s.column_int(5);
+        if (holds == 0 || s.column_int(4) != 0) { // MeterValues only, as quarter_reader.cpp reads
+            continue;
+        }
+        auto charger_id = s.column_text(1);
+        int connector_id = s.column_int(2);
+        auto at = store::time_from_ms_column(s.column_int64(3));
+        if (holds == 1) {
+            touch(touched, charger_id, connector_id, at, at);
+        } else {
+            touch_energy(touched, charger_id, connector_id, at);
+        }
+    }
+    return messages == options_.max_rows_per_poll;
+}
+
+void Engine::touch_energy(Touched& touched, const std::string& charger_id, int connector_id, base::SysTime at)
+{
+    // The common case, a connector's register read later than any read
+    // before it: the curve changes from the last reading on, which this
+    // engine saw itself. A later message that lands between the two touches
+    // its own neighbourhood when it is read.
+    auto& last = last_energy_[{charger_id, connector_id}];
+    if (last && at > *last && at - *last <= std::chrono::minutes(15)) {
+        touch(touched, charger_id, connector_id, *last, at);
+        last = at;
+        return;
+    }
+    last = last ? std::max(*last, at) : at;
+
+    // Otherwise the session's curve changes back to the reading before it
+    // and on to the one after: the neighbouring samples, or the session's
+    // meterStart and meterStop (quarter_reader.cpp).
     auto& neighbours = db_.cached(R"sql(
         WITH energy AS (SELECT id FROM sample_kinds WHERE measurand = 'Energy.Active.Import.Register'),
              c AS (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
@@ -127,56 +164,31 @@ bool Engine::follow_samples(Touched& touched)
         FROM (SELECT 1) LEFT JOIN (SELECT start_timestamp, stop_timestamp FROM transactions
                                    WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?4
                                    ORDER BY start_timestamp DESC LIMIT 1) t)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, sample_cursor_);
-    s.bind(2, options_.max_rows_per_poll);
-    int messages = 0;
-    std::int64_t message = 0;
-    while (s.step()) {
-        if (s.column_int64(0) != message) {
-            message = s.column_int64(0);
-            ++messages;
-            sample_cursor_ = message;
+    store::ResetGuard guard(neighbours);
+    neighbours.bind(1, charger_id);
+    neighbours.bind(2, connector_id);
+    neighbours.bind(3, store::to_ms_column(at));
+    neighbours.bind(4, store::to_column(at));
+    neighbours.step();
+    auto time_at = [&neighbours](int column) -> std::optional<base::SysTime> {
+        if (neighbours.column_is_null(column)) {
+            return std::nullopt;
         }
-        auto measurand = s.column_text(4);
-        if (!affects_statistics(measurand) || s.column_int(6) != 0) { // MeterValues only, as quarter_reader.cpp reads
-            continue;
+        return store::time_from_ms_column(neighbours.column_int64(column));
+    };
+    auto previous = time_at(0);
+    auto next = time_at(1);
+    auto session_start = store::optional_time_from_column(neighbours.column_optional_text(2));
+    auto session_stop = store::optional_time_from_column(neighbours.column_optional_text(3));
+    auto from = previous.value_or(at);
+    auto to = next.value_or(at);
+    if (session_start && (!session_stop || *session_stop > at)) {
+        from = std::max(previous.value_or(*session_start), *session_start);
+        if (session_stop) {
+            to = std::min(next.value_or(*session_stop), *session_stop);
         }
-        auto charger_id = s.column_text(1);
-        int connector_id = s.column_int(2);
-        const auto time = s.column_int64(3);
-        auto at = store::time_from_ms_column(time);
-        if (measurand != "Energy.Active.Import.Register" || !s.column_text(5).empty()) {
-            touch(touched, charger_id, connector_id, at, at);
-            continue;
-        }
-        store::ResetGuard neighbours_guard(neighbours);
-        neighbours.bind(1, charger_id);
-        neighbours.bind(2, connector_id);
-        neighbours.bind(3, time);
-        neighbours.bind(4, store::to_column(at));
-        neighbours.step();
-        auto time_at = [&neighbours](int column) -> std::optional<base::SysTime> {
-            if (neighbours.column_is_null(column)) {
-                return std::nullopt;
-            }
-            return store::time_from_ms_column(neighbours.column_int64(column));
-        };
-        auto previous = time_at(0);
-        auto next = time_at(1);
-        auto session_start = store::optional_time_from_column(neighbours.column_optional_text(2));
-        auto session_stop = store::optional_time_from_column(neighbours.column_optional_text(3));
-        auto from = previous.value_or(at);
-        auto to = next.value_or(at);
-        if (session_start && (!session_stop || *session_stop > at)) {
-            from = std::max(previous.value_or(*session_start), *session_start);
-            if (session_stop) {
-                to = std::min(next.value_or(*session_stop), *session_stop);
-            }
-        }
-        touch(touched, charger_id, connector_id, from, to);
     }
-    return messages == options_.max_rows_per_poll;
+    touch(touched, charger_id, connector_id, from, to);
 }
 
 bool Engine::follow_statuses(Touched& touched)

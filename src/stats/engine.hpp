@@ -67,6 +67,7 @@ private:
     void touch(Touched& touched, const std::string& charger_id, int connector_id, base::SysTime from, base::SysTime to);
     bool follow_samples(Touched& touched);
     bool follow_statuses(Touched& touched);
+    void touch_energy(Touched& touched, const std::string& charger_id, int connector_id, base::SysTime at);
     bool follow_sessions(Touched& touched);
     void follow_stops(Touched& touched);
     bool close_quarters(Touched& touched);
@@ -78,6 +79,8 @@ private:
     const base::Clock& clock_;
     Options options_;
     std::int64_t sample_cursor_ = 0;
+    // Each connector's latest energy register time this engine has read.
+    std::map<std::pair<std::string, int>, std::optional<base::SysTime>> last_energy_;
     std::int64_t status_cursor_ = 0;
     std::int64_t session_cursor_ = 0;
     std::string stop_cursor_;                   // newest stop_received_at seen
