@@ -11,7 +11,7 @@
 #                    with --smoke, a temporary file)
 #   --bin DIR        csmsd and ocpp-sim from DIR (default: build them into build/)
 #   --only NAMES     run only these scenarios (comma-separated): handshakes,
-#                    idle-memory, meter-values, meter-values-below, heartbeat,
+#                    idle-memory, meter-values, meter-values-below, meter-values-light, heartbeat,
 #                    mixed, storm, idle-cost, held-wss, kill9, kill9-mixed
 #   --hold-minutes M how long held-wss holds its chargers (default 10)
 #
@@ -256,8 +256,14 @@ bench_meter_values() {
 # The same below the ceiling measured above: the latency a charger sees
 # when the writer keeps up.
 bench_meter_values_below() {
-  load_scenario meter-values-below "durable MeterValues, 4,000/s offered" 3900 10 \
-    --chargers "$(pick 1000 20)" --meter-interval 0.25 --duration "$(pick 30 2)" --ramp-seconds "$(pick 5 1)"
+  load_scenario meter-values-below "durable MeterValues, 8,000/s offered" 7900 10 \
+    --chargers "$(pick 1000 20)" --meter-interval 0.125 --duration "$(pick 30 2)" --ramp-seconds "$(pick 5 1)"
+}
+
+# A network's ordinary day: every charger sends a MeterValues a second.
+bench_meter_values_light() {
+  load_scenario meter-values-light "durable MeterValues, 1,000 chargers at 1/s" 990 5 \
+    --chargers "$(pick 1000 20)" --meter-interval 1 --duration "$(pick 30 2)" --ramp-seconds "$(pick 5 1)"
 }
 
 bench_heartbeat() {
@@ -446,7 +452,7 @@ bench_kill9_mixed() {
 }
 
 durability_failed=0
-for scenario in handshakes idle-memory meter-values meter-values-below heartbeat mixed storm idle-cost held-wss kill9 \
+for scenario in handshakes idle-memory meter-values meter-values-below meter-values-light heartbeat mixed storm idle-cost held-wss kill9 \
   kill9-mixed; do
   wanted "$scenario" || continue
   echo "bench: $scenario" >&2

@@ -20,6 +20,8 @@ Checkpointer::Checkpointer(const std::string& path, Options options, base::Metri
       truncations_(metrics.counter("csms_writer_checkpoint_truncations_total",
                                    "Background checkpoints that truncated a WAL past its size bound")),
       failures_(metrics.counter("csms_writer_checkpoint_failures_total", "Background checkpoints that failed")),
+      catch_ups_(metrics.counter("csms_writer_checkpoint_catch_ups_total",
+                                 "Checkpoints the writer ran between batches to restart the WAL")),
       seconds_(metrics.histogram("csms_writer_checkpoint_seconds",
                                  "Time each WAL checkpoint took, whatever its outcome", checkpoint_buckets)),
       wal_frames_(metrics.gauge("csms_writer_wal_frames", "WAL size in pages after the last commit"))
@@ -91,7 +93,10 @@ void Checkpointer::run() noexcept
             continue;
         }
         lock.unlock();
-        checkpoint(db_, SQLITE_CHECKPOINT_PASSIVE);
+        int copied = 0;
+        if (checkpoint(db_, SQLITE_CHECKPOINT_PASSIVE, &copied) == SQLITE_OK) {
+            copied_.store(copied, std::memory_order_relaxed);
+        }
         lock.lock();
     }
 }
@@ -110,12 +115,28 @@ void Checkpointer::truncate(Database& writer_db) noexcept
     }
 }
 
-int Checkpointer::checkpoint(Database& db, int mode) noexcept
+void Checkpointer::catch_up(Database& writer_db, int wal_frames) noexcept
+{
+    const int copied = copied_.load(std::memory_order_relaxed);
+    if (copied <= 0 || wal_frames <= copied || wal_frames - copied > options_.catch_up_pages) {
+        return;
+    }
+    copied_.store(0, std::memory_order_relaxed); // once per background checkpoint
+    sqlite3_busy_timeout(writer_db.handle(), 0); // a checkpoint in progress: let it be
+    checkpoint(writer_db, SQLITE_CHECKPOINT_PASSIVE);
+    sqlite3_busy_timeout(writer_db.handle(), 5000); // Database's own setting
+    catch_ups_.inc();
+}
+
+int Checkpointer::checkpoint(Database& db, int mode, int* copied) noexcept
 {
     const auto started = std::chrono::steady_clock::now();
     int log = 0;
     int done = 0;
     int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, mode, &log, &done);
+    if (copied != nullptr) {
+        *copied = done;
+    }
     seconds_.observe(std::chrono::steady_clock::now() - started);
     if (rc == SQLITE_OK) {
         checkpoints_.inc();

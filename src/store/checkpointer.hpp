@@ -6,16 +6,18 @@
 // checkpoint (never blocks the writer) when the writer reports that the WAL
 // has grown, or once per interval.
 //
-// Under continuous load the WAL never restarts from its beginning: that
-// needs a checkpoint to have caught up at the moment the writer begins, and
-// the writer is always a batch ahead. So past a size bound the writer itself
-// runs a TRUNCATE checkpoint between two batches (truncate()): the frames are
-// already copied by then, so it costs about one fsync of the database file,
-// and the WAL cannot grow without limit.
+// Under continuous load the WAL would never restart from its beginning:
+// that needs a checkpoint to have caught up at the moment the writer begins,
+// and the writer is always a batch ahead. So after each background
+// checkpoint the writer copies the few pages it left, between two batches
+// (catch_up()), and its next transaction starts the WAL again. Past a size
+// bound (a reader holding an old snapshot, a checkpoint that fell behind)
+// the writer runs a TRUNCATE checkpoint instead (truncate()), so the WAL
+// cannot grow without limit.
 //
 // Thread-safety: wal_grew() and wal_over_limit() may be called from any
-// thread; truncate() on the thread that owns the connection it is given;
-// stop() from any thread but the checkpointer's own.
+// thread; truncate() and catch_up() on the thread that owns the connection
+// they are given; stop() from any thread but the checkpointer's own.
 #include "base/metrics.hpp"
 #include "store/database.hpp"
 
@@ -41,6 +43,9 @@ public:
         int pages = 10'000;
         // A checkpoint runs at least this often while the WAL is not empty.
         std::chrono::milliseconds interval{1000};
+        // The writer catches up (catch_up()) when at most this many pages
+        // are left to copy.
+        int catch_up_pages = 4096;
         // Past this size the writer truncates the WAL (see above).
         std::int64_t wal_limit_bytes = 256 * 1024 * 1024;
     };
@@ -61,12 +66,21 @@ public:
     // transaction; it never waits for readers (see the .cpp).
     void truncate(Database& writer_db) noexcept;
 
+    // Between two batches: once a background checkpoint has copied all but
+    // the last few batches' pages, the writer copies those itself (a few
+    // milliseconds), so its next transaction starts the WAL again from the
+    // beginning. The WAL then stays near `pages` long and is never
+    // truncated under load: a truncation stalled every batch behind it for
+    // a tenth of a second or more.
+    void catch_up(Database& writer_db, int wal_frames) noexcept;
+
     // Idempotent; joins the thread. Checkpoints that are running finish first.
     void stop();
 
 private:
     void run() noexcept;
-    int checkpoint(Database& db, int mode) noexcept; // the SQLite result code
+    // The SQLite result code; *copied: the WAL frames now in the database.
+    int checkpoint(Database& db, int mode, int* copied = nullptr) noexcept;
 
     Options options_;
     Database db_;
@@ -75,6 +89,7 @@ private:
     base::Counter& checkpoints_;
     base::Counter& truncations_;
     base::Counter& failures_;
+    base::Counter& catch_ups_;
     base::Histogram& seconds_;
     base::Gauge& wal_frames_;
 
@@ -84,7 +99,8 @@ private:
     int checkpointed_ = 0; // WAL size at the last checkpoint
     bool stopping_ = false;
     std::atomic<bool> over_limit_{false};
-    std::thread thread_; // last: starts once everything above exists
+    std::atomic<int> copied_{0}; // frames the last background checkpoint left in the database; 0 once used
+    std::thread thread_;         // last: starts once everything above exists
 };
 
 } // namespace csms::store

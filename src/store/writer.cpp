@@ -189,8 +189,11 @@ void Writer::run() noexcept
                 batch.push_back(Job{[this](Database& db) { run_tick(db); }, {}});
             }
         }
+        // Between batches: the writer holds no transaction.
         if (checkpointer_.wal_over_limit()) {
-            checkpointer_.truncate(db_); // between batches: the writer holds no transaction
+            checkpointer_.truncate(db_);
+        } else {
+            checkpointer_.catch_up(db_, wal_frames_seen_);
         }
         if (!batch.empty()) {
             run_batch(batch);
