@@ -113,7 +113,7 @@ struct Walkthrough {
     ProcessResult simulate(int n)
     {
         auto argv = page_command(page, "build/bin/ocpp-sim", n);
-        argv[0] = bin_path("ocpp-sim");
+        argv[0] = sim_path();
         for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
             if (argv[i] == "--url") {
                 argv[i + 1] = csmsd->ws_url();

@@ -45,7 +45,7 @@ public:
     // Step 2: the simulated charger, held connected for a minute.
     void start_sim()
     {
-        sim_ = std::make_unique<ChildProcess>(std::vector<std::string>{bin_path("ocpp-sim"), "--url", server_->ws_url(),
+        sim_ = std::make_unique<ChildProcess>(std::vector<std::string>{sim_path(), "--url", server_->ws_url(),
                                                                        "--chargers", "1", "--connect-only",
                                                                        "--hold-seconds", "60"},
                                               dir_.file("ocpp-sim.err"));

@@ -20,7 +20,7 @@ struct SimRun {
 SimRun run_sim(const TempDir& dir, const CsmsdProcess& csmsd, std::vector<std::string> args,
                std::chrono::milliseconds limit = std::chrono::seconds(120))
 {
-    std::vector<std::string> argv{bin_path("ocpp-sim"), "--url", csmsd.ws_url(), "--json"};
+    std::vector<std::string> argv{sim_path(), "--url", csmsd.ws_url(), "--json"};
     argv.insert(argv.end(), args.begin(), args.end());
     SimRun run{run_program(argv, dir.file("ocpp-sim.log"), limit), {}};
     run.summary.Parse(run.process.out.c_str());

@@ -13,7 +13,7 @@
 #include <set>
 
 #ifndef CSMS_BIN_DIR
-#error "CSMS_BIN_DIR must name the folder holding csmsd and ocpp-sim"
+#error "CSMS_BIN_DIR must name the folder holding csmsd and csmsctl"
 #endif
 
 namespace csms::test {
@@ -21,6 +21,13 @@ namespace csms::test {
 inline std::string bin_path(const std::string& name)
 {
     return std::string(CSMS_BIN_DIR) + "/" + name;
+}
+
+// ocpp-sim, which a sanitizer build takes from the release build
+// (CSMS_SIM_BIN_DIR in the top CMakeLists.txt).
+inline std::string sim_path()
+{
+    return std::string(CSMS_SIM_BIN_DIR) + "/ocpp-sim";
 }
 
 // Logs of the csmsd processes alive right now (see failure_log_test.cpp).
