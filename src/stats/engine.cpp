@@ -7,6 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <tuple>
 #include <vector>
 
 namespace csms::stats {
@@ -32,6 +36,60 @@ std::string newest_stop(store::Database& db)
     store::ResetGuard guard(s);
     s.step();
     return s.column_text(0);
+}
+
+// Quarters per writer job: the writer commits a batch only when all its
+// jobs have run, so a thousand quarters in one job (20-30 ms) held every
+// charger's reply in that batch. Parts go one after the other, each in its
+// own batch; the cursors go with the last, so a crash between parts only
+// recomputes them again.
+constexpr std::size_t quarters_per_job = 100;
+
+struct Parts {
+    std::vector<store::QuarterStats> quarters;
+    std::vector<std::pair<std::string, std::string>> cursors;
+    base::SysTime now;
+    std::size_t next = 0;
+};
+
+void write_next_part(store::Writer& writer, std::shared_ptr<Parts> parts)
+{
+    const auto first = parts->next;
+    const auto end = std::min(parts->quarters.size(), first + quarters_per_job);
+    parts->next = end;
+    const bool last = end == parts->quarters.size();
+    writer.submit(
+        [parts, first, end, last](store::Database& db) {
+            std::set<std::tuple<std::string, int, std::string>> days;
+            for (auto i = first; i < end; ++i) {
+                const auto& q = parts->quarters[i];
+                store::save_quarter(db, q, parts->now);
+                days.emplace(q.charger_id, q.connector_id, q.local_date);
+            }
+            for (const auto& [charger_id, connector_id, local_date] : days) {
+                store::roll_up_day(db, charger_id, connector_id, local_date);
+            }
+            if (last) {
+                for (const auto& [name, position] : parts->cursors) {
+                    store::save_stats_cursor(db, name, position);
+                }
+            }
+        },
+        [&writer, parts, last](bool ok) {
+            if (!ok) {
+                // A stopping writer refuses the next part the same way.
+                spdlog::warn("statistics: recomputed quarters were not written (the writer failed or is stopping); "
+                             "they are recomputed when their rows change or their quarter closes");
+            } else if (!last) {
+                write_next_part(writer, parts); // on the writer thread: only queues it
+            }
+        });
+}
+
+void write_in_parts(store::Writer& writer, std::vector<store::QuarterStats> quarters,
+                    std::vector<std::pair<std::string, std::string>> cursors, base::SysTime now)
+{
+    write_next_part(writer, std::make_shared<Parts>(Parts{std::move(quarters), std::move(cursors), now, 0}));
 }
 
 } // namespace
@@ -304,26 +362,7 @@ void Engine::submit(const Touched& touched)
         {"transactions", std::to_string(session_cursor_)},   {"transaction_stops", stop_cursor_},
         {"clock", store::to_column(closed_until_)},
     };
-    writer_.submit(
-        [quarters = std::move(quarters), cursors = std::move(cursors), now](store::Database& db) {
-            std::set<std::tuple<std::string, int, std::string>> days;
-            for (const auto& q : quarters) {
-                store::save_quarter(db, q, now);
-                days.emplace(q.charger_id, q.connector_id, q.local_date);
-            }
-            for (const auto& [charger_id, connector_id, local_date] : days) {
-                store::roll_up_day(db, charger_id, connector_id, local_date);
-            }
-            for (const auto& [name, position] : cursors) {
-                store::save_stats_cursor(db, name, position);
-            }
-        },
-        [](bool ok) {
-            if (!ok) {
-                spdlog::error("statistics: writing recomputed quarters failed; they are recomputed when their "
-                              "rows change or their quarter closes");
-            }
-        });
+    write_in_parts(writer_, std::move(quarters), std::move(cursors), now);
 }
 
 } // namespace csms::stats
