@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/sample_store.hpp"
 #include "store/time_column.hpp"
+#include "support/sample_record.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -106,19 +107,9 @@ struct Fixture {
 
     void sample(std::int64_t tx, const std::string& when, double wh)
     {
-        store::insert_samples(core, {store::SampleRecord{.charger_id = "CP-1",
-                                                         .connector_id = 1,
-                                                         .transaction_id = tx,
-                                                         .timestamp = utc(when),
-                                                         .value = std::to_string(wh),
-                                                         .normalized_value = wh,
-                                                         .measurand = "Energy.Active.Import.Register",
-                                                         .unit = "Wh",
-                                                         .context = "Sample.Periodic",
-                                                         .location = "Outlet",
-                                                         .format = "Raw",
-                                                         .source = "MeterValues",
-                                                         .received_at = utc(when)}});
+        auto record = csms::test::sample_record("CP-1", 1, utc(when), "Energy.Active.Import.Register", wh, "Wh");
+        record.transaction_id = tx;
+        store::insert_samples(core, {record});
     }
 
     void status(const std::string& when, const std::string& status)

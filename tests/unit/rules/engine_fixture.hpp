@@ -9,6 +9,7 @@
 #include "store/database.hpp"
 #include "store/sample_store.hpp"
 #include "store/time_column.hpp"
+#include "support/sample_record.hpp"
 #include "support/temp_dir.hpp"
 
 #include <chrono>
@@ -33,19 +34,9 @@ struct EngineFixture {
                 int connector_id = 1)
     {
         auto at = base::ManualClock().now_utc() + std::chrono::seconds(when);
-        store::insert_samples(core, {store::SampleRecord{.charger_id = "CP-1",
-                                                         .connector_id = connector_id,
-                                                         .timestamp = at,
-                                                         .value = std::to_string(value),
-                                                         .normalized_value = value,
-                                                         .measurand = measurand,
-                                                         .phase = phase,
-                                                         .unit = "",
-                                                         .context = "Sample.Periodic",
-                                                         .location = "Outlet",
-                                                         .format = "Raw",
-                                                         .source = "MeterValues",
-                                                         .received_at = at}});
+        auto record = csms::test::sample_record("CP-1", connector_id, at, measurand, value);
+        record.phase = phase;
+        store::insert_samples(core, {record});
     }
 
     void temperature(int when, int celsius) { sample(when, "Temperature", celsius); }

@@ -6,6 +6,7 @@
 #include "store/migrations.hpp"
 #include "store/sample_store.hpp"
 #include "store/transaction.hpp"
+#include "support/sample_record.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -77,18 +78,7 @@ struct StatsFixture {
     {
         auto at = *base::parse_date_time(when);
         store::Transaction transaction(core);
-        store::insert_samples(core, {store::SampleRecord{.charger_id = "CP-1",
-                                                         .connector_id = 1,
-                                                         .timestamp = at,
-                                                         .value = std::to_string(value),
-                                                         .normalized_value = value,
-                                                         .measurand = measurand,
-                                                         .unit = "",
-                                                         .context = "Sample.Periodic",
-                                                         .location = "Outlet",
-                                                         .format = "Raw",
-                                                         .source = "MeterValues",
-                                                         .received_at = at}});
+        store::insert_samples(core, {csms::test::sample_record("CP-1", 1, at, measurand, value)});
         transaction.commit();
     }
 

@@ -4,6 +4,7 @@
 #include "store/transaction.hpp"
 #include "store/transaction_view.hpp"
 #include "store_fixture.hpp"
+#include "support/sample_record.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -34,18 +35,11 @@ std::vector<std::string> meter_value_rows(Database& db)
 
 SampleRecord voltage(const std::string& value, std::optional<double> volts)
 {
-    return SampleRecord{.charger_id = "CP1",
-                        .connector_id = 1,
-                        .timestamp = at(60),
-                        .value = value,
-                        .normalized_value = volts,
-                        .measurand = "Voltage",
-                        .unit = "V",
-                        .context = "Sample.Periodic",
-                        .location = "Outlet",
-                        .format = "Raw",
-                        .source = "MeterValues",
-                        .received_at = at(61)};
+    auto record = csms::test::sample_record("CP1", 1, at(60), "Voltage", 0, "V");
+    record.value = value;
+    record.normalized_value = volts;
+    record.received_at = at(61);
+    return record;
 }
 
 std::int64_t count(Database& db, const std::string& sql)
