@@ -44,6 +44,7 @@ Api::Api(ApiContext context, StatusSources status) : context_(std::move(context)
     add_charger_routes(router_, context_);
     add_charger_registration_routes(router_, context_);
     add_transaction_routes(router_, context_);
+    add_sample_routes(router_, context_);
     add_id_tag_routes(router_, context_);
     add_command_routes(router_, context_);
     add_event_routes(router_, context_);

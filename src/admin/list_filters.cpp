@@ -6,7 +6,9 @@
 #include "base/time_format.hpp"
 #include "store/time_column.hpp"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <span>
 #include <string_view>
@@ -62,7 +64,7 @@ std::optional<std::string> text_value(const ApiCall& call, std::string_view name
 
 // A date (YYYY-MM-DD, a UTC day) or a date-time with its offset; `to` takes
 // a date's whole day.
-std::optional<std::string> time_bound(const ApiCall& call, std::string_view name, bool upper)
+std::optional<base::SysTime> time_instant(const ApiCall& call, std::string_view name, bool upper)
 {
     auto text = call.query_value(name);
     if (!text) {
@@ -70,7 +72,7 @@ std::optional<std::string> time_bound(const ApiCall& call, std::string_view name
     }
     if (text->size() == 10) {
         if (auto midnight = base::parse_date_time(base::concat(*text, "T00:00:00Z"))) {
-            return store::to_column(upper ? *midnight + std::chrono::days(1) : *midnight);
+            return upper ? *midnight + std::chrono::days(1) : *midnight;
         }
     }
     auto instant = base::parse_date_time(*text);
@@ -79,8 +81,43 @@ std::optional<std::string> time_bound(const ApiCall& call, std::string_view name
                        base::concat(name, " must be a date (2026-03-01) or a date-time (2026-03-01T08:00:00Z), not '",
                                     *text, "'"));
     }
+    return *instant;
+}
+
+std::optional<std::string> time_bound(const ApiCall& call, std::string_view name, bool upper)
+{
+    auto instant = time_instant(call, name, upper);
+    if (!instant) {
+        return std::nullopt;
+    }
     return store::to_column(*instant);
 }
+
+// OCPP 1.6's Measurand and Phase values.
+constexpr std::array<std::string_view, 22> measurands{"Energy.Active.Export.Register",
+                                                      "Energy.Active.Import.Register",
+                                                      "Energy.Reactive.Export.Register",
+                                                      "Energy.Reactive.Import.Register",
+                                                      "Energy.Active.Export.Interval",
+                                                      "Energy.Active.Import.Interval",
+                                                      "Energy.Reactive.Export.Interval",
+                                                      "Energy.Reactive.Import.Interval",
+                                                      "Power.Active.Export",
+                                                      "Power.Active.Import",
+                                                      "Power.Offered",
+                                                      "Power.Reactive.Export",
+                                                      "Power.Reactive.Import",
+                                                      "Power.Factor",
+                                                      "Current.Import",
+                                                      "Current.Export",
+                                                      "Current.Offered",
+                                                      "Voltage",
+                                                      "Frequency",
+                                                      "Temperature",
+                                                      "SoC",
+                                                      "RPM"};
+constexpr std::array<std::string_view, 11> phases{"L1",   "L2",    "L3",    "N",     "L1-N", "L2-N",
+                                                  "L3-N", "L1-L2", "L2-L3", "L3-L1", "none"};
 
 } // namespace
 
@@ -143,6 +180,65 @@ store::TransactionFilter transaction_filter(const ApiCall& call)
     f.limit = call.page_limit();
     f.before_id = call.cursor_id();
     return f;
+}
+
+store::SampleRange sample_range(const ApiCall& call)
+{
+    static constexpr std::array<std::string_view, 7> names{"connector", "measurand", "phase", "from",
+                                                           "to",        "limit",     "format"};
+    check_names(call, names);
+    store::SampleRange r;
+    r.charger_id = call.param("charger_id");
+    auto connector = call.query_value("connector");
+    if (!connector) {
+        throw ApiError(400, "bad_request", "connector is required: the connector id (0 for the charger's own meter)");
+    }
+    int id = -1;
+    auto [end, ec] = std::from_chars(connector->data(), connector->data() + connector->size(), id);
+    if (ec != std::errc{} || end != connector->data() + connector->size() || id < 0) {
+        throw ApiError(400, "bad_request",
+                       base::concat("connector must be a connector id (0 or more), not '", *connector, "'"));
+    }
+    r.connector_id = id;
+    if (auto measurand = call.query_value("measurand")) {
+        if (std::find(measurands.begin(), measurands.end(), *measurand) == measurands.end()) {
+            throw ApiError(400, "bad_request",
+                           base::concat("measurand must be an OCPP 1.6 measurand (", listed(measurands), "), not '",
+                                        *measurand, "'", did_you_mean(*measurand, measurands)));
+        }
+        r.measurand = measurand;
+    }
+    if (auto phase = call.query_value("phase")) {
+        if (std::find(phases.begin(), phases.end(), *phase) == phases.end()) {
+            throw ApiError(400, "bad_request",
+                           base::concat("phase must be an OCPP 1.6 phase or none (", listed(phases), "), not '", *phase,
+                                        "'", did_you_mean(*phase, phases)));
+        }
+        r.phase = *phase == "none" ? std::string() : *phase;
+    }
+    auto from = time_instant(call, "from", false);
+    auto to = time_instant(call, "to", true);
+    if (from && to && *from >= *to) {
+        throw ApiError(400, "bad_request", "from must be before to");
+    }
+    if (from) {
+        r.from_ms = store::to_ms_column(*from);
+    }
+    if (to) {
+        r.to_ms = store::to_ms_column(*to);
+    }
+    r.limit = default_samples;
+    if (auto limit = call.query_value("limit")) {
+        int value = 0;
+        auto [lend, lec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+        if (lec != std::errc{} || lend != limit->data() + limit->size() || value < 1 || value > max_samples) {
+            throw ApiError(400, "bad_request",
+                           base::concat("limit must be an integer from 1 to ", std::to_string(max_samples), ", not '",
+                                        *limit, "'"));
+        }
+        r.limit = value;
+    }
+    return r;
 }
 
 } // namespace csms::admin

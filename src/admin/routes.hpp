@@ -13,6 +13,7 @@ void add_audit_routes(Router& router, ApiContext& context);                // th
 void add_charger_routes(Router& router, ApiContext& context);              // chargers and their state
 void add_charger_registration_routes(Router& router, ApiContext& context); // registering and securing chargers
 void add_transaction_routes(Router& router, ApiContext& context);          // sessions and meter values
+void add_sample_routes(Router& router, ApiContext& context);               // a connector's samples for a chart
 void add_id_tag_routes(Router& router, ApiContext& context);               // the id tag list
 void add_command_routes(Router& router, ApiContext& context);              // commands to chargers and their history
 void add_event_routes(Router& router, ApiContext& context);                // live status changes and alerts

@@ -90,3 +90,43 @@ TEST_CASE("transaction_filter reads a date range: dates are whole UTC days, date
     CHECK_THAT(refusal(transaction_filter, {{"id-tag", "T"}}),
                Catch::StartsWith("unknown parameter 'id-tag' (did you mean id_tag?)"));
 }
+
+TEST_CASE("sample_range reads the connector, measurand, phase, times and limit", "[admin][list_filters]")
+{
+    auto call = call_with({{"connector", "2"},
+                           {"measurand", "Current.Import"},
+                           {"phase", "L1"},
+                           {"from", "2026-03-01"},
+                           {"to", "2026-03-01T09:00:00+08:00"},
+                           {"limit", "1000000"}});
+    call.params = {{"charger_id", "CP1"}};
+    auto r = sample_range(call);
+    CHECK(r.charger_id == "CP1");
+    CHECK(r.connector_id == 2);
+    CHECK(r.measurand == "Current.Import");
+    CHECK(r.phase == "L1");
+    CHECK(r.from_ms == 1'772'323'200'000); // 2026-03-01T00:00:00Z
+    CHECK(r.to_ms == 1'772'326'800'000);   // 01:00Z
+    CHECK(r.limit == 1'000'000);
+
+    auto defaults = sample_range(call_with({{"connector", "0"}, {"phase", "none"}, {"to", "2026-03-01"}}));
+    CHECK_FALSE(defaults.measurand);
+    CHECK(defaults.phase == "");
+    CHECK_FALSE(defaults.from_ms);
+    CHECK(defaults.to_ms == 1'772'409'600'000); // that whole day
+    CHECK(defaults.limit == default_samples);
+}
+
+TEST_CASE("sample_range refuses what it cannot use, saying what it expected", "[admin][list_filters]")
+{
+    auto read = [](const ApiCall& c) { return sample_range(c); };
+    CHECK_THAT(refusal(read, {{"measurand", "SoC"}}), Catch::Contains("connector is required"));
+    CHECK_THAT(refusal(read, {{"connector", "-1"}}), Catch::Contains("connector must be a connector id"));
+    CHECK_THAT(refusal(read, {{"connector", "1"}, {"measurand", "Power.Active.Imprt"}}),
+               Catch::Contains("(did you mean Power.Active.Import?)"));
+    CHECK_THAT(refusal(read, {{"connector", "1"}, {"phase", "l1"}}), Catch::Contains("phase must be"));
+    CHECK_THAT(refusal(read, {{"connector", "1"}, {"limit", "1000001"}}), Catch::Contains("limit must be"));
+    CHECK_THAT(refusal(read, {{"connector", "1"}, {"from", "2026-03-02"}, {"to", "2026-03-01"}}),
+               Catch::Contains("from must be before to"));
+    CHECK_THAT(refusal(read, {{"connector", "1"}, {"kind", "x"}}), Catch::Contains("unknown parameter 'kind'"));
+}
