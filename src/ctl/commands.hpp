@@ -50,6 +50,8 @@ void add_view_commands(CLI::App& app, Registry& registry);     // chargers, tran
 void add_charger_registration(CLI::App& chargers, Registry& registry);
 // chargers <command> ID ...: the OCPP commands, under the chargers noun.
 void add_charger_commands(CLI::App& chargers, Registry& registry);
+// chargers samples ID --connector N ...: meter values for a chart, under the chargers noun.
+void add_sample_command(CLI::App& chargers, Registry& registry);
 void add_history_commands(CLI::App& app, Registry& registry); // commands history|show|send
 void add_watch_command(CLI::App& app, Registry& registry);    // watch
 void add_alert_commands(CLI::App& app, Registry& registry);   // alerts list|show|ack|close

@@ -77,6 +77,7 @@ void add_charger_views(CLI::App& app, Registry& r)
     auto* show = add_verb(r, *chargers, "show", "one charger in detail",
                           [&](Context& c) { c.print_object(c.api().get("/api/v1/chargers/" + segment(id))); });
     show->add_option("ID", id, "charge point id")->required();
+    add_sample_command(*chargers, r);
     add_charger_registration(*chargers, r);
     add_charger_commands(*chargers, r);
 }
