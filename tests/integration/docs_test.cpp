@@ -9,8 +9,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <iterator>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -263,4 +266,70 @@ TEST_CASE("Docs: the operators' pages talk to the README's server and start no s
             }
         }
     }
+}
+
+namespace {
+
+// "GET /api/v1/chargers/{charger_id}": every route src/admin adds with a
+// literal pattern (router.add({"GET", "/api/v1/...", ...})). A prefix that a
+// loop completes (".../commands/" + action) ends in '/' and is left out.
+std::set<std::string> routes_in_code()
+{
+    static const std::regex route(R"re(\{"(GET|POST|PUT|PATCH|DELETE)",\s*"(/api/v1/[^"]*)")re");
+    std::set<std::string> found;
+    for (const auto& entry : fs::directory_iterator(source_root() / "src" / "admin")) {
+        if (entry.path().extension() != ".cpp") {
+            continue;
+        }
+        const auto text = read_text_file(entry.path().string());
+        for (std::sregex_iterator it(text.begin(), text.end(), route), end; it != end; ++it) {
+            if ((*it)[2].str().back() != '/') {
+                found.insert((*it)[1].str() + " " + (*it)[2].str());
+            }
+        }
+    }
+    return found;
+}
+
+// The same from the OpenAPI file: each "  /api/v1/...:" path and the
+// "    get:" (post, ...) lines under it.
+std::set<std::string> routes_in_openapi()
+{
+    static const std::regex path_line(R"re(^  (/\S*):\s*$)re");
+    static const std::regex method_line(R"re(^    (get|post|put|patch|delete):\s*$)re");
+    std::set<std::string> found;
+    std::istringstream in(read_source_file("docs/admin-api.openapi.yaml"));
+    std::string line, path;
+    std::smatch m;
+    while (std::getline(in, line)) {
+        if (std::regex_match(line, m, path_line)) {
+            path = m[1].str();
+        } else if (!line.empty() && line.rfind("  ", 0) != 0) {
+            path.clear(); // a top-level key: paths are over
+        } else if (std::regex_match(line, m, method_line) && path.rfind("/api/v1/", 0) == 0) {
+            auto method = m[1].str();
+            for (auto& c : method) {
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            }
+            found.insert(method + " " + path);
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+TEST_CASE("Docs: the OpenAPI file describes every admin API route and no other", "[docs]")
+{
+    const auto code = routes_in_code();
+    const auto documented = routes_in_openapi();
+    REQUIRE(code.size() > 30);
+    std::vector<std::string> undocumented, unserved;
+    std::set_difference(code.begin(), code.end(), documented.begin(), documented.end(),
+                        std::back_inserter(undocumented));
+    std::set_difference(documented.begin(), documented.end(), code.begin(), code.end(), std::back_inserter(unserved));
+    INFO("routed but not in docs/admin-api.openapi.yaml:\n" << Catch::Detail::stringify(undocumented));
+    INFO("in docs/admin-api.openapi.yaml but not routed:\n" << Catch::Detail::stringify(unserved));
+    CHECK(undocumented.empty());
+    CHECK(unserved.empty());
 }
