@@ -4,6 +4,7 @@
 #include "base/nearest_word.hpp"
 #include "base/region_path.hpp"
 #include "base/time_format.hpp"
+#include "rules/rule.hpp"
 #include "store/time_column.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace csms::admin {
 namespace {
@@ -93,31 +95,17 @@ std::optional<std::string> time_bound(const ApiCall& call, std::string_view name
     return store::to_column(*instant);
 }
 
-// OCPP 1.6's Measurand and Phase values.
-constexpr std::array<std::string_view, 22> measurands{"Energy.Active.Export.Register",
-                                                      "Energy.Active.Import.Register",
-                                                      "Energy.Reactive.Export.Register",
-                                                      "Energy.Reactive.Import.Register",
-                                                      "Energy.Active.Export.Interval",
-                                                      "Energy.Active.Import.Interval",
-                                                      "Energy.Reactive.Export.Interval",
-                                                      "Energy.Reactive.Import.Interval",
-                                                      "Power.Active.Export",
-                                                      "Power.Active.Import",
-                                                      "Power.Offered",
-                                                      "Power.Reactive.Export",
-                                                      "Power.Reactive.Import",
-                                                      "Power.Factor",
-                                                      "Current.Import",
-                                                      "Current.Export",
-                                                      "Current.Offered",
-                                                      "Voltage",
-                                                      "Frequency",
-                                                      "Temperature",
-                                                      "SoC",
-                                                      "RPM"};
-constexpr std::array<std::string_view, 11> phases{"L1",   "L2",    "L3",    "N",     "L1-N", "L2-N",
-                                                  "L3-N", "L1-L2", "L2-L3", "L3-L1", "none"};
+// OCPP 1.6's Phase values, and "none" for readings without one.
+const std::vector<std::string_view>& phases_or_none()
+{
+    static const auto words = [] {
+        auto known = rules::known_phases();
+        std::vector<std::string_view> out(known.begin(), known.end());
+        out.emplace_back("none");
+        return out;
+    }();
+    return words;
+}
 
 } // namespace
 
@@ -201,6 +189,7 @@ store::SampleRange sample_range(const ApiCall& call)
     }
     r.connector_id = id;
     if (auto measurand = call.query_value("measurand")) {
+        const auto measurands = rules::known_measurands();
         if (std::find(measurands.begin(), measurands.end(), *measurand) == measurands.end()) {
             throw ApiError(400, "bad_request",
                            base::concat("measurand must be an OCPP 1.6 measurand (", listed(measurands), "), not '",
@@ -209,6 +198,7 @@ store::SampleRange sample_range(const ApiCall& call)
         r.measurand = measurand;
     }
     if (auto phase = call.query_value("phase")) {
+        const auto& phases = phases_or_none();
         if (std::find(phases.begin(), phases.end(), *phase) == phases.end()) {
             throw ApiError(400, "bad_request",
                            base::concat("phase must be an OCPP 1.6 phase or none (", listed(phases), "), not '", *phase,
