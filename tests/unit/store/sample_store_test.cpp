@@ -158,3 +158,31 @@ TEST_CASE("insert_samples: one message's values keep the charger's order and a s
     CHECK(t.text("SELECT group_concat(measurand || '=' || value, ',') FROM (SELECT * FROM meter_values ORDER BY id)") ==
           "Voltage=230,Power.Active.Import=7200,Voltage=229");
 }
+
+TEST_CASE("transaction_meter_values: a transaction reported on two connectors reads both, in time order",
+          "[store][samples]")
+{
+    test::MigratedDb t;
+    t.db.exec(R"sql(
+        INSERT INTO chargers (charger_id, registration) VALUES ('CP1', 'Accepted');
+        INSERT INTO transactions (transaction_id, charger_id, connector_id, id_tag, meter_start_wh, start_timestamp,
+                                  auth_status, start_received_at)
+        VALUES (7, 'CP1', 1, 'TAG', 1000, '2026-01-01T00:00:00.000Z', 'Accepted', '2026-01-01T00:00:00.000Z');
+    )sql");
+    auto on = [](int connector, std::int64_t seconds, const char* value) {
+        auto record = voltage(value, std::stod(value));
+        record.connector_id = connector;
+        record.transaction_id = 7;
+        record.timestamp = at(seconds);
+        return record;
+    };
+    CHECK(insert_samples(t.db, {on(1, 10, "230")}) == 1);
+    CHECK(insert_samples(t.db, {on(2, 20, "231")}) == 1); // the charger's mistake, still its transaction
+    CHECK(insert_samples(t.db, {on(1, 30, "232")}) == 1);
+    std::string values;
+    for (const auto& v : transaction_meter_values(t.db, 7, 100)) {
+        values += v.value + " ";
+    }
+    CHECK(values == "230 231 232 ");
+    CHECK(transaction_meter_values(t.db, 7, 2).size() == 2);
+}
