@@ -24,7 +24,9 @@ Checkpointer::Checkpointer(const std::string& path, Options options, base::Metri
                                  "Checkpoints the writer ran between batches to restart the WAL")),
       seconds_(metrics.histogram("csms_writer_checkpoint_seconds",
                                  "Time each WAL checkpoint took, whatever its outcome", checkpoint_buckets)),
-      wal_frames_(metrics.gauge("csms_writer_wal_frames", "WAL size in pages after the last commit"))
+      wal_frames_(metrics.gauge("csms_writer_wal_frames", "WAL size in pages after the last commit")),
+      wal_pages_written_(metrics.counter("csms_writer_wal_pages_total",
+                                         "Pages the writer's commits appended to the WAL (each a page-sized write)"))
 {
     // This connection never writes rows; it must not checkpoint on its own either.
     db_.exec("PRAGMA wal_autocheckpoint=0");
@@ -51,6 +53,8 @@ void Checkpointer::wal_grew(int frames)
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
+        // The WAL only grows between restarts: a smaller size means it began again.
+        wal_pages_written_.inc(frames >= frames_ ? frames - frames_ : frames);
         frames_ = frames;
         if (frames < checkpointed_) {
             checkpointed_ = 0; // the writer restarted the WAL from its beginning
@@ -103,29 +107,37 @@ void Checkpointer::run() noexcept
 
 void Checkpointer::truncate(Database& writer_db) noexcept
 {
-    // Never wait for a reader here: the writer would stall with every
-    // batch behind it. A reader on an old snapshot makes it BUSY; the bound
-    // stays crossed and the writer tries again before its next batch.
-    sqlite3_busy_timeout(writer_db.handle(), 0);
-    int rc = checkpoint(writer_db, SQLITE_CHECKPOINT_TRUNCATE);
-    sqlite3_busy_timeout(writer_db.handle(), 5000); // Database's own setting
-    if (rc == SQLITE_OK) {
+    if (checkpoint_without_waiting(writer_db, SQLITE_CHECKPOINT_TRUNCATE) == SQLITE_OK) {
         over_limit_.store(false, std::memory_order_relaxed);
         truncations_.inc();
     }
 }
 
-void Checkpointer::catch_up(Database& writer_db, int wal_frames) noexcept
+void Checkpointer::catch_up(Database& writer_db) noexcept
 {
+    int frames = 0;
+    {
+        std::lock_guard lock(mutex_);
+        frames = frames_;
+    }
     const int copied = copied_.load(std::memory_order_relaxed);
-    if (copied <= 0 || wal_frames <= copied || wal_frames - copied > options_.catch_up_pages) {
+    if (copied <= 0 || frames <= copied || frames - copied > options_.catch_up_pages) {
         return;
     }
     copied_.store(0, std::memory_order_relaxed); // once per background checkpoint
-    sqlite3_busy_timeout(writer_db.handle(), 0); // a checkpoint in progress: let it be
-    checkpoint(writer_db, SQLITE_CHECKPOINT_PASSIVE);
-    sqlite3_busy_timeout(writer_db.handle(), 5000); // Database's own setting
+    checkpoint_without_waiting(writer_db, SQLITE_CHECKPOINT_PASSIVE);
     catch_ups_.inc();
+}
+
+int Checkpointer::checkpoint_without_waiting(Database& writer_db, int mode) noexcept
+{
+    // Never wait for a reader or a running checkpoint here: the writer would
+    // stall with every batch behind it. BUSY leaves things as they were, and
+    // the writer tries again before a later batch.
+    sqlite3_busy_timeout(writer_db.handle(), 0);
+    int rc = checkpoint(writer_db, mode);
+    sqlite3_busy_timeout(writer_db.handle(), Database::busy_timeout_ms);
+    return rc;
 }
 
 int Checkpointer::checkpoint(Database& db, int mode, int* copied) noexcept

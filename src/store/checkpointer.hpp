@@ -72,7 +72,7 @@ public:
     // beginning. The WAL then stays near `pages` long and is never
     // truncated under load: a truncation stalled every batch behind it for
     // a tenth of a second or more.
-    void catch_up(Database& writer_db, int wal_frames) noexcept;
+    void catch_up(Database& writer_db) noexcept;
 
     // Idempotent; joins the thread. Checkpoints that are running finish first.
     void stop();
@@ -81,6 +81,8 @@ private:
     void run() noexcept;
     // The SQLite result code; *copied: the WAL frames now in the database.
     int checkpoint(Database& db, int mode, int* copied = nullptr) noexcept;
+    // On the writer's connection, between two batches.
+    int checkpoint_without_waiting(Database& writer_db, int mode) noexcept;
 
     Options options_;
     Database db_;
@@ -92,6 +94,7 @@ private:
     base::Counter& catch_ups_;
     base::Histogram& seconds_;
     base::Gauge& wal_frames_;
+    base::Counter& wal_pages_written_;
 
     std::mutex mutex_;
     std::condition_variable wake_;

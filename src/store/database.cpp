@@ -17,7 +17,7 @@ Database::Database(const std::string& path, bool read_only)
     }
     sqlite3_extended_result_codes(db_, 1);
     try {
-        exec("PRAGMA busy_timeout=5000");
+        sqlite3_busy_timeout(db_, busy_timeout_ms);
         exec("PRAGMA foreign_keys=ON");
         if (!read_only) {
             // journal_mode is persistent in the file; a read-only connection

@@ -32,6 +32,9 @@ private:
 
 class Database {
 public:
+    // How long a statement waits for another connection's lock.
+    static constexpr int busy_timeout_ms = 5000;
+
     // Read-write opens create the file; read-only opens need it to exist.
     explicit Database(const std::string& path, bool read_only = false);
     ~Database();

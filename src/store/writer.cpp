@@ -56,8 +56,6 @@ Writer::Writer(const std::string& path, Options options, base::Metrics& metrics)
                                     "Jobs reported done(false), including those submitted after stop")),
       batch_size_last_(metrics.gauge("csms_writer_batch_size_last", "Jobs in the last batch")),
       batch_size_max_(metrics.gauge("csms_writer_batch_size_max", "Most jobs in one batch so far")),
-      wal_pages_written_(metrics.counter("csms_writer_wal_pages_total",
-                                         "Pages the writer's commits appended to the WAL (each a page-sized write)")),
       commit_seconds_(metrics.histogram("csms_writer_commit_seconds",
                                         "Time one group commit spent in COMMIT (fsync included)", commit_buckets))
 {
@@ -85,11 +83,7 @@ Writer::~Writer()
 
 int Writer::on_wal_commit(void* self, sqlite3*, const char*, int frames)
 {
-    auto& writer = *static_cast<Writer*>(self);
-    // The WAL only grows between restarts: a smaller size means it began again.
-    writer.wal_pages_written_.inc(frames >= writer.wal_frames_seen_ ? frames - writer.wal_frames_seen_ : frames);
-    writer.wal_frames_seen_ = frames;
-    writer.checkpointer_.wal_grew(frames);
+    static_cast<Writer*>(self)->checkpointer_.wal_grew(frames);
     return SQLITE_OK;
 }
 
@@ -193,7 +187,7 @@ void Writer::run() noexcept
         if (checkpointer_.wal_over_limit()) {
             checkpointer_.truncate(db_);
         } else {
-            checkpointer_.catch_up(db_, wal_frames_seen_);
+            checkpointer_.catch_up(db_);
         }
         if (!batch.empty()) {
             run_batch(batch);

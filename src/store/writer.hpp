@@ -105,8 +105,6 @@ private:
     base::Counter& job_failures_;
     base::Gauge& batch_size_last_;
     base::Gauge& batch_size_max_;
-    base::Counter& wal_pages_written_;
-    int wal_frames_seen_ = 0; // the WAL's size after the last commit; writer thread only
     base::Histogram& commit_seconds_;
 
     mutable std::mutex mutex_;

@@ -90,6 +90,36 @@ TEST_CASE("Checkpointer: the WAL stays bounded while the writer keeps committing
     CHECK(count_rows(path) == rounds * jobs_per_round);
 }
 
+TEST_CASE("Checkpointer: under back-to-back batches the writer catches up and the WAL starts again, never truncated",
+          "[store][writer][checkpoint]")
+{
+    csms::test::TempDir dir;
+    const auto path = dir.file("csms.db");
+    prepare(path);
+    csms::base::Metrics metrics;
+    Writer::Options options;
+    options.max_batch = 5; // many commits with no pause between them
+    options.checkpoint = Checkpointer::Options{.pages = 50, .interval = 20ms, .wal_limit_bytes = 1024LL << 30};
+    Writer writer(path, options, metrics);
+
+    // 20 MB queued at once: the writer never waits for work, so the
+    // background checkpoint is always a batch behind and, without the
+    // writer's catch-up, the WAL would never start again (the truncation
+    // bound is out of reach).
+    constexpr int jobs = 400;
+    for (int i = 0; i < jobs; ++i) {
+        writer.submit(insert_bulk(50 * 1024), {});
+    }
+    writer.flush();
+    INFO("WAL file: " << file_size(path + "-wal") << " bytes");
+    CHECK(metrics.counter("csms_writer_checkpoint_catch_ups_total", "").value() > 0);
+    CHECK(metrics.counter("csms_writer_checkpoint_truncations_total", "").value() == 0);
+    // SQLite reuses the WAL file without shrinking it: its size is the most it held.
+    CHECK(file_size(path + "-wal") < 8 * 1024 * 1024);
+    CHECK(metrics.counter("csms_writer_wal_pages_total", "").value() >= jobs * 12); // 50 KB rows: 13 pages each
+    CHECK(count_rows(path) == jobs);
+}
+
 TEST_CASE("Checkpointer: a checkpoint runs on the interval even below the page threshold",
           "[store][writer][checkpoint]")
 {
