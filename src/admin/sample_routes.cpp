@@ -5,6 +5,7 @@
 #include "admin/api_json.hpp"
 #include "admin/list_filters.hpp"
 #include "admin/routes.hpp"
+#include "store/sample_value.hpp"
 #include "store/sample_view.hpp"
 #include "store/time_column.hpp"
 
@@ -65,8 +66,8 @@ void write_value(JsonWriter& w, double v)
 {
     if (!std::isfinite(v)) {
         w.Null();
-    } else if (std::nearbyint(v) == v && std::fabs(v) < 9007199254740992.0) {
-        w.Int64(static_cast<std::int64_t>(v));
+    } else if (auto integer = store::exact_integer(v)) {
+        w.Int64(*integer);
     } else {
         w.Double(v);
     }

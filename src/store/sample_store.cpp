@@ -19,14 +19,26 @@ namespace {
 // before, each connector's newest stored instant (a message after it cannot
 // be a replay), and the transactions known to be a charger's own. A row
 // written in a transaction that was rolled back since is gone (and its id
-// may go to another row), so anything remembered before the connection's
-// last rollback is looked up again before it is trusted.
+// may go to another row), so after any rollback on the connection all of
+// it is forgotten and looked up again.
 class SampleCache {
 public:
+    // Call first, for every message.
+    void forget_if_rolled_back(const Database& db)
+    {
+        if (db.rollbacks() != rollbacks_) {
+            rollbacks_ = db.rollbacks();
+            connectors_.clear();
+            kinds_.clear();
+            own_transactions_.clear();
+            newest_.clear();
+        }
+    }
+
     std::int64_t connector(Database& db, const SampleRecord& s)
     {
         key_.assign(s.charger_id).append(1, '\x1f').append(std::to_string(s.connector_id));
-        return resolve(db, connectors_, [&] {
+        return resolve(connectors_, [&] {
             auto& insert = db.cached("INSERT INTO sample_connectors (charger_id, connector_id) VALUES (?1, ?2) "
                                      "ON CONFLICT DO NOTHING");
             insert.bind(1, s.charger_id);
@@ -47,7 +59,7 @@ public:
         for (const auto* part : {&s.phase, &s.location, &s.unit, &s.context, &s.format}) {
             key_.append(1, '\x1f').append(*part);
         }
-        return resolve(db, kinds_, [&] {
+        return resolve(kinds_, [&] {
             auto& insert = db.cached("INSERT INTO sample_kinds (measurand, phase, location, unit, context, format, "
                                      "unit_rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
             auto rule = unit_rule(s.unit);
@@ -77,8 +89,7 @@ public:
     bool own_transaction(Database& db, const std::string& charger_id, std::int64_t transaction_id)
     {
         auto found = own_transactions_.find(transaction_id);
-        if (found != own_transactions_.end() && found->second.rollbacks == db.rollbacks() &&
-            found->second.charger_id == charger_id) {
+        if (found != own_transactions_.end() && found->second == charger_id) {
             return true;
         }
         if (!find_transaction_connector(db, charger_id, transaction_id)) {
@@ -87,7 +98,7 @@ public:
         if (own_transactions_.size() >= max_transactions) {
             own_transactions_.clear(); // the open ones come back on their next message
         }
-        own_transactions_.insert_or_assign(transaction_id, Owner{charger_id, db.rollbacks()});
+        own_transactions_.insert_or_assign(transaction_id, charger_id);
         return true;
     }
 
@@ -96,57 +107,44 @@ public:
     // Only this connection writes samples (the Writer's), so it stays true.
     bool after_newest(Database& db, std::int64_t connector, std::int64_t time)
     {
-        auto& newest = newest_[connector];
-        if (!newest.known || newest.rollbacks != db.rollbacks()) {
+        auto found = newest_.find(connector);
+        if (found == newest_.end()) {
             auto& s = db.cached("SELECT max(time) FROM samples WHERE connector = ?1");
             ResetGuard guard(s);
             s.bind(1, connector);
             s.step();
-            newest = Newest{s.column_is_null(0) ? std::numeric_limits<std::int64_t>::min() : s.column_int64(0),
-                            db.rollbacks(), true};
+            const auto newest = s.column_is_null(0) ? std::numeric_limits<std::int64_t>::min() : s.column_int64(0);
+            found = newest_.emplace(connector, newest).first;
         }
-        return time > newest.time;
+        return time > found->second;
     }
 
+    // After after_newest() for the same connector.
     void stored(std::int64_t connector, std::int64_t time)
     {
         auto& newest = newest_[connector];
-        newest.time = std::max(newest.time, time);
+        newest = std::max(newest, time);
     }
 
 private:
-    struct Entry {
-        std::int64_t id = 0;
-        std::uint64_t rollbacks = 0; // the connection's count when the id was last known good
-    };
-    using Map = std::unordered_map<std::string, Entry>;
-    struct Owner {
-        std::string charger_id;
-        std::uint64_t rollbacks = 0;
-    };
-    struct Newest {
-        std::int64_t time = 0;
-        std::uint64_t rollbacks = 0;
-        bool known = false;
-    };
+    using Ids = std::unordered_map<std::string, std::int64_t>;
     static constexpr std::size_t max_transactions = 100'000;
 
-    template <typename LookUp> std::int64_t resolve(Database& db, Map& map, LookUp look_up)
+    template <typename LookUp> std::int64_t resolve(Ids& ids, LookUp look_up)
     {
-        auto found = map.find(key_);
-        if (found != map.end() && found->second.rollbacks == db.rollbacks()) {
-            return found->second.id;
+        auto found = ids.find(key_);
+        if (found == ids.end()) {
+            found = ids.emplace(key_, look_up()).first;
         }
-        Entry entry{look_up(), db.rollbacks()};
-        map.insert_or_assign(key_, entry);
-        return entry.id;
+        return found->second;
     }
 
+    std::uint64_t rollbacks_ = 0;
     std::string key_; // reused: no allocation per sample once it has grown
-    Map connectors_;
-    Map kinds_;
-    std::unordered_map<std::int64_t, Owner> own_transactions_;
-    std::unordered_map<std::int64_t, Newest> newest_;
+    Ids connectors_;
+    Ids kinds_;
+    std::unordered_map<std::int64_t, std::string> own_transactions_; // transaction id -> charger
+    std::unordered_map<std::int64_t, std::int64_t> newest_;          // connector -> newest time stored
 };
 
 struct Value {
@@ -170,8 +168,8 @@ void bind_number(Statement& s, int index, const std::optional<double>& number)
 {
     if (!number) {
         s.bind(index, nullptr);
-    } else if (std::nearbyint(*number) == *number && std::fabs(*number) < 9007199254740992.0) {
-        s.bind(index, static_cast<std::int64_t>(*number)); // an integer takes 1-6 bytes, a double 8
+    } else if (auto integer = exact_integer(*number)) {
+        s.bind(index, *integer);
     } else {
         s.bind(index, *number);
     }
@@ -293,7 +291,7 @@ std::size_t insert_meter_value(Database& db, SampleCache& cache, std::span<const
             s.bind(p + 4, v.position);
             s.bind(p + 5, v.kind);
             bind_number(s, p + 6, v.stored.number);
-            s.bind(p + 7, v.stored.text ? 0 : v.stored.decimals);
+            s.bind(p + 7, v.stored.decimals); // 0 with a text
             if (v.stored.text) {
                 s.bind_static(p + 8, *v.stored.text);
             } else {
@@ -317,6 +315,7 @@ bool same_meter_value(const SampleRecord& a, const SampleRecord& b)
 std::size_t insert_samples(Database& db, const std::vector<SampleRecord>& samples)
 {
     auto& cache = db.attached<SampleCache>();
+    cache.forget_if_rolled_back(db);
     std::size_t inserted = 0;
     for (std::size_t first = 0; first < samples.size();) {
         std::size_t end = first + 1;

@@ -50,17 +50,23 @@ std::string fixed(double value, int decimals)
     return {buffer.data(), end};
 }
 
-// What SQLite gives back for a number bound as we bind it (sample_store.cpp):
-// an integral double within 2^53 goes in as an integer, so -0.0 comes back 0.
+// What SQLite gives back for a number bound as sample_store.cpp binds it:
+// an exact integer goes in as an integer, so -0.0 comes back 0.
 double as_stored(double number)
 {
-    if (std::nearbyint(number) == number && std::fabs(number) < 9007199254740992.0) {
-        return static_cast<double>(static_cast<long long>(number));
-    }
-    return number;
+    auto integer = exact_integer(number);
+    return integer ? static_cast<double>(*integer) : number;
 }
 
 } // namespace
+
+std::optional<std::int64_t> exact_integer(double number)
+{
+    if (std::nearbyint(number) == number && std::fabs(number) < 9007199254740992.0) {
+        return static_cast<std::int64_t>(number);
+    }
+    return std::nullopt;
+}
 
 std::optional<UnitRule> unit_rule(std::string_view unit)
 {

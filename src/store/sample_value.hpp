@@ -5,6 +5,7 @@
 // make it again ("1e3", "0230", "twelve", signed meter data). Most values
 // are then a small integer or a double and a zero-byte decimals column,
 // and the text a charger sent still reads back exactly.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,11 @@ enum class UnitRule : int { same = 0, kilo = 1, fahrenheit = 2, kelvin = 3 };
 std::optional<UnitRule> unit_rule(std::string_view unit);
 double to_base_unit(double value, UnitRule rule);
 double from_base_unit(double value, UnitRule rule);
+
+// The double as an integer when it is one exactly (within 2^53): bound that
+// way, SQLite stores it in 1 to 6 bytes instead of 8, and JSON writes 7400,
+// not 7400.0.
+std::optional<std::int64_t> exact_integer(double number);
 
 struct StoredValue {
     std::optional<double> number; // base unit; an integral one is stored as an integer
