@@ -10,13 +10,13 @@
 namespace csms::base {
 
 WorkerPool::WorkerPool(std::string name, std::size_t threads, std::size_t max_queued)
-    : name_(std::move(name)), thread_count_(std::max<std::size_t>(threads, 1)),
-      max_queued_(std::max<std::size_t>(max_queued, 1))
+    : name_(std::move(name)), max_queued_(std::max<std::size_t>(max_queued, 1))
 {
-    threads_.reserve(thread_count_);
-    for (std::size_t i = 0; i < thread_count_; ++i) {
+    const auto count = std::max<std::size_t>(threads, 1);
+    threads_.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
         threads_.emplace_back([this] {
-            name_this_thread("password checks");
+            name_this_thread(name_);
             run();
         });
     }

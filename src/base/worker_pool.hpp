@@ -41,13 +41,12 @@ public:
 
     std::size_t queued() const;
     std::size_t max_queued() const { return max_queued_; }
-    std::size_t threads() const { return thread_count_; }
+    std::size_t threads() const { return threads_.size(); }
 
 private:
     void run();
 
     const std::string name_;
-    const std::size_t thread_count_;
     const std::size_t max_queued_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
