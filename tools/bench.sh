@@ -293,13 +293,12 @@ bench_mixed() {
   stop_server
   local db="$work/mixed/csms.db" bytes samples per_sample
   bytes=$(sqlite3 "$db" "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema
-    WHERE type IN ('table', 'index') AND (name GLOB 'sample*' OR name GLOB 'meter_values*'
-      OR tbl_name GLOB 'sample*' OR tbl_name GLOB 'meter_values*'))")
-  samples=$(sqlite3 "$db" "SELECT count(*) FROM meter_values")
+    WHERE type IN ('table', 'index') AND tbl_name GLOB 'sample*')")
+  samples=$(sqlite3 "$db" "SELECT count(*) FROM samples")
   per_sample=$(awk -v b="$bytes" -v n="$samples" 'BEGIN {printf "%.1f", (n > 0 ? b / n : 0)}')
   note "kill -TERM \$(pidof csmsd); wait   # a clean stop, then:"
-  note "sqlite3 csms.db \"SELECT sum(pgsize) FROM dbstat WHERE name IN (tables and indexes of sample*, meter_values*)\""
-  note "sqlite3 csms.db \"SELECT count(*) FROM meter_values\""
+  note "sqlite3 csms.db \"SELECT sum(pgsize) FROM dbstat WHERE name IN (tables and indexes of sample*)\""
+  note "sqlite3 csms.db \"SELECT count(*) FROM samples\""
   local rate us errors gen_cpu gen_share
   rate=$(j .load_calls_per_s "$f")
   us=$(j '.server.cpu_us_per_call // 0' "$f")

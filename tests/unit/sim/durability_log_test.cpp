@@ -5,6 +5,7 @@
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/sample_store.hpp"
+#include "support/sample_record.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -62,20 +63,10 @@ TEST_CASE("sim verify-durability: finds logged rows and names the missing ones",
                 "start_timestamp, auth_status, start_received_at, meter_stop_wh, stop_timestamp, stop_received_at) "
                 "VALUES (5, 'SIM-0001', 1, 'TAG-0001', 10000, '2026-01-01T00:00:00.000Z', 'Accepted', "
                 "'2026-01-01T00:00:00.000Z', 10122, '2026-01-01T00:01:00.000Z', '2026-01-01T00:01:00.000Z')");
-        csms::store::insert_samples(
-            db, {csms::store::SampleRecord{.charger_id = "SIM-0001",
-                                           .connector_id = 1,
-                                           .transaction_id = 5,
-                                           .timestamp = *csms::base::parse_date_time("2026-01-01T00:00:30.000Z"),
-                                           .value = "10061",
-                                           .normalized_value = 10061,
-                                           .measurand = "Energy.Active.Import.Register",
-                                           .unit = "Wh",
-                                           .context = "Sample.Periodic",
-                                           .location = "Outlet",
-                                           .format = "Raw",
-                                           .source = "MeterValues",
-                                           .received_at = *csms::base::parse_date_time("2026-01-01T00:00:30.000Z")}});
+        auto sample = csms::test::sample_record("SIM-0001", 1, *csms::base::parse_date_time("2026-01-01T00:00:30.000Z"),
+                                                "Energy.Active.Import.Register", 10061, "Wh");
+        sample.transaction_id = 5;
+        csms::store::insert_samples(db, {sample});
     }
     const std::string log_path = dir.file("ack.log");
     {
