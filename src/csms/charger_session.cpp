@@ -10,6 +10,22 @@
 #include <utility>
 
 namespace csms {
+namespace {
+
+// What the session keeps for the CALL being handled is that CALL's only,
+// whether its handler returns or throws.
+template <class T> class ForgetOnExit {
+public:
+    explicit ForgetOnExit(std::optional<T>& kept) : kept_(kept) {}
+    ~ForgetOnExit() { kept_.reset(); }
+    ForgetOnExit(const ForgetOnExit&) = delete;
+    ForgetOnExit& operator=(const ForgetOnExit&) = delete;
+
+private:
+    std::optional<T>& kept_;
+};
+
+} // namespace
 
 ChargerSession::ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services,
                                bool over_tls)
@@ -71,9 +87,9 @@ void ChargerSession::handle_relayed(const ocpp::IncomingCall& call, const Primar
             answer.result.reset(); // the charger gets InternalError for it
         }
     }
-    primary_answer_ = &answer;
+    ForgetOnExit forget(primary_answer_);
+    primary_answer_ = std::move(answer);
     handle_posted(relayed, payload);
-    primary_answer_ = nullptr;
 }
 
 std::function<void()> ChargerSession::handle_again_later(const ocpp::IncomingCall& call,
@@ -107,13 +123,15 @@ void ChargerSession::handle(const ocpp::IncomingCall& call, const rapidjson::Val
         call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
         return;
     }
+    // A handler that throws, or answers without a writer job, must not
+    // leave its copy to the next CALL's job.
+    ForgetOnExit forget(partner_call_);
     auto* partners = services_.partner_copy;
     if (partners != nullptr && partners->wants(id_, call.action())) {
         partner_call_.emplace(
             PartnerCopy::Call{json::text(payload), json::int64_field(payload, "transactionId").value});
     }
     handlers::find(call.action())(*this, call, payload);
-    partner_call_.reset();
 }
 
 void ChargerSession::commit_then_reply(const ocpp::IncomingCall& call, store::Writer::Work work,
@@ -149,11 +167,10 @@ void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work 
         bool copied = false;
         bool primary_accepts = false; // relayed, and the primary answered with a CALLRESULT
     };
-    auto pending =
-        std::make_shared<Pending>(Pending{shared_from_this(), call, std::move(work), std::move(reply), std::move(then),
-                                          !registration() && call.action() != "BootNotification", std::nullopt, false,
-                                          std::exchange(partner_call_, std::nullopt), false,
-                                          primary_answer_ != nullptr && primary_answer_->result.has_value()});
+    auto pending = std::make_shared<Pending>(Pending{
+        shared_from_this(), call, std::move(work), std::move(reply), std::move(then),
+        !registration() && call.action() != "BootNotification", std::nullopt, false,
+        std::exchange(partner_call_, std::nullopt), false, primary_answer_ && primary_answer_->result.has_value()});
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;

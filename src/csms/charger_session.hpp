@@ -68,7 +68,7 @@ public:
 
     // Session strand, while a handler runs: the primary's answer when this
     // CALL was relayed to the charger's primary backend, else nullptr.
-    const PrimaryAnswer* primary_answer() const { return primary_answer_; }
+    const PrimaryAnswer* primary_answer() const { return primary_answer_ ? &*primary_answer_ : nullptr; }
 
     // Session strand, inside a handler that must wait for something before
     // it can decide: returns a function, to be called once from any thread,
@@ -120,7 +120,8 @@ private:
     // writer job. A CALL its handler answers without a writer job (a
     // coalesced Heartbeat, an invalid message) is not copied.
     std::optional<PartnerCopy::Call> partner_call_;
-    const PrimaryAnswer* primary_answer_ = nullptr;
+    // Session strand: set while a relayed CALL's handler runs.
+    std::optional<PrimaryAnswer> primary_answer_;
     bool handled_again_ = false;
 };
 

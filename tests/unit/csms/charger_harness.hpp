@@ -136,6 +136,8 @@ public:
     LastSeen& last_seen() { return last_seen_; }
     // Before the first message: partners' customers' tags go to it.
     void set_authorize_delegate(AuthorizeDelegate* delegate) { services_.authorize_delegate = delegate; }
+    // Before the first message: CALLs partners want are copied to it.
+    void set_partner_copy(PartnerCopy* partners) { services_.partner_copy = partners; }
 
     base::ManualClock& clock() { return clock_; }
     LoopbackConnection& connection() { return *connection_; }
