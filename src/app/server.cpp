@@ -4,6 +4,7 @@
 #include "admin/http_server.hpp"
 #include "admin/status_routes.hpp"
 #include "base/clock.hpp"
+#include "base/guarded_run.hpp"
 #include "base/metrics.hpp"
 #include "base/thread_name.hpp"
 #include "base/worker_pool.hpp"
@@ -433,28 +434,13 @@ void Server::start()
     p.admin_thread = std::thread([&p] {
         base::name_this_thread("admin api");
         auto keep_running = boost::asio::make_work_guard(p.admin_ioc); // until shutdown() stops it
-        for (;;) {
-            try {
-                p.admin_ioc.run();
-                return;
-            } catch (const std::exception& e) {
-                spdlog::error("unhandled exception in the admin API: {}", e.what());
-            }
-        }
+        base::run_guarded(p.admin_ioc, "the admin API");
     });
     unsigned count = s.threads != 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i) {
         p.threads.emplace_back([&p] {
             base::name_this_thread("chargers io");
-            for (;;) {
-                try {
-                    p.ioc.run();
-                    return;
-                } catch (const std::exception& e) {
-                    // A handler must not take the thread down with it.
-                    spdlog::error("unhandled exception in an I/O handler: {}", e.what());
-                }
-            }
+            base::run_guarded(p.ioc, "an I/O handler");
         });
     }
     spdlog::info("csmsd {} serving with {} threads ({} for password checks), database {}, {}", CSMS_VERSION, count,
