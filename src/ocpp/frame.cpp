@@ -87,6 +87,15 @@ void write_string(Writer& w, std::string_view s)
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+// [2,"id","Action", and the payload follows.
+void start_call(Writer& w, std::string_view unique_id, std::string_view action)
+{
+    w.StartArray();
+    w.Int(static_cast<int>(MessageType::call));
+    write_string(w, unique_id);
+    write_string(w, action);
+}
+
 std::string finish(const rapidjson::StringBuffer& buffer)
 {
     return std::string(buffer.GetString(), buffer.GetSize());
@@ -235,11 +244,18 @@ std::string serialize_call(std::string_view unique_id, std::string_view action, 
 {
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
-    w.StartArray();
-    w.Int(static_cast<int>(MessageType::call));
-    write_string(w, unique_id);
-    write_string(w, action);
+    start_call(w, unique_id, action);
     payload.Accept(w);
+    w.EndArray();
+    return finish(buffer);
+}
+
+std::string serialize_call_raw(std::string_view unique_id, std::string_view action, std::string_view payload_json)
+{
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    start_call(w, unique_id, action);
+    w.RawValue(payload_json.data(), payload_json.size(), rapidjson::kObjectType);
     w.EndArray();
     return finish(buffer);
 }
@@ -258,12 +274,17 @@ std::string serialize_call_result(std::string_view unique_id, const rapidjson::V
 
 std::string serialize_call_error(std::string_view unique_id, ErrorCode code, std::string_view description)
 {
+    return serialize_call_error(unique_id, to_string(code), description);
+}
+
+std::string serialize_call_error(std::string_view unique_id, std::string_view code, std::string_view description)
+{
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartArray();
     w.Int(static_cast<int>(MessageType::call_error));
     write_string(w, unique_id);
-    write_string(w, to_string(code));
+    write_string(w, code);
     write_string(w, description);
     w.StartObject();
     w.EndObject();

@@ -50,9 +50,15 @@ inline constexpr std::size_t max_unique_id_length = 36;
 std::variant<Frame, FrameError> parse_frame(std::string_view text);
 
 std::string serialize_call(std::string_view unique_id, std::string_view action, const rapidjson::Value& payload);
+// payload_json is an object's JSON text, written as it is, not parsed again:
+// the proxy sends a stored message to its partner byte for byte.
+std::string serialize_call_raw(std::string_view unique_id, std::string_view action, std::string_view payload_json);
 std::string serialize_call_result(std::string_view unique_id, const rapidjson::Value& payload);
 // details is always an empty object, as OCPP-J 1.6 allows.
 std::string serialize_call_error(std::string_view unique_id, ErrorCode code, std::string_view description);
+// code as spelt on the wire: the proxy relays a charger's own code, which
+// need not be one OCPP 1.6 has.
+std::string serialize_call_error(std::string_view unique_id, std::string_view code, std::string_view description);
 
 // The id used in a CALLERROR when the charger's own id cannot be read
 // (invalid JSON, not an array): OCPP-J 2.0.1 section 4.2.3 names "-1".

@@ -1,6 +1,7 @@
 #include "proxy/id_map.hpp"
 
 #include "csms/json.hpp"
+#include "ocpp/frame.hpp"
 
 #include "base/time_format.hpp"
 
@@ -8,22 +9,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <variant>
+
 namespace csms::proxy {
-namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void raw(Writer& writer, std::string_view json)
-{
-    writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-}
-
-void string(Writer& writer, std::string_view text)
-{
-    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-} // namespace
 
 std::string with_transaction_id(std::string_view payload, std::int64_t id)
 {
@@ -55,10 +43,10 @@ std::optional<std::int64_t> transaction_id_in(std::string_view payload)
 std::string authorize_payload(std::string_view id_tag)
 {
     rapidjson::StringBuffer buffer;
-    Writer writer(buffer);
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     writer.StartObject();
     writer.Key("idTag");
-    string(writer, id_tag);
+    writer.String(id_tag.data(), static_cast<rapidjson::SizeType>(id_tag.size()));
     writer.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -99,71 +87,25 @@ std::optional<IdTagInfo> id_tag_info_in(std::string_view payload)
     return out;
 }
 
-std::string call_frame(std::string_view unique_id, std::string_view action, std::string_view payload)
-{
-    rapidjson::StringBuffer buffer;
-    Writer writer(buffer);
-    writer.StartArray();
-    writer.Int(2);
-    string(writer, unique_id);
-    string(writer, action);
-    raw(writer, payload);
-    writer.EndArray();
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string result_frame(std::string_view unique_id, std::string_view payload)
-{
-    rapidjson::StringBuffer buffer;
-    Writer writer(buffer);
-    writer.StartArray();
-    writer.Int(3);
-    string(writer, unique_id);
-    raw(writer, payload);
-    writer.EndArray();
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string error_frame(std::string_view unique_id, std::string_view code, std::string_view description)
-{
-    rapidjson::StringBuffer buffer;
-    Writer writer(buffer);
-    writer.StartArray();
-    writer.Int(4);
-    string(writer, unique_id);
-    string(writer, code);
-    string(writer, description);
-    writer.StartObject();
-    writer.EndObject();
-    writer.EndArray();
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 PartnerFrame parse_partner_frame(std::string_view text)
 {
-    PartnerFrame frame;
-    rapidjson::Document doc;
-    if (doc.Parse(text.data(), text.size()).HasParseError() || !doc.IsArray() || doc.Size() < 3 || !doc[0].IsInt() ||
-        !doc[1].IsString()) {
-        frame.description = "not an OCPP-J frame";
-        return frame;
+    PartnerFrame out;
+    auto parsed = ocpp::parse_frame(text);
+    if (const auto* bad = std::get_if<ocpp::FrameError>(&parsed)) {
+        out.description = bad->description;
+        return out;
     }
-    frame.unique_id = doc[1].GetString();
-    int kind = doc[0].GetInt();
-    if (kind == 2 && doc.Size() == 4 && doc[2].IsString() && doc[3].IsObject()) {
-        frame.action = doc[2].GetString();
-        frame.payload = json::text(doc[3]);
-    } else if (kind == 3 && doc.Size() == 3 && doc[2].IsObject()) {
-        frame.payload = json::text(doc[2]);
-    } else if (kind == 4 && doc.Size() >= 4 && doc[2].IsString() && doc[3].IsString()) {
-        frame.error_code = doc[2].GetString();
-        frame.description = doc[3].GetString();
+    auto& frame = std::get<ocpp::Frame>(parsed);
+    out.kind = static_cast<int>(frame.type);
+    out.unique_id = std::move(frame.unique_id);
+    out.action = std::move(frame.action);
+    if (frame.type == ocpp::MessageType::call_error) {
+        out.error_code = std::move(frame.error_code);
+        out.description = std::move(frame.error_description);
     } else {
-        frame.description = "malformed CALL, CALLRESULT or CALLERROR";
-        return frame;
+        out.payload = json::text(frame.payload());
     }
-    frame.kind = kind;
-    return frame;
+    return out;
 }
 
 } // namespace csms::proxy

@@ -1,10 +1,9 @@
 #pragma once
-// Frames on a partner link, the transaction id translation in them and a
-// delegated Authorize's question and answer, as pure functions of text
-// (RapidJSON only): the uplink builds and reads its
-// OCPP-J frames here, so what the partner sees can be tested without a
+// What the uplink reads from a partner, the transaction id translation in
+// it and a delegated Authorize's question and answer, as pure functions of
+// text (RapidJSON only), so what the partner sees can be tested without a
 // socket. Ours -> the partner's in what we forward; the partner's -> ours in
-// its RemoteStopTransaction.
+// its RemoteStopTransaction. The frames themselves are ocpp/frame's.
 #include "csms/authorization.hpp"
 
 #include <cstdint>
@@ -35,12 +34,9 @@ std::string authorize_payload(std::string_view id_tag);
 // characters); nullopt otherwise.
 std::optional<IdTagInfo> id_tag_info_in(std::string_view payload);
 
-// [2,"id","Action",payload] with payload already JSON text.
-std::string call_frame(std::string_view unique_id, std::string_view action, std::string_view payload);
-std::string result_frame(std::string_view unique_id, std::string_view payload);
-std::string error_frame(std::string_view unique_id, std::string_view code, std::string_view description);
-
-// One frame read from a partner; kind 0 when it is not a valid OCPP-J frame.
+// One frame read from a partner (by ocpp::parse_frame), its payload as text
+// so it can be copied to whoever waits for it; kind 0 when it is not a
+// valid OCPP-J frame.
 struct PartnerFrame {
     int kind = 0; // 2 CALL, 3 CALLRESULT, 4 CALLERROR
     std::string unique_id;

@@ -4,6 +4,7 @@
 #include "proxy/uplink_link.hpp"
 
 #include "csms/json.hpp"
+#include "ocpp/frame.hpp"
 #include "proxy/migration.hpp"
 
 #include "csms/command_effects.hpp"
@@ -34,10 +35,10 @@ bool sets_authorization_key(const std::string& payload)
 
 } // namespace
 
-void Uplinks::Impl::Link::refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
+void Uplinks::Impl::Link::refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, ocpp::ErrorCode code,
                                  const std::string& reason)
 {
-    conn->enqueue(error_frame(frame.unique_id, code, reason));
+    conn->enqueue(ocpp::serialize_call_error(frame.unique_id, code, reason));
     count_partner_call(false);
     auto partner_name = partner.name;
     auto charger = charger_id;
@@ -57,21 +58,24 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
     const Partner* now = impl.partner_named(partner.name);
     if (now == nullptr ||
         !covers(*now, charger_id, needs_region(*now) ? store::charger_region(*impl.db, charger_id) : std::nullopt)) {
-        refuse(conn, frame, "SecurityError", charger_id + " is not a charger of partner " + partner.name);
+        refuse(conn, frame, ocpp::ErrorCode::SecurityError,
+               charger_id + " is not a charger of partner " + partner.name);
         return;
     }
     if (!accepts(partner, frame.action)) {
-        refuse(conn, frame, "SecurityError", frame.action + " is not allowed for partner " + partner.name);
+        refuse(conn, frame, ocpp::ErrorCode::SecurityError,
+               frame.action + " is not allowed for partner " + partner.name);
         return;
     }
     if (frame.action == "ChangeConfiguration" && sets_authorization_key(frame.payload)) {
         // It is the charger's password for csmsd: a partner setting it would
         // lock the charger out of csmsd, as certificates would.
-        refuse(conn, frame, "SecurityError", "AuthorizationKey is set by csmsd only, never by partner " + partner.name);
+        refuse(conn, frame, ocpp::ErrorCode::SecurityError,
+               "AuthorizationKey is set by csmsd only, never by partner " + partner.name);
         return;
     }
     if (!rate.allow(charger_id, std::chrono::steady_clock::now())) {
-        refuse(conn, frame, "OccurenceConstraintViolation",
+        refuse(conn, frame, ocpp::ErrorCode::OccurenceConstraintViolation,
                "rate limit: at most " + std::to_string(partner.rate_per_minute) + " calls per minute for partner " +
                    partner.name);
         return;
@@ -86,7 +90,7 @@ void Uplinks::Impl::Link::on_partner_call(const std::shared_ptr<Conn>& conn, con
             ours = committing->second;
         }
         if (!ours) {
-            refuse(conn, frame, "PropertyConstraintViolation",
+            refuse(conn, frame, ocpp::ErrorCode::PropertyConstraintViolation,
                    "transactionId " + (theirs ? std::to_string(*theirs) : std::string("(missing)")) +
                        " is not a transaction of " + charger_id + " known to partner " + partner.name);
             return;
@@ -168,28 +172,33 @@ void Uplinks::Impl::Link::answer_partner(const std::shared_ptr<Conn>& conn, cons
 {
     using Kind = ocpp::CallOutcome::Kind;
     switch (outcome.kind) {
-    case Kind::result:
-        conn->enqueue(result_frame(frame.unique_id, outcome.payload.IsObject() ? json::text(outcome.payload) : "{}"));
+    case Kind::result: {
+        const rapidjson::Value empty(rapidjson::kObjectType);
+        conn->enqueue(
+            ocpp::serialize_call_result(frame.unique_id, outcome.payload.IsObject() ? outcome.payload : empty));
         count_partner_call(true);
         return;
+    }
     case Kind::call_error:
-        conn->enqueue(error_frame(frame.unique_id, outcome.error_code, outcome.error_description));
+        // The charger's own code, as it spelt it.
+        conn->enqueue(ocpp::serialize_call_error(frame.unique_id, outcome.error_code, outcome.error_description));
         count_partner_call(true);
         return;
     case Kind::closed:
-        refuse(conn, frame, "GenericError", "charger " + charger_id + " is not connected");
+        refuse(conn, frame, ocpp::ErrorCode::GenericError, "charger " + charger_id + " is not connected");
         return;
     case Kind::timeout:
-        refuse(conn, frame, "GenericError", "charger " + charger_id + " did not answer in time");
+        refuse(conn, frame, ocpp::ErrorCode::GenericError, "charger " + charger_id + " did not answer in time");
         return;
     case Kind::invalid_request:
-        refuse(conn, frame, "FormationViolation", "not a valid " + frame.action + ": " + outcome.error_description);
+        refuse(conn, frame, ocpp::ErrorCode::FormationViolation,
+               "not a valid " + frame.action + ": " + outcome.error_description);
         return;
     case Kind::invalid_response:
-        refuse(conn, frame, "InternalError", "charger " + charger_id + " gave an invalid answer");
+        refuse(conn, frame, ocpp::ErrorCode::InternalError, "charger " + charger_id + " gave an invalid answer");
         return;
     case Kind::queue_full:
-        refuse(conn, frame, "GenericError", "charger " + charger_id + " has too many calls waiting");
+        refuse(conn, frame, ocpp::ErrorCode::GenericError, "charger " + charger_id + " has too many calls waiting");
         return;
     }
 }

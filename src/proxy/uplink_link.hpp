@@ -260,7 +260,7 @@ struct Uplinks::Impl::Link : std::enable_shared_from_this<Link> {
     void fail_urgent(const std::string& reason);
     awaitable<bool> commit(store::Writer::Work work);
     void on_partner_call(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame);
-    void refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, std::string_view code,
+    void refuse(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, ocpp::ErrorCode code,
                 const std::string& reason);
     void record_error(const std::string& error);
     void answer_partner(const std::shared_ptr<Conn>& conn, const PartnerFrame& frame, const ocpp::CallOutcome& outcome);

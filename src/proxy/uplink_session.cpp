@@ -6,6 +6,7 @@
 
 #include "base/password_hash.hpp"
 #include "net/ws_listener.hpp"
+#include "ocpp/frame.hpp"
 #include "proxy/uplink_errors.hpp"
 #include "store/proxy_store.hpp"
 
@@ -213,8 +214,8 @@ template <class Ws> awaitable<void> Uplinks::Impl::Link::read_loop(std::shared_p
                 conn->answer = std::move(frame);
                 conn->answer_timer.cancel();
             } else if (frame.kind == 0) {
-                spdlog::warn("proxy: partner '{}' sent {} on the link for {}", partner.name, frame.description,
-                             charger_id);
+                spdlog::warn("proxy: partner '{}' sent a broken frame on the link for {}: {}", partner.name, charger_id,
+                             frame.description);
             }
         }
     } catch (const std::exception& e) {
@@ -271,7 +272,7 @@ awaitable<void> Uplinks::Impl::Link::send_loop(std::shared_ptr<Conn> conn)
         }
         conn->pending_id = "csms-" + std::to_string(next_id++);
         conn->answer.reset();
-        conn->enqueue(call_frame(conn->pending_id, row->action, payload));
+        conn->enqueue(ocpp::serialize_call_raw(conn->pending_id, row->action, payload));
         const std::chrono::steady_clock::duration timeout = partner.call_timeout;
         co_await wait_signal(conn->answer_timer, timeout);
         if (conn->closed) {

@@ -4,6 +4,7 @@
 // answer, a CALLERROR, no answer by its deadline, a lost link), is settled
 // once and handed back to the charger's session.
 #include "base/log.hpp"
+#include "ocpp/frame.hpp"
 #include "proxy/uplink_link.hpp"
 #include "store/proxy_store.hpp"
 
@@ -64,7 +65,7 @@ awaitable<void> Uplinks::Impl::Link::send_urgent(std::shared_ptr<Conn> conn, std
     }
     conn->pending_id = "csms-" + std::to_string(next_id++);
     conn->answer.reset();
-    conn->enqueue(call_frame(conn->pending_id, call->action, call->payload));
+    conn->enqueue(ocpp::serialize_call_raw(conn->pending_id, call->action, call->payload));
     co_await wait_signal(conn->answer_timer, remaining);
     conn->pending_id.clear();
     if (conn->closed) {

@@ -258,6 +258,19 @@ TEST_CASE("serialize_call: the frame round-trips through parse_frame", "[ocpp][f
     CHECK(f.payload() == payload);
 }
 
+TEST_CASE("serialize_call_raw: the payload text goes out as it is, not written again", "[ocpp][frame]")
+{
+    // Parsing and writing this again would drop "1.50"'s zero and the escapes.
+    const std::string payload = R"({"limit":1.50,"note":"caf\u00e9 \/ ok"})";
+    const std::string text = serialize_call_raw("csms-\"1", "DataTransfer", payload);
+    CHECK(text == R"([2,"csms-\"1","DataTransfer",{"limit":1.50,"note":"caf\u00e9 \/ ok"}])");
+    auto f = parse_ok(text);
+    CHECK(f.type == MessageType::call);
+    CHECK(f.unique_id == "csms-\"1");
+    CHECK(f.action == "DataTransfer");
+    CHECK(serialize_call_raw("u-1", "Heartbeat", "{}") == serialize_call("u-1", "Heartbeat", json("{}")));
+}
+
 TEST_CASE("serialize_call_result: the frame round-trips through parse_frame", "[ocpp][frame]")
 {
     auto payload = json(R"({"status":"Accepted","interval":300,"currentTime":"2026-11-26T08:30:00.000Z"})");
@@ -279,6 +292,13 @@ TEST_CASE("serialize_call_error: the frame has the code's spelling and empty det
     CHECK(f.error_description == "missing field");
     CHECK(f.payload().IsObject());
     CHECK(f.payload().ObjectEmpty());
+}
+
+TEST_CASE("serialize_call_error: a code spelt as text is written as it is", "[ocpp][frame]")
+{
+    CHECK(serialize_call_error("u-4", "Busy", "try later") == R"([4,"u-4","Busy","try later",{}])");
+    CHECK(serialize_call_error("u-4", "GenericError", "x") ==
+          serialize_call_error("u-4", ErrorCode::GenericError, "x"));
 }
 
 TEST_CASE("serialize: quotes, backslashes, control characters and unicode in ids and descriptions are escaped",

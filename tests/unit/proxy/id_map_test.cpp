@@ -1,8 +1,14 @@
 #include "proxy/id_map.hpp"
 
+#include "ocpp/frame.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace csms::proxy;
+using csms::ocpp::ErrorCode;
+using csms::ocpp::serialize_call_error;
+using csms::ocpp::serialize_call_raw;
+using csms::ocpp::serialize_call_result;
 
 TEST_CASE("What a partner is sent carries its own transaction id")
 {
@@ -17,10 +23,15 @@ TEST_CASE("What a partner is sent carries its own transaction id")
 
 TEST_CASE("Partner link frames are built and read as OCPP-J")
 {
-    CHECK(call_frame("csms-1", "Heartbeat", "{}") == R"([2,"csms-1","Heartbeat",{}])");
-    CHECK(result_frame("p-7", R"({"status":"Accepted"})") == R"([3,"p-7",{"status":"Accepted"}])");
-    CHECK(error_frame("p-8", "SecurityError", "Reset is not allowed for partner x") ==
+    // The uplink writes its frames with ocpp/frame; these are the bytes a partner gets.
+    CHECK(serialize_call_raw("csms-1", "Heartbeat", "{}") == R"([2,"csms-1","Heartbeat",{}])");
+    rapidjson::Document accepted;
+    accepted.Parse(R"({"status":"Accepted"})");
+    CHECK(serialize_call_result("p-7", accepted) == R"([3,"p-7",{"status":"Accepted"}])");
+    CHECK(serialize_call_error("p-8", ErrorCode::SecurityError, "Reset is not allowed for partner x") ==
           R"([4,"p-8","SecurityError","Reset is not allowed for partner x",{}])");
+    CHECK(serialize_call_error("p-9", "Busy", "the charger's own code") ==
+          R"([4,"p-9","Busy","the charger's own code",{}])");
 
     auto call = parse_partner_frame(R"([2,"p-1","RemoteStopTransaction",{"transactionId":9001}])");
     CHECK(call.kind == 2);
@@ -35,6 +46,8 @@ TEST_CASE("Partner link frames are built and read as OCPP-J")
     CHECK(error.error_code == "NotImplemented");
     CHECK(parse_partner_frame(R"([2,"x","Reset"])").kind == 0);
     CHECK(parse_partner_frame("garbage").kind == 0);
+    // Read by ocpp::parse_frame: a partner cannot exhaust the stack either.
+    CHECK(parse_partner_frame(std::string(60000, '[')).kind == 0);
 }
 
 TEST_CASE("A delegated Authorize asks for the tag and takes only an idTagInfo a charger may get")
