@@ -1,5 +1,6 @@
 #include "proxy/uplink_link.hpp"
 
+#include "base/guarded_run.hpp"
 #include "base/thread_name.hpp"
 #include "csms/json.hpp"
 
@@ -48,7 +49,7 @@ void Uplinks::Impl::ensure_link(const Partner& partner, const std::string& charg
     set_state(*link, "connecting");
     link->start_health();
     link->start_counters();
-    asio::co_spawn(io, link->run(), asio::detached);
+    asio::co_spawn(io, link->run(), log_if_failed("the partner link " + partner.name + " for " + charger_id));
 }
 
 void Uplinks::Impl::start_links()
@@ -220,7 +221,7 @@ void Uplinks::start()
     });
     impl.thread = std::thread([&impl] {
         base::name_this_thread("partner links");
-        impl.io.run();
+        base::run_guarded(impl.io, "the partner links");
     });
 }
 

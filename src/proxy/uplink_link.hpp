@@ -23,8 +23,10 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
 
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -48,6 +50,24 @@ constexpr std::size_t max_queued_writes = 64;
 
 // A timer used as a wake-up: waits until cancelled, or at most `limit`.
 awaitable<void> wait_signal(asio::steady_timer& timer, std::chrono::steady_clock::duration limit);
+
+// The completion of a coroutine nobody waits for: what ended it with an
+// exception is logged, where `detached` would drop it unseen.
+inline auto log_if_failed(std::string what)
+{
+    return [what = std::move(what)](const std::exception_ptr& failure) {
+        if (!failure) {
+            return;
+        }
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            spdlog::error("{} ended: {}", what, e.what());
+        } catch (...) {
+            spdlog::error("{} ended with an unknown exception", what);
+        }
+    };
+}
 
 // One connection of a link; a reconnect makes a new one, so the reader and
 // writer of a closed connection can never touch the next.

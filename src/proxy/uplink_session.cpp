@@ -104,8 +104,8 @@ awaitable<void> Uplinks::Impl::Link::run()
                         tls_failure_text(tls_ec, SSL_get_verify_result(tls_stream.native_handle())));
                 }
                 co_await handshake(*c);
-                asio::co_spawn(ex, read_loop(c), asio::detached);
-                asio::co_spawn(ex, write_loop(c), asio::detached);
+                asio::co_spawn(ex, read_loop(c), log_if_failed("a partner link's reader"));
+                asio::co_spawn(ex, write_loop(c), log_if_failed("a partner link's writer"));
             } else {
                 auto c = std::make_shared<ConnT<PlainWs>>(ex);
                 conn = c;
@@ -114,8 +114,8 @@ awaitable<void> Uplinks::Impl::Link::run()
                 tcp_layer.expires_after(10s);
                 co_await tcp_layer.async_connect(endpoints, use_awaitable);
                 co_await handshake(*c);
-                asio::co_spawn(ex, read_loop(c), asio::detached);
-                asio::co_spawn(ex, write_loop(c), asio::detached);
+                asio::co_spawn(ex, read_loop(c), log_if_failed("a partner link's reader"));
+                asio::co_spawn(ex, write_loop(c), log_if_failed("a partner link's writer"));
             }
             impl.set_state(*this, "connected");
             mark_up();
