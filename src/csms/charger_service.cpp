@@ -1,6 +1,7 @@
 #include "csms/charger_service.hpp"
 
 #include "csms/connection_log.hpp"
+#include "csms/primary_first.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -20,7 +21,11 @@ net::SinkFactory ChargerService::sink_factory()
         auto endpoint =
             std::make_shared<ocpp::Endpoint>(connection, schemas_, endpoint_metrics_, options_, peer.charger_id);
         auto session = std::make_shared<ChargerSession>(peer.charger_id, endpoint, services_, peer.tls);
-        endpoint->set_dispatcher(session);
+        if (services_.primary_relay != nullptr) {
+            endpoint->set_dispatcher(std::make_shared<PrimaryFirst>(session, *services_.primary_relay));
+        } else {
+            endpoint->set_dispatcher(session);
+        }
         if (auto previous = services_.registry.add(peer.charger_id, session)) {
             // The old socket is usually half-open after a power loss; the
             // charger that just connected is the one that is really there.

@@ -25,6 +25,55 @@ private:
     std::optional<T>& kept_;
 };
 
+// Until this connection knows the charger's registration, the first job
+// reads it inside the same transaction, so no extra round trip is paid; the
+// session remembers it only once that transaction has committed.
+struct RegistrationGate {
+    bool needed = false;
+    // What a charger that talks before it ever booted becomes: the policy
+    // for strangers, or accepted when its primary backend (migration) has
+    // just answered it as one of its own.
+    store::Registration for_strangers = store::Registration::rejected;
+    std::optional<store::Registration> found;
+
+    // Writer thread: whether the CALL may be handled.
+    bool let_through(store::Database& db, const std::string& charger_id)
+    {
+        if (!needed) {
+            return true;
+        }
+        found = store::find_registration(db, charger_id);
+        if (!found) {
+            found = for_strangers;
+            store::set_registration(db, charger_id, *found);
+        }
+        return !refused();
+    }
+    bool refused() const { return found && *found != store::Registration::accepted; }
+};
+
+// The CALL's copy for integration partners, written in the CALL's own
+// transaction, so the charger's answer means the copy is durable too.
+struct PartnerCopyJob {
+    PartnerCopy* partners = nullptr;
+    std::optional<PartnerCopy::Call> call; // none: no partner wants it
+    bool copied = false;
+
+    void write(store::Database& db, const std::string& charger_id, const std::string& action)
+    {
+        if (call) {
+            copied = partners->copy(db, charger_id, action, *call);
+        }
+    }
+    // Once committed: the uplinks may send it now.
+    void committed(const std::string& charger_id)
+    {
+        if (copied) {
+            partners->committed(charger_id);
+        }
+    }
+};
+
 } // namespace
 
 ChargerSession::ChargerSession(std::string charger_id, std::shared_ptr<ocpp::Endpoint> endpoint, Services& services,
@@ -49,47 +98,15 @@ bool ChargerSession::handles(std::string_view action) const
 
 void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
-    if (auto* relay = services_.primary_relay; relay != nullptr && relay->relays(id_, call.action())) {
-        relay_to_primary(call, payload);
-        return;
-    }
     handle(call, payload);
 }
 
-// Migration mode: the primary answers first (on the uplinks' thread; this
-// strand goes on with the charger's other frames), then the CALL is handled
-// here as usual, and the charger gets the primary's answer once the
-// handler's own answer is due, i.e. once csmsd's rows are durable too.
-void ChargerSession::relay_to_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+void ChargerSession::handle_after_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload,
+                                          PrimaryAnswer answer)
 {
-    auto self = shared_from_this();
-    services_.primary_relay->relay(
-        id_, call.action(), json::text(payload), [self, call](PrimaryRelay::Outcome outcome) {
-            auto shared = std::make_shared<PrimaryRelay::Outcome>(std::move(outcome));
-            self->endpoint_->post([self, call, shared] { self->handle_relayed(call, *shared); });
-        });
-}
-
-void ChargerSession::handle_relayed(const ocpp::IncomingCall& call, const PrimaryRelay::Outcome& outcome)
-{
-    auto relayed = call.answered_with(outcome.answer);
-    rapidjson::Document payload;
-    payload.Parse(outcome.payload.data(), outcome.payload.size());
-    if (payload.HasParseError() || !payload.IsObject()) {
-        relayed.error(ocpp::ErrorCode::InternalError, "unreadable relayed payload"); // sends the primary's answer
-        return;
-    }
-    PrimaryAnswer answer{outcome.primary, std::nullopt};
-    if (outcome.answer->result) {
-        answer.result.emplace();
-        answer.result->Parse(outcome.answer->result->data(), outcome.answer->result->size());
-        if (answer.result->HasParseError() || !answer.result->IsObject()) {
-            answer.result.reset(); // the charger gets InternalError for it
-        }
-    }
     ForgetOnExit forget(primary_answer_);
     primary_answer_ = std::move(answer);
-    handle_posted(relayed, payload);
+    handle_posted(call, payload);
 }
 
 std::function<void()> ChargerSession::handle_again_later(const ocpp::IncomingCall& call,
@@ -152,48 +169,29 @@ void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work 
     // callback then captures a single shared_ptr, which std::function keeps
     // without allocating again.
     struct Pending {
+        Pending(std::shared_ptr<ChargerSession> s, const ocpp::IncomingCall& c) : self(std::move(s)), call(c) {}
         std::shared_ptr<ChargerSession> self;
         ocpp::IncomingCall call;
         store::Writer::Work work;
         std::function<rapidjson::Document()> reply;
         std::function<void()> then; // instead of reply, when set
-        // Until this connection knows the charger's registration, the first
-        // job reads it inside the same transaction, so no extra round trip
-        // is paid. It is remembered only once that transaction has committed.
-        bool gated = false;
-        std::optional<store::Registration> registration;
-        bool refused = false;
-        std::optional<PartnerCopy::Call> partner_call;
-        bool copied = false;
-        bool primary_accepts = false; // relayed, and the primary answered with a CALLRESULT
+        RegistrationGate gate;
+        PartnerCopyJob copy;
     };
-    auto pending = std::make_shared<Pending>(Pending{
-        shared_from_this(), call, std::move(work), std::move(reply), std::move(then),
-        !registration() && call.action() != "BootNotification", std::nullopt, false,
-        std::exchange(partner_call_, std::nullopt), false, primary_answer_ && primary_answer_->result.has_value()});
+    auto pending = std::make_shared<Pending>(shared_from_this(), call);
+    pending->work = std::move(work);
+    pending->reply = std::move(reply);
+    pending->then = std::move(then);
+    pending->gate.needed = !registration() && call.action() != "BootNotification";
+    pending->gate.for_strangers =
+        primary_answer_ && primary_answer_->result ? store::Registration::accepted : services_.policy.unknown_chargers;
+    pending->copy = PartnerCopyJob{services_.partner_copy, std::exchange(partner_call_, std::nullopt)};
     services_.writer.submit(
         [pending](store::Database& db) {
             auto& p = *pending;
-            if (p.gated) {
-                auto stored = store::find_registration(db, p.self->id_);
-                if (!stored) {
-                    // A charger that talks before it ever booted: it becomes
-                    // known under the policy for strangers, unless its
-                    // primary backend (migration) has just answered it as
-                    // one of its own.
-                    stored =
-                        p.primary_accepts ? store::Registration::accepted : p.self->services_.policy.unknown_chargers;
-                    store::set_registration(db, p.self->id_, *stored);
-                }
-                p.registration = stored;
-                if (*stored != store::Registration::accepted) {
-                    p.refused = true;
-                    return;
-                }
-            }
-            p.work(db);
-            if (p.partner_call) {
-                p.copied = p.self->services_.partner_copy->copy(db, p.self->id_, p.call.action(), *p.partner_call);
+            if (p.gate.let_through(db, p.self->id_)) {
+                p.work(db);
+                p.copy.write(db, p.self->id_, p.call.action());
             }
         },
         [pending](bool ok) {
@@ -206,16 +204,14 @@ void ChargerSession::submit(const ocpp::IncomingCall& call, store::Writer::Work 
                                                    "could not store the message; please retry");
                 return;
             }
-            if (p.registration) {
-                p.self->set_registration(*p.registration);
+            if (p.gate.found) {
+                p.self->set_registration(*p.gate.found);
             }
-            if (p.copied && !p.refused) {
-                p.self->services_.partner_copy->committed(p.self->id_);
-            }
-            if (p.refused) {
+            if (p.gate.refused()) {
                 p.call.error(ocpp::ErrorCode::SecurityError, "charge point is not accepted: send BootNotification");
                 return;
             }
+            p.copy.committed(p.self->id_);
             if (p.then) {
                 p.then();
                 return;

@@ -7,7 +7,6 @@
 #include "csms/charger_registry.hpp"
 #include "csms/partner_copy.hpp"
 #include "csms/policy.hpp"
-#include "csms/primary_relay.hpp"
 #include "ocpp/endpoint.hpp"
 #include "store/writer.hpp"
 
@@ -21,6 +20,7 @@ namespace csms {
 
 class CertificateSigner;
 class LastSeen;
+class PrimaryRelay;
 
 // Shared by every session; outlives them all.
 struct Services {
@@ -66,6 +66,10 @@ public:
     void dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload) override;
     void on_closed() override;
 
+    // Session strand (PrimaryFirst, migration mode): handles a CALL its
+    // primary backend has answered; the handlers see that answer through
+    // primary_answer() and the charger gets it.
+    void handle_after_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload, PrimaryAnswer answer);
     // Session strand, while a handler runs: the primary's answer when this
     // CALL was relayed to the charger's primary backend, else nullptr.
     const PrimaryAnswer* primary_answer() const { return primary_answer_ ? &*primary_answer_ : nullptr; }
@@ -99,8 +103,6 @@ public:
 private:
     std::optional<store::Registration> registration() const;
     void handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
-    void relay_to_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
-    void handle_relayed(const ocpp::IncomingCall& call, const PrimaryRelay::Outcome& outcome);
     // handle() off the endpoint's dispatch (posted work): an exception is
     // answered with InternalError here, as the endpoint would.
     void handle_posted(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
