@@ -59,6 +59,7 @@ public:
     // The session came in over wss (profile 2 or 3, or profile 0 by policy).
     bool over_tls() const { return over_tls_; }
     Services& services() { return services_; }
+    const Services& services() const { return services_; }
     base::SysTime now() const { return services_.clock.now_utc(); }
     ocpp::Endpoint& endpoint() { return *endpoint_; }
 
