@@ -3,6 +3,7 @@
 #include "csms/connection_log.hpp"
 #include "csms/handlers/handlers.hpp"
 #include "csms/json.hpp"
+#include "csms/registration_gate.hpp"
 #include "store/charger_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -23,55 +24,6 @@ public:
 
 private:
     std::optional<T>& kept_;
-};
-
-// Until this connection knows the charger's registration, the first job
-// reads it inside the same transaction, so no extra round trip is paid; the
-// session remembers it only once that transaction has committed.
-struct RegistrationGate {
-    bool needed = false;
-    // What a charger that talks before it ever booted becomes: the policy
-    // for strangers, or accepted when its primary backend (migration) has
-    // just answered it as one of its own.
-    store::Registration for_strangers = store::Registration::rejected;
-    std::optional<store::Registration> found;
-
-    // Writer thread: whether the CALL may be handled.
-    bool let_through(store::Database& db, const std::string& charger_id)
-    {
-        if (!needed) {
-            return true;
-        }
-        found = store::find_registration(db, charger_id);
-        if (!found) {
-            found = for_strangers;
-            store::set_registration(db, charger_id, *found);
-        }
-        return !refused();
-    }
-    bool refused() const { return found && *found != store::Registration::accepted; }
-};
-
-// The CALL's copy for integration partners, written in the CALL's own
-// transaction, so the charger's answer means the copy is durable too.
-struct PartnerCopyJob {
-    PartnerCopy* partners = nullptr;
-    std::optional<PartnerCopy::Call> call; // none: no partner wants it
-    bool copied = false;
-
-    void write(store::Database& db, const std::string& charger_id, const std::string& action)
-    {
-        if (call) {
-            copied = partners->copy(db, charger_id, action, *call);
-        }
-    }
-    // Once committed: the uplinks may send it now.
-    void committed(const std::string& charger_id)
-    {
-        if (copied) {
-            partners->committed(charger_id);
-        }
-    }
 };
 
 } // namespace

@@ -3,10 +3,9 @@
 // one handler per action, gates them on registration, and turns "rows
 // committed" into the CALLRESULT (acknowledged means durable).
 #include "base/clock.hpp"
-#include "csms/authorize_delegate.hpp"
-#include "csms/charger_registry.hpp"
 #include "csms/partner_copy.hpp"
-#include "csms/policy.hpp"
+#include "csms/primary_relay.hpp"
+#include "csms/services.hpp"
 #include "ocpp/endpoint.hpp"
 #include "store/writer.hpp"
 
@@ -17,38 +16,6 @@
 #include <string>
 
 namespace csms {
-
-class CertificateSigner;
-class LastSeen;
-class PrimaryRelay;
-
-// Shared by every session; outlives them all.
-struct Services {
-    store::Writer& writer;
-    const base::Clock& clock;
-    Policy policy;
-    ChargerRegistry& registry;
-    LastSeen& last_seen;
-    // Signs SignCertificate CSRs; nullptr: they wait for an external CA.
-    const CertificateSigner* signer = nullptr;
-    // Called on the charger's strand once a BootNotification was accepted,
-    // while its answer is being sent; empty: nothing to do.
-    std::function<void(const std::string& charger_id)> after_accepted_boot{};
-    // Copies CALLs for integration partners (src/proxy); nullptr: none.
-    PartnerCopy* partner_copy = nullptr;
-    // Asks partners about their customers' id tags (src/proxy); nullptr: none.
-    AuthorizeDelegate* authorize_delegate = nullptr;
-    // Relays migrating chargers' CALLs to their primary backend (src/proxy);
-    // nullptr: every charger's backend is csmsd.
-    PrimaryRelay* primary_relay = nullptr;
-};
-
-// A CALL's answer from the charger's primary backend (migration mode), as
-// its handler sees it: the charger gets this answer, not the handler's.
-struct PrimaryAnswer {
-    std::string primary;                       // its name in the partners file
-    std::optional<rapidjson::Document> result; // its CALLRESULT payload; none after a CALLERROR or no answer
-};
 
 class ChargerSession final : public ocpp::CallDispatcher, public std::enable_shared_from_this<ChargerSession> {
 public:

@@ -38,4 +38,26 @@ public:
     virtual void committed(const std::string& charger_id) = 0;
 };
 
+// The CALL's copy for integration partners, written in the CALL's own
+// transaction, so the charger's answer means the copy is durable too.
+struct PartnerCopyJob {
+    PartnerCopy* partners = nullptr;
+    std::optional<PartnerCopy::Call> call; // none: no partner wants it
+    bool copied = false;
+
+    void write(store::Database& db, const std::string& charger_id, const std::string& action)
+    {
+        if (call) {
+            copied = partners->copy(db, charger_id, action, *call);
+        }
+    }
+    // Once committed: the uplinks may send it now.
+    void committed(const std::string& charger_id)
+    {
+        if (copied) {
+            partners->committed(charger_id);
+        }
+    }
+};
+
 } // namespace csms

@@ -8,6 +8,8 @@
 // primary: then nothing changes on the message path.
 #include "ocpp/endpoint.hpp"
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +18,13 @@
 #include <string_view>
 
 namespace csms {
+
+// A CALL's answer from the charger's primary backend (migration mode), as
+// its handler sees it: the charger gets this answer, not the handler's.
+struct PrimaryAnswer {
+    std::string primary;                       // its name in the partners file
+    std::optional<rapidjson::Document> result; // its CALLRESULT payload; none after a CALLERROR or no answer
+};
 
 class PrimaryRelay {
 public:
