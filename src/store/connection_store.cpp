@@ -1,5 +1,6 @@
 #include "store/connection_store.hpp"
 
+#include "store/query.hpp"
 #include "store/time_column.hpp"
 
 namespace csms::store {
@@ -9,30 +10,21 @@ void record_connection_event(Database& db, std::string_view charger_id, Connecti
 {
     auto& s = db.cached("INSERT INTO connection_events (charger_id, event, remote_address, at) "
                         "VALUES (?1, ?2, nullif(?3, ''), ?4)");
-    s.bind(1, charger_id);
-    s.bind(2, std::string_view(event == ConnectionEvent::connected ? "connected" : "disconnected"));
-    s.bind(3, remote_address);
-    s.bind(4, to_column(at));
+    bind_all(s, charger_id, std::string_view(event == ConnectionEvent::connected ? "connected" : "disconnected"),
+             remote_address, to_column(at));
     s.execute();
 }
 
 std::optional<std::int64_t> load_cursor(Database& db, std::string_view source)
 {
-    auto& s = db.cached("SELECT last_id FROM rule_engine_cursors WHERE source = ?1");
-    ResetGuard guard(s);
-    s.bind(1, source);
-    if (!s.step()) {
-        return std::nullopt;
-    }
-    return s.column_int64(0);
+    return query_int64(db, "SELECT last_id FROM rule_engine_cursors WHERE source = ?1", source);
 }
 
 void save_cursor(Database& db, std::string_view source, std::int64_t last_id)
 {
     auto& s = db.cached("INSERT INTO rule_engine_cursors (source, last_id) VALUES (?1, ?2) "
                         "ON CONFLICT (source) DO UPDATE SET last_id = excluded.last_id");
-    s.bind(1, source);
-    s.bind(2, last_id);
+    bind_all(s, source, last_id);
     s.execute();
 }
 

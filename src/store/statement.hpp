@@ -70,6 +70,14 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Binds args to ?1, ?2, ... in order, through the overloads above (so an
+// empty std::optional or nullptr binds NULL).
+template <typename... Args> void bind_all([[maybe_unused]] Statement& statement, const Args&... args)
+{
+    [[maybe_unused]] int index = 0;
+    (statement.bind(++index, args), ...);
+}
+
 // Resets a statement when the scope ends, so a cached statement never keeps a
 // read open (or its bindings) after an exception or an early return.
 class ResetGuard {
