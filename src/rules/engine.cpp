@@ -2,6 +2,7 @@
 
 #include "store/alert_store.hpp"
 #include "store/connection_store.hpp"
+#include "store/rule_source.hpp"
 #include "store/time_column.hpp"
 
 #include <spdlog/spdlog.h>
@@ -25,14 +26,6 @@ store::AlertSeverity to_store(Severity severity)
     return store::AlertSeverity::warning;
 }
 
-std::int64_t newest_id(store::Database& db, const char* table)
-{
-    auto& s = db.cached(std::string("SELECT ifnull(max(id), 0) FROM ") + table);
-    store::ResetGuard guard(s);
-    s.step();
-    return s.column_int64(0);
-}
-
 const Rule* find_rule(const RuleSet& set, const std::string& name)
 {
     auto it = std::find_if(set.rules.begin(), set.rules.end(), [&](const Rule& r) { return r.name == name; });
@@ -49,7 +42,7 @@ Engine::Engine(const std::string& db_path, RuleSet rules, store::Writer& writer,
 {
     for (Cursor* cursor : {&samples_, &statuses_, &connections_, &security_events_}) {
         // First start on this database: what came before is history, not news.
-        cursor->last_id = store::load_cursor(db_, cursor->table).value_or(newest_id(db_, cursor->table));
+        cursor->last_id = store::load_cursor(db_, cursor->table).value_or(store::newest_id(db_, cursor->table));
         cursor->saved_id = cursor->last_id;
     }
     restore_active_alerts();
@@ -266,14 +259,10 @@ bool Engine::has_rule(RuleKind kind) const
 
 void Engine::restore_active_alerts()
 {
-    auto& s = db_.cached(R"sql(
-        SELECT rule, charger_id, connector_id, ifnull(last_seen_at, raised_at) FROM alerts
-        WHERE rule IS NOT NULL AND state != 'cleared' AND charger_id IS NOT NULL AND connector_id IS NOT NULL)sql");
-    store::ResetGuard guard(s);
-    while (s.step()) {
-        if (const Rule* rule = find_rule(*rules_, s.column_text(0))) {
-            auto at = store::optional_time_from_column(s.column_optional_text(3)).value_or(clock_.now_utc());
-            tracker(*rule, s.column_text(1), s.column_int(2)).restore_active(at);
+    for (const auto& alert : store::active_rule_alerts(db_)) {
+        if (const Rule* rule = find_rule(*rules_, alert.rule)) {
+            auto at = store::optional_time_from_column(alert.last_seen_at).value_or(clock_.now_utc());
+            tracker(*rule, alert.charger_id, alert.connector_id).restore_active(at);
         }
     }
 }

@@ -13,9 +13,6 @@ namespace {
 
 constexpr std::string_view energy_register = "Energy.Active.Import.Register";
 
-// The four chargers columns every follower query ends with.
-constexpr const char* facts_columns = "c.model, c.region, c.rated_power_w, c.rated_current_a";
-
 std::string describe(const std::string& measurand, const std::string& phase, double value)
 {
     std::ostringstream out;
@@ -29,15 +26,6 @@ bool Engine::follow_samples()
 {
     // Whole messages, in arrival order: the cursor is a sample_messages id,
     // and a poll never cuts a message's values in two.
-    auto& s = db_.cached(std::string(R"sql(
-        SELECT m.id, v.charger_id, v.connector_id, m.time, k.measurand, k.phase, s.value, m.received_at, )sql") +
-                         facts_columns + R"sql(
-        FROM (SELECT * FROM sample_messages WHERE id > ?1 ORDER BY id LIMIT ?2) m
-        JOIN sample_connectors v ON v.id = m.connector
-        JOIN samples s ON s.connector = m.connector AND s.time = m.time AND s.message = m.id
-        JOIN sample_kinds k ON k.id = s.kind
-        LEFT JOIN chargers c ON c.charger_id = v.charger_id
-        ORDER BY m.id, s.position)sql");
     struct Row {
         std::int64_t id;
         std::string charger_id;
@@ -48,17 +36,10 @@ bool Engine::follow_samples()
         ChargerFacts facts;
     };
     std::vector<Row> rows;
-    {
-        store::ResetGuard guard(s);
-        s.bind(1, samples_.last_id);
-        s.bind(2, options_.max_rows_per_poll);
-        while (s.step()) {
-            rows.push_back(Row{s.column_int64(0), s.column_text(1), s.column_int(2),
-                               store::to_column(store::time_from_ms_column(s.column_int64(3))), s.column_text(4),
-                               s.column_text(5),
-                               s.column_is_null(6) ? std::nullopt : std::optional<double>(s.column_double(6)),
-                               store::to_column(store::time_from_ms_column(s.column_int64(7))), facts_at(s, 8)});
-        }
+    for (auto& v : store::rule_samples_after(db_, samples_.last_id, options_.max_rows_per_poll)) {
+        rows.push_back(Row{v.message_id, std::move(v.charger_id), v.connector_id, store::to_column(v.time),
+                           std::move(v.measurand), std::move(v.phase), v.value, store::to_column(v.received_at),
+                           facts_of(v.facts)});
     }
     std::size_t messages = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -181,111 +162,66 @@ void Engine::evaluate_sample_set(const std::string& charger_id, int connector_id
 std::optional<double> Engine::previous_register(const std::string& charger_id, int connector_id,
                                                 const std::string& before_timestamp)
 {
-    // Walks the connector's samples backwards; the newest sets carry the
-    // register, so this stops after a few rows.
-    auto& s = db_.cached(R"sql(
-        SELECT s.value FROM samples s
-        WHERE s.connector = (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
-          AND s.time < ?3 AND s.value IS NOT NULL
-          AND s.kind IN (SELECT id FROM sample_kinds WHERE measurand = 'Energy.Active.Import.Register' AND phase = '')
-        ORDER BY s.time DESC LIMIT 1)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, charger_id);
-    s.bind(2, connector_id);
-    s.bind(3, store::to_ms_column(store::time_from_column(before_timestamp)));
-    if (!s.step()) {
-        return std::nullopt;
-    }
-    return s.column_double(0);
+    return store::energy_register_before(db_, charger_id, connector_id, store::time_from_column(before_timestamp));
 }
 
 bool Engine::follow_statuses()
 {
-    auto& s = db_.cached(std::string(R"sql(
-        SELECT h.id, h.charger_id, h.connector_id, ifnull(h.timestamp, h.received_at), h.received_at, h.status,
-               h.error_code, )sql") +
-                         facts_columns + R"sql(
-        FROM status_history h LEFT JOIN chargers c USING (charger_id)
-        WHERE h.id > ?1 ORDER BY h.id LIMIT ?2)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, statuses_.last_id);
-    s.bind(2, options_.max_rows_per_poll);
-    int rows = 0;
-    while (s.step()) {
-        ++rows;
-        statuses_.last_id = s.column_int64(0);
-        auto charger_id = s.column_text(1);
-        int connector_id = s.column_int(2);
-        auto at = store::time_from_column(s.column_text(3));
-        auto& heard = last_heard_[charger_id];
-        heard = std::max(heard, store::time_from_column(s.column_text(4)));
-        auto status = s.column_text(5);
-        auto error_code = s.column_text(6);
-        auto facts = facts_at(s, 7);
+    auto rows = store::rule_statuses_after(db_, statuses_.last_id, options_.max_rows_per_poll);
+    for (const auto& row : rows) {
+        statuses_.last_id = row.id;
+        auto at = store::time_from_column(row.at);
+        auto& heard = last_heard_[row.charger_id];
+        heard = std::max(heard, store::time_from_column(row.received_at));
+        auto facts = facts_of(row.facts);
         for (const auto& rule : rules_->rules) {
-            if (!in_scope(rule, charger_id, facts)) {
+            if (!in_scope(rule, row.charger_id, facts)) {
                 continue;
             }
-            if (auto condition = status_condition(rule, status, error_code)) {
-                apply(rule, charger_id, connector_id, *condition, at, status + " " + error_code);
+            if (auto condition = status_condition(rule, row.status, row.error_code)) {
+                apply(rule, row.charger_id, row.connector_id, *condition, at, row.status + " " + row.error_code);
             }
         }
     }
-    return rows == options_.max_rows_per_poll;
+    return static_cast<int>(rows.size()) == options_.max_rows_per_poll;
 }
 
 bool Engine::follow_connections()
 {
-    auto& s = db_.cached("SELECT id, charger_id, event, at FROM connection_events WHERE id > ?1 ORDER BY id LIMIT ?2");
-    store::ResetGuard guard(s);
-    s.bind(1, connections_.last_id);
-    s.bind(2, options_.max_rows_per_poll);
-    int rows = 0;
-    while (s.step()) {
-        ++rows;
-        connections_.last_id = s.column_int64(0);
-        auto charger_id = s.column_text(1);
-        auto at = store::time_from_column(s.column_text(3));
-        auto& heard = last_heard_[charger_id];
+    auto rows = store::rule_connections_after(db_, connections_.last_id, options_.max_rows_per_poll);
+    for (const auto& row : rows) {
+        connections_.last_id = row.id;
+        auto at = store::time_from_column(row.at);
+        auto& heard = last_heard_[row.charger_id];
         heard = std::max(heard, at);
-        if (s.column_text(2) == "connected" && has_rule(RuleKind::flapping)) {
-            connects_[charger_id].push_back(at); // judged by scan_flapping, on the engine's clock
+        if (row.event == "connected" && has_rule(RuleKind::flapping)) {
+            connects_[row.charger_id].push_back(at); // judged by scan_flapping, on the engine's clock
         }
     }
-    if (rows > 0 && has_rule(RuleKind::flapping)) {
+    if (!rows.empty() && has_rule(RuleKind::flapping)) {
         last_scan_.reset(); // a burst of reconnects is news now, not at the next scan
     }
-    return rows == options_.max_rows_per_poll;
+    return static_cast<int>(rows.size()) == options_.max_rows_per_poll;
 }
 
 bool Engine::follow_security_events()
 {
-    auto& s = db_.cached(std::string(R"sql(
-        SELECT e.id, e.charger_id, e.type, e.critical = 1 AND e.source = 'charger', )sql") +
-                         facts_columns + R"sql(
-        FROM security_events e LEFT JOIN chargers c USING (charger_id)
-        WHERE e.id > ?1 ORDER BY e.id LIMIT ?2)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, security_events_.last_id);
-    s.bind(2, options_.max_rows_per_poll);
-    int rows = 0;
+    auto rows = store::rule_security_events_after(db_, security_events_.last_id, options_.max_rows_per_poll);
     auto now = clock_.now_utc();
-    while (s.step()) {
-        ++rows;
-        security_events_.last_id = s.column_int64(0);
-        if (s.column_int(3) == 0) {
+    for (const auto& row : rows) {
+        security_events_.last_id = row.id;
+        if (!row.critical_from_charger) {
             continue; // only a charger's critical SecurityEventNotification
         }
-        auto charger_id = s.column_text(1);
-        auto facts = facts_at(s, 4);
+        auto facts = facts_of(row.facts);
         for (const auto& rule : rules_->rules) {
-            if (rule.kind == RuleKind::security_event && in_scope(rule, charger_id, facts)) {
+            if (rule.kind == RuleKind::security_event && in_scope(rule, row.charger_id, facts)) {
                 // On the engine's clock, like the scan that later lets it clear.
-                apply(rule, charger_id, 0, true, now, "security event " + s.column_text(2));
+                apply(rule, row.charger_id, 0, true, now, "security event " + row.type);
             }
         }
     }
-    return rows == options_.max_rows_per_poll;
+    return static_cast<int>(rows.size()) == options_.max_rows_per_poll;
 }
 
 } // namespace csms::rules

@@ -67,19 +67,13 @@ void Engine::scan_offline(base::SysTime now)
     if (!has_rule(RuleKind::offline)) {
         return;
     }
-    // Heartbeats are not rows of their own (decision 0009): the charger's
-    // last_heartbeat column is where they land.
-    auto& s = db_.cached(R"sql(
-        SELECT charger_id, last_heartbeat, model, region, rated_power_w, rated_current_a FROM chargers)sql");
-    store::ResetGuard guard(s);
     std::map<std::string, ChargerFacts> facts;
-    while (s.step()) {
-        auto charger_id = s.column_text(0);
-        if (auto heartbeat = store::optional_time_from_column(s.column_optional_text(1))) {
-            auto& heard = last_heard_[charger_id];
+    for (const auto& charger : store::rule_chargers(db_)) {
+        if (auto heartbeat = store::optional_time_from_column(charger.last_heartbeat)) {
+            auto& heard = last_heard_[charger.charger_id];
             heard = std::max(heard, *heartbeat);
         }
-        facts.emplace(charger_id, facts_at(s, 2));
+        facts.emplace(charger.charger_id, facts_of(charger.facts));
     }
     for (const auto& rule : rules_->rules) {
         if (rule.kind != RuleKind::offline) {
@@ -110,22 +104,6 @@ void Engine::scan_stuck_transactions(base::SysTime now)
     if (!has_rule(RuleKind::stuck_transaction)) {
         return;
     }
-    auto& s = db_.cached(R"sql(
-        SELECT s.charger_id, s.connector_id, t.transaction_id,
-               ifnull((SELECT strftime('%Y-%m-%dT%H:%M:%fZ', m.received_at / 1000.0, 'unixepoch')
-                       FROM sample_spans p
-                       JOIN samples v ON v.connector = p.connector AND v.time = p.last_time
-                       JOIN sample_messages m ON m.id = v.message AND m.transaction_id = p.transaction_id
-                       WHERE p.transaction_id = t.transaction_id ORDER BY p.last_time DESC LIMIT 1),
-                      t.start_received_at),
-               (SELECT k.value FROM charger_configuration k
-                WHERE k.charger_id = s.charger_id AND k.key = 'MeterValueSampleInterval'),
-               c.model, c.region, c.rated_power_w, c.rated_current_a
-        FROM connector_status s
-        JOIN transactions t ON t.charger_id = s.charger_id AND t.connector_id = s.connector_id
-                           AND t.stop_received_at IS NULL
-        LEFT JOIN chargers c ON c.charger_id = s.charger_id
-        WHERE s.status = 'Charging')sql");
     struct Open {
         std::string charger_id;
         int connector_id;
@@ -135,17 +113,14 @@ void Engine::scan_stuck_transactions(base::SysTime now)
         ChargerFacts facts;
     };
     std::vector<Open> open;
-    {
-        store::ResetGuard guard(s);
-        while (s.step()) {
-            auto interval = s.column_is_null(4) ? std::optional<seconds>(options_.default_sample_interval)
-                                                : positive_seconds(s.column_optional_text(4));
-            if (!interval) {
-                continue; // sampling switched off (0): silence is what was asked for
-            }
-            open.push_back(Open{s.column_text(0), s.column_int(1), s.column_int64(2),
-                                store::time_from_column(s.column_text(3)), *interval, facts_at(s, 5)});
+    for (const auto& tx : store::charging_transactions(db_)) {
+        auto interval = !tx.sample_interval ? std::optional<seconds>(options_.default_sample_interval)
+                                            : positive_seconds(tx.sample_interval);
+        if (!interval) {
+            continue; // sampling switched off (0): silence is what was asked for
         }
+        open.push_back(Open{tx.charger_id, tx.connector_id, tx.transaction_id,
+                            store::time_from_column(tx.last_sample_received_at), *interval, facts_of(tx.facts)});
     }
     for (const auto& rule : rules_->rules) {
         if (rule.kind != RuleKind::stuck_transaction) {
@@ -192,16 +167,14 @@ void Engine::scan_flapping(base::SysTime now)
     if (connects_.empty() && trackers_.empty()) {
         return;
     }
-    auto& s = db_.cached("SELECT model, region, rated_power_w, rated_current_a FROM chargers WHERE charger_id = ?1");
     for (const auto& rule : rules_->rules) {
         if (rule.kind != RuleKind::flapping) {
             continue;
         }
         std::map<ConnectorKey, Verdict> holding;
         for (const auto& [charger_id, times] : connects_) {
-            store::ResetGuard guard(s);
-            s.bind(1, charger_id);
-            if (!s.step() || !in_scope(rule, charger_id, facts_at(s, 0))) {
+            auto charger = store::charger_facts(db_, charger_id);
+            if (!charger || !in_scope(rule, charger_id, facts_of(*charger))) {
                 continue;
             }
             auto count = std::count_if(times.begin(), times.end(), [&](auto t) { return now - t <= rule.window; });
@@ -225,27 +198,12 @@ void Engine::scan_degraded(base::SysTime now)
     // Only chargers with sessions finished since the last scan can have a
     // new average (every charger at the first scan).
     std::vector<std::pair<std::string, ChargerFacts>> changed;
-    {
-        auto& s = db_.cached(R"sql(
-            SELECT DISTINCT t.charger_id, c.model, c.region, c.rated_power_w, c.rated_current_a
-            FROM transactions t JOIN chargers c USING (charger_id)
-            WHERE t.stop_received_at > ?1)sql");
-        store::ResetGuard guard(s);
-        s.bind(1, stops_seen_until_.value_or(""));
-        while (s.step()) {
-            changed.emplace_back(s.column_text(0), facts_at(s, 1));
-        }
-        auto& newest = db_.cached("SELECT max(stop_received_at) FROM transactions WHERE stop_received_at > ?1");
-        store::ResetGuard newest_guard(newest);
-        newest.bind(1, stops_seen_until_.value_or(""));
-        if (newest.step() && !newest.column_is_null(0)) {
-            stops_seen_until_ = newest.column_text(0);
-        }
+    for (auto& [charger_id, facts] : store::chargers_stopped_after(db_, stops_seen_until_.value_or(""))) {
+        changed.emplace_back(std::move(charger_id), facts_of(facts));
     }
-    auto& sessions = db_.cached(R"sql(
-        SELECT meter_stop_wh - meter_start_wh, start_timestamp, stop_timestamp FROM transactions
-        WHERE charger_id = ?1 AND stop_received_at IS NOT NULL AND stop_timestamp > start_timestamp
-        ORDER BY start_timestamp DESC LIMIT ?2)sql");
+    if (auto newest = store::newest_stop_after(db_, stops_seen_until_.value_or(""))) {
+        stops_seen_until_ = std::move(*newest);
+    }
     for (const auto& rule : rules_->rules) {
         if (rule.kind != RuleKind::degraded) {
             continue;
@@ -254,17 +212,14 @@ void Engine::scan_degraded(base::SysTime now)
             if (!in_scope(rule, charger_id, facts)) {
                 continue;
             }
-            store::ResetGuard guard(sessions);
-            sessions.bind(1, charger_id);
-            sessions.bind(2, rule.last_sessions);
             double sum_power_w = 0;
             int count = 0;
-            while (sessions.step()) {
+            for (const auto& session : store::last_finished_sessions(db_, charger_id, rule.last_sessions)) {
                 auto hours =
-                    std::chrono::duration<double, std::ratio<3600>>(store::time_from_column(sessions.column_text(2)) -
-                                                                    store::time_from_column(sessions.column_text(1)))
+                    std::chrono::duration<double, std::ratio<3600>>(store::time_from_column(session.stop_timestamp) -
+                                                                    store::time_from_column(session.start_timestamp))
                         .count();
-                sum_power_w += static_cast<double>(sessions.column_int64(0)) / hours;
+                sum_power_w += static_cast<double>(session.energy_wh) / hours;
                 ++count;
             }
             if (count < rule.last_sessions) {

@@ -1,20 +1,13 @@
 #pragma once
-// The engine's queries end with the chargers columns model, region,
-// rated_power_w and rated_current_a; this reads them from column `first` on.
+// The chargers columns the engine's queries return, as the conditions read them.
 #include "rules/conditions.hpp"
-#include "store/statement.hpp"
-
-#include <optional>
+#include "store/rule_source.hpp"
 
 namespace csms::rules {
 
-inline ChargerFacts facts_at(const store::Statement& s, int first)
+inline ChargerFacts facts_of(const store::ChargerFactsRow& row)
 {
-    auto optional_double = [&s](int column) {
-        return s.column_is_null(column) ? std::nullopt : std::optional<double>(s.column_double(column));
-    };
-    return ChargerFacts{s.column_optional_text(first), s.column_optional_text(first + 1), optional_double(first + 2),
-                        optional_double(first + 3)};
+    return ChargerFacts{row.model, row.region, row.rated_power_w, row.rated_current_a};
 }
 
 } // namespace csms::rules

@@ -2,6 +2,7 @@
 
 #include "stats/quarter.hpp"
 #include "stats/quarter_reader.hpp"
+#include "store/stats_source.hpp"
 #include "store/stats_store.hpp"
 #include "store/time_column.hpp"
 
@@ -28,14 +29,6 @@ std::int64_t cursor_or(store::Database& db, const char* name, std::int64_t fallb
 {
     auto position = store::stats_cursor(db, name);
     return position ? std::stoll(*position) : fallback;
-}
-
-std::string newest_stop(store::Database& db)
-{
-    auto& s = db.cached("SELECT ifnull(max(stop_received_at), '') FROM transactions");
-    store::ResetGuard guard(s);
-    s.step();
-    return s.column_text(0);
 }
 
 // Quarters per writer job: the writer commits a batch only when all its
@@ -105,7 +98,7 @@ Engine::Engine(const std::string& db_path, ZoneOf zone_of, store::Writer& writer
     sample_cursor_ = cursor_or(db_, "sample_messages", 0);
     status_cursor_ = cursor_or(db_, "status_history", 0);
     session_cursor_ = cursor_or(db_, "transactions", 0);
-    stop_cursor_ = store::stats_cursor(db_, "transaction_stops").value_or(newest_stop(db_));
+    stop_cursor_ = store::stats_cursor(db_, "transaction_stops").value_or(store::newest_stop_received_at(db_));
     auto clock_position = store::stats_cursor(db_, "clock");
     closed_until_ = clock_position ? store::time_from_column(*clock_position) : clock_.now_utc();
 }
@@ -160,37 +153,20 @@ bool Engine::follow_samples(Touched& touched)
     // A message at a time, in arrival order (the cursor is a sample_messages
     // id), with what it holds for the statistics: 2 the energy register, 1
     // only power or temperature, 0 nothing they read.
-    auto& s = db_.cached(R"sql(
-        SELECT m.id, c.charger_id, c.connector_id, m.time, m.source,
-               (SELECT max(CASE WHEN k.measurand = 'Energy.Active.Import.Register' AND k.phase = '' THEN 2
-                                WHEN k.measurand IN ('Energy.Active.Import.Register', 'Power.Active.Import',
-                                                     'Temperature') THEN 1
-                                ELSE 0 END)
-                FROM samples s JOIN sample_kinds k ON k.id = s.kind
-                WHERE s.connector = m.connector AND s.time = m.time AND s.message = m.id)
-        FROM (SELECT * FROM sample_messages WHERE id > ?1 ORDER BY id LIMIT ?2) m
-        JOIN sample_connectors c ON c.id = m.connector
-        ORDER BY m.id)sql");
-    store::ResetGuard guard(s);
-    s.bind(1, sample_cursor_);
-    s.bind(2, options_.max_rows_per_poll);
     int messages = 0;
-    while (s.step()) {
-        ++messages;
-        sample_cursor_ = s.column_int64(0);
-        const int holds = s.column_int(5);
-        if (holds == 0 || s.column_int(4) != 0) { // MeterValues only, as quarter_reader.cpp reads
-            continue;
-        }
-        auto charger_id = s.column_text(1);
-        int connector_id = s.column_int(2);
-        auto at = store::time_from_ms_column(s.column_int64(3));
-        if (holds == 1) {
-            touch(touched, charger_id, connector_id, at, at);
-        } else {
-            touch_energy(touched, charger_id, connector_id, at);
-        }
-    }
+    store::for_each_sample_message_after(
+        db_, sample_cursor_, options_.max_rows_per_poll, [&](const store::StatsSampleMessage& m) {
+            ++messages;
+            sample_cursor_ = m.id;
+            if (m.holds == 0 || m.source != 0) { // MeterValues only, as quarter_reader.cpp reads
+                return;
+            }
+            if (m.holds == 1) {
+                touch(touched, m.charger_id, m.connector_id, m.time, m.time);
+            } else {
+                touch_energy(touched, m.charger_id, m.connector_id, m.time);
+            }
+        });
     return messages == options_.max_rows_per_poll;
 }
 
@@ -211,33 +187,11 @@ void Engine::touch_energy(Touched& touched, const std::string& charger_id, int c
     // Otherwise the session's curve changes back to the reading before it
     // and on to the one after: the neighbouring samples, or the session's
     // meterStart and meterStop (quarter_reader.cpp).
-    auto& neighbours = db_.cached(R"sql(
-        WITH energy AS (SELECT id FROM sample_kinds WHERE measurand = 'Energy.Active.Import.Register'),
-             c AS (SELECT id FROM sample_connectors WHERE charger_id = ?1 AND connector_id = ?2)
-        SELECT (SELECT s.time FROM samples s WHERE s.connector = (SELECT id FROM c)
-                AND s.kind IN (SELECT id FROM energy) AND s.time < ?3 ORDER BY s.time DESC LIMIT 1),
-               (SELECT s.time FROM samples s WHERE s.connector = (SELECT id FROM c)
-                AND s.kind IN (SELECT id FROM energy) AND s.time > ?3 ORDER BY s.time LIMIT 1),
-               t.start_timestamp, t.stop_timestamp
-        FROM (SELECT 1) LEFT JOIN (SELECT start_timestamp, stop_timestamp FROM transactions
-                                   WHERE charger_id = ?1 AND connector_id = ?2 AND start_timestamp < ?4
-                                   ORDER BY start_timestamp DESC LIMIT 1) t)sql");
-    store::ResetGuard guard(neighbours);
-    neighbours.bind(1, charger_id);
-    neighbours.bind(2, connector_id);
-    neighbours.bind(3, store::to_ms_column(at));
-    neighbours.bind(4, store::to_column(at));
-    neighbours.step();
-    auto time_at = [&neighbours](int column) -> std::optional<base::SysTime> {
-        if (neighbours.column_is_null(column)) {
-            return std::nullopt;
-        }
-        return store::time_from_ms_column(neighbours.column_int64(column));
-    };
-    auto previous = time_at(0);
-    auto next = time_at(1);
-    auto session_start = store::optional_time_from_column(neighbours.column_optional_text(2));
-    auto session_stop = store::optional_time_from_column(neighbours.column_optional_text(3));
+    auto neighbours = store::energy_neighbours(db_, charger_id, connector_id, at);
+    auto previous = neighbours.previous;
+    auto next = neighbours.next;
+    auto session_start = store::optional_time_from_column(neighbours.session_start);
+    auto session_stop = store::optional_time_from_column(neighbours.session_stop);
     auto from = previous.value_or(at);
     auto to = next.value_or(at);
     if (session_start && (!session_stop || *session_stop > at)) {
@@ -251,70 +205,47 @@ void Engine::touch_energy(Touched& touched, const std::string& charger_id, int c
 
 bool Engine::follow_statuses(Touched& touched)
 {
-    auto& s = db_.cached("SELECT id, charger_id, connector_id, coalesce(timestamp, received_at) FROM status_history "
-                         "WHERE id > ?1 ORDER BY id LIMIT ?2");
-    // A status holds until the connector's next one (or until now).
-    auto& next = db_.cached("SELECT min(coalesce(timestamp, received_at)) FROM status_history WHERE charger_id = ?1 "
-                            "AND connector_id = ?2 AND coalesce(timestamp, received_at) > ?3");
-    store::ResetGuard guard(s);
-    s.bind(1, status_cursor_);
-    s.bind(2, options_.max_rows_per_poll);
     int rows = 0;
-    while (s.step()) {
-        ++rows;
-        status_cursor_ = s.column_int64(0);
-        auto charger_id = s.column_text(1);
-        int connector_id = s.column_int(2);
-        auto timestamp = s.column_text(3);
-        store::ResetGuard next_guard(next);
-        next.bind(1, charger_id);
-        next.bind(2, connector_id);
-        next.bind(3, timestamp);
-        next.step();
-        auto at = store::time_from_column(timestamp);
-        auto until = store::optional_time_from_column(next.column_optional_text(0)).value_or(clock_.now_utc());
-        touch(touched, charger_id, connector_id, at, until);
-    }
+    store::for_each_status_after(db_, status_cursor_, options_.max_rows_per_poll,
+                                 [&](const store::StatsStatusRow& row) {
+                                     ++rows;
+                                     status_cursor_ = row.id;
+                                     // A status holds until the connector's next one (or until now).
+                                     auto next = store::next_status_at(db_, row.charger_id, row.connector_id, row.at);
+                                     auto at = store::time_from_column(row.at);
+                                     auto until = store::optional_time_from_column(next).value_or(clock_.now_utc());
+                                     touch(touched, row.charger_id, row.connector_id, at, until);
+                                 });
     return rows == options_.max_rows_per_poll;
 }
 
 bool Engine::follow_sessions(Touched& touched)
 {
-    auto& s = db_.cached("SELECT transaction_id, charger_id, connector_id, start_timestamp, stop_timestamp "
-                         "FROM transactions WHERE transaction_id > ?1 ORDER BY transaction_id LIMIT ?2");
-    store::ResetGuard guard(s);
-    s.bind(1, session_cursor_);
-    s.bind(2, options_.max_rows_per_poll);
     int rows = 0;
-    while (s.step()) {
-        ++rows;
-        session_cursor_ = s.column_int64(0);
-        auto start = store::time_from_column(s.column_text(3));
-        auto stop = store::optional_time_from_column(s.column_optional_text(4)).value_or(start);
-        touch(touched, s.column_text(1), s.column_int(2), start, stop);
-    }
+    store::for_each_session_after(db_, session_cursor_, options_.max_rows_per_poll,
+                                  [&](const store::StatsSessionRow& row) {
+                                      ++rows;
+                                      session_cursor_ = row.transaction_id;
+                                      auto start = store::time_from_column(row.start_timestamp);
+                                      auto stop = store::optional_time_from_column(row.stop_timestamp).value_or(start);
+                                      touch(touched, row.charger_id, row.connector_id, start, stop);
+                                  });
     return rows == options_.max_rows_per_poll;
 }
 
 void Engine::follow_stops(Touched& touched)
 {
-    auto& s = db_.cached("SELECT transaction_id, charger_id, connector_id, start_timestamp, stop_timestamp, "
-                         "stop_received_at FROM transactions WHERE stop_received_at >= ?1");
     std::string floor = stop_cursor_.empty()
                             ? std::string()
                             : store::to_column(store::time_from_column(stop_cursor_) - stop_commit_skew);
-    store::ResetGuard guard(s);
-    s.bind(1, floor);
-    while (s.step()) {
-        auto id = s.column_int64(0);
-        auto received = s.column_text(5);
-        if (!stops_.emplace(id, received).second) {
-            continue;
+    store::for_each_stop_since(db_, floor, [&](const store::StatsSessionRow& row) {
+        if (!stops_.emplace(row.transaction_id, row.stop_received_at).second) {
+            return;
         }
-        stop_cursor_ = std::max(stop_cursor_, received);
-        touch(touched, s.column_text(1), s.column_int(2), store::time_from_column(s.column_text(3)),
-              store::time_from_column(s.column_text(4)));
-    }
+        stop_cursor_ = std::max(stop_cursor_, row.stop_received_at);
+        touch(touched, row.charger_id, row.connector_id, store::time_from_column(row.start_timestamp),
+              store::time_from_column(*row.stop_timestamp));
+    });
     std::erase_if(stops_, [&floor](const auto& stop) { return stop.second < floor; });
 }
 
@@ -329,18 +260,14 @@ bool Engine::close_quarters(Touched& touched)
     // all share its quarter boundaries.
     auto next = quarter_of(base::TimeZone::utc(), now).end;
     bool closed = false;
-    auto& s = db_.cached("SELECT charger_id, connector_id FROM connector_status");
-    store::ResetGuard guard(s);
-    while (s.step()) {
-        auto charger_id = s.column_text(0);
-        int connector_id = s.column_int(1);
+    store::for_each_connector(db_, [&](const std::string& charger_id, int connector_id) {
         const auto& zone = zone_of_(charger_id);
         for (auto q = quarter_of(zone, from); q.end <= now; q = quarter_of(zone, q.end)) {
             touched.emplace(charger_id, connector_id, q.start);
             closed = true;
         }
         next = std::min(next, quarter_of(zone, now).end);
-    }
+    });
     // No quarter of any connector ended in (closed_until_, now]: a connector
     // that appears later has its quarters marked by its own status rows.
     closed_until_ = now;

@@ -199,4 +199,18 @@ std::optional<AlertView> find_alert(Database& db, std::int64_t id)
     return read_alert(statement);
 }
 
+std::vector<ActiveRuleAlert> active_rule_alerts(Database& db)
+{
+    auto& s = db.cached(R"sql(
+        SELECT rule, charger_id, connector_id, ifnull(last_seen_at, raised_at) FROM alerts
+        WHERE rule IS NOT NULL AND state != 'cleared' AND charger_id IS NOT NULL AND connector_id IS NOT NULL)sql");
+    ResetGuard guard(s);
+    std::vector<ActiveRuleAlert> alerts;
+    while (s.step()) {
+        alerts.push_back(
+            ActiveRuleAlert{s.column_text(0), s.column_text(1), s.column_int(2), s.column_optional_text(3)});
+    }
+    return alerts;
+}
+
 } // namespace csms::store

@@ -109,4 +109,14 @@ std::vector<AlertView> list_alerts(Database& db, const AlertFilter& filter);
 
 std::optional<AlertView> find_alert(Database& db, std::int64_t id);
 
+// Rule alerts not cleared, about one connector (or a charger as connector
+// 0), for the rule engine to pick up after a restart.
+struct ActiveRuleAlert {
+    std::string rule;
+    std::string charger_id;
+    int connector_id = 0;
+    std::optional<std::string> last_seen_at; // else raised_at
+};
+std::vector<ActiveRuleAlert> active_rule_alerts(Database& db);
+
 } // namespace csms::store
