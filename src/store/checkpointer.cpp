@@ -12,6 +12,19 @@ namespace {
 // large WAL on a slow disk, seconds.
 const std::vector<double> checkpoint_buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
+// On the writer's connection, between two batches: a failure is logged,
+// never thrown into the writer.
+bool set_busy_timeout(Database& writer_db, int ms) noexcept
+{
+    try {
+        writer_db.set_busy_timeout(ms);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::error("checkpointer: could not set the writer's busy timeout to {} ms: {}", ms, e.what());
+        return false;
+    }
+}
+
 } // namespace
 
 Checkpointer::Checkpointer(const std::string& path, Options options, base::Metrics& metrics)
@@ -134,9 +147,12 @@ int Checkpointer::checkpoint_without_waiting(Database& writer_db, int mode) noex
     // Never wait for a reader or a running checkpoint here: the writer would
     // stall with every batch behind it. BUSY leaves things as they were, and
     // the writer tries again before a later batch.
-    sqlite3_busy_timeout(writer_db.handle(), 0);
+    if (!set_busy_timeout(writer_db, 0)) {
+        failures_.inc();
+        return SQLITE_MISUSE; // a checkpoint now could keep every batch waiting for seconds
+    }
     int rc = checkpoint(writer_db, mode);
-    sqlite3_busy_timeout(writer_db.handle(), Database::busy_timeout_ms);
+    set_busy_timeout(writer_db, Database::busy_timeout_ms);
     return rc;
 }
 
@@ -150,7 +166,13 @@ int Checkpointer::checkpoint(Database& db, int mode, int* copied) noexcept
         *copied = done;
     }
     seconds_.observe(std::chrono::steady_clock::now() - started);
-    if (rc == SQLITE_OK) {
+    if (rc == SQLITE_OK && log < 0) {
+        // SQLite reports success, with -1 frames, when there is no WAL to
+        // copy: the file is not in WAL mode, which the writer relies on.
+        rc = SQLITE_ERROR;
+        failures_.inc();
+        spdlog::warn("checkpointer: checkpoint found no WAL (journal_mode is not WAL)");
+    } else if (rc == SQLITE_OK) {
         checkpoints_.inc();
     } else if (rc != SQLITE_BUSY) {
         // BUSY only means another checkpoint or a reader was in the way;

@@ -1,5 +1,8 @@
 #include "store/database.hpp"
 
+#include "base/concat.hpp"
+
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <utility>
@@ -15,9 +18,10 @@ Database::Database(const std::string& path, bool read_only)
         close();
         throw SqliteError(rc, message);
     }
-    sqlite3_extended_result_codes(db_, 1);
     try {
-        sqlite3_busy_timeout(db_, busy_timeout_ms);
+        // SqliteError::code() promises extended codes (SQLITE_CONSTRAINT_UNIQUE...).
+        check(sqlite3_extended_result_codes(db_, 1), "extended result codes");
+        set_busy_timeout(busy_timeout_ms);
         exec("PRAGMA foreign_keys=ON");
         if (!read_only) {
             // journal_mode is persistent in the file; a read-only connection
@@ -61,7 +65,11 @@ void Database::close() noexcept
     statements_.clear();
     attached_.clear();
     if (db_ != nullptr) {
-        sqlite3_close_v2(db_);
+        // close_v2 fails only on misuse (e.g. a handle already closed); there
+        // is nothing left to do with the connection, but it is worth a line.
+        if (int rc = sqlite3_close_v2(db_); rc != SQLITE_OK) {
+            spdlog::error("database: close failed: {}", sqlite3_errstr(rc));
+        }
         db_ = nullptr;
     }
 }
@@ -76,6 +84,18 @@ void Database::exec(std::string_view sql)
         sqlite3_free(error);
         int code = sqlite3_extended_errcode(db_);
         throw SqliteError(code != SQLITE_OK ? code : rc, "exec '" + text + "': " + message);
+    }
+}
+
+void Database::set_busy_timeout(int ms)
+{
+    check(sqlite3_busy_timeout(db_, ms), "busy timeout");
+}
+
+void Database::check(int rc, std::string_view what) const
+{
+    if (rc != SQLITE_OK) {
+        throw SqliteError(rc, base::concat(what, ": ", sqlite3_errstr(rc)));
     }
 }
 

@@ -52,6 +52,10 @@ public:
     Statement& cached(std::string_view sql);
     std::size_t cached_count() const { return statements_.size(); }
 
+    // How long a statement waits for another connection's lock; 0: not at
+    // all. Throws SqliteError if SQLite refuses it.
+    void set_busy_timeout(int ms);
+
     std::int64_t last_insert_rowid() const;
     int changes() const;
     bool in_transaction() const;
@@ -76,6 +80,8 @@ public:
 
 private:
     void close() noexcept;
+    // Throws SqliteError naming `what` unless rc is SQLITE_OK.
+    void check(int rc, std::string_view what) const;
 
     sqlite3* db_ = nullptr;
     // unique_ptr keeps each Statement's address stable; std::less<> lets a

@@ -43,6 +43,29 @@ TEST_CASE("Database: a read-write open sets WAL, busy timeout, foreign keys and 
     CHECK(pragma_text(db, "synchronous") == "2"); // FULL
 }
 
+TEST_CASE("Database: set_busy_timeout changes how long a statement waits for a lock", "[store][database]")
+{
+    csms::test::TempDir dir;
+    Database db(dir.file("csms.db"));
+    db.set_busy_timeout(0);
+    CHECK(pragma_text(db, "busy_timeout") == "0");
+    db.set_busy_timeout(1234);
+    CHECK(pragma_text(db, "busy_timeout") == "1234");
+}
+
+TEST_CASE("Database: errors carry SQLite's extended result codes", "[store][database]")
+{
+    csms::test::TempDir dir;
+    Database db(dir.file("csms.db"));
+    db.exec("CREATE TABLE t (x INTEGER UNIQUE); INSERT INTO t VALUES (1)");
+    try {
+        db.exec("INSERT INTO t VALUES (1)");
+        FAIL("exec did not throw");
+    } catch (const SqliteError& e) {
+        CHECK(e.code() == SQLITE_CONSTRAINT_UNIQUE);
+    }
+}
+
 TEST_CASE("Database: a failure throws SqliteError carrying sqlite's message and code", "[store][database]")
 {
     csms::test::TempDir dir;
