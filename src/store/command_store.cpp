@@ -2,6 +2,8 @@
 
 #include "store/time_column.hpp"
 
+#include <sqlite3.h>
+
 #include <array>
 #include <utility>
 

@@ -8,8 +8,6 @@
 #include <optional>
 #include <string>
 
-#include <sqlite3.h>
-
 namespace csms::store {
 
 // The same text as base::format_date_time ("2026-01-01T00:05:00.000Z"),
@@ -50,14 +48,8 @@ inline std::optional<std::string> to_column(const std::optional<base::SysTime>& 
     return to_column(*t);
 }
 
-inline base::SysTime time_from_column(const std::string& text)
-{
-    auto t = base::parse_date_time(text);
-    if (!t) {
-        throw SqliteError(SQLITE_MISMATCH, "unreadable time column: '" + text + "'");
-    }
-    return *t;
-}
+// Throws SqliteError for text that is not such a time (a damaged row).
+base::SysTime time_from_column(const std::string& text);
 
 inline std::optional<base::SysTime> optional_time_from_column(const std::optional<std::string>& text)
 {
