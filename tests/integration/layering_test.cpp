@@ -104,3 +104,62 @@ TEST_CASE("Layering: no file includes a header of a library its own library does
     }
     CHECK(violations.empty());
 }
+
+namespace {
+
+// Lines of the src/ files under `folder` (all of src/ for "") matching
+// pattern, as "file:line".
+std::vector<std::string> lines_matching(const std::string& folder, const std::regex& pattern,
+                                        const std::set<std::string>& extensions)
+{
+    const fs::path src = csms::test::source_root() / "src";
+    std::vector<std::string> found;
+    for (const auto& entry : fs::recursive_directory_iterator(src / folder)) {
+        if (!entry.is_regular_file() || extensions.count(entry.path().extension().string()) == 0) {
+            continue;
+        }
+        std::ifstream in(entry.path());
+        std::string line;
+        for (int number = 1; std::getline(in, line); ++number) {
+            if (std::regex_search(line, pattern)) {
+                found.push_back(fs::relative(entry.path(), src).string() + ":" + std::to_string(number));
+            }
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+TEST_CASE("Layering: sqlite3.h is included by src/store's .cpp files only", "[layering]")
+{
+    // SQLite stays behind the store's own functions, so a later move to
+    // another database touches one folder; and a header that pulls it in
+    // would hand it to every file that includes that header.
+    const std::regex sqlite_include(R"re(^\s*#\s*include\s*<sqlite3\.h>)re");
+    std::vector<std::string> violations = lines_matching("", sqlite_include, {".hpp"});
+    for (const auto& where : lines_matching("", sqlite_include, {".cpp"})) {
+        if (where.rfind("store/", 0) != 0) {
+            violations.push_back(where);
+        }
+    }
+    for (const auto& v : violations) {
+        UNSCOPED_INFO(v);
+    }
+    CHECK(violations.empty());
+}
+
+TEST_CASE("Layering: rules and stats run no SQL of their own, only store functions", "[layering]")
+{
+    const std::regex runs_sql(R"re(\bcached\(|\.exec\(|"\s*(SELECT|INSERT|UPDATE|DELETE)\b|R"sql\()re");
+    std::vector<std::string> violations;
+    for (const char* folder : {"rules", "stats"}) {
+        for (const auto& where : lines_matching(folder, runs_sql, {".cpp", ".hpp"})) {
+            violations.push_back(where);
+        }
+    }
+    for (const auto& v : violations) {
+        UNSCOPED_INFO(v);
+    }
+    CHECK(violations.empty());
+}
