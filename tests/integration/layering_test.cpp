@@ -1,8 +1,10 @@
 // The layers of src/ as the libraries link them (src/*/CMakeLists.txt):
 // a file may include headers of its own library and of the libraries its
-// library depends on, directly or not, and nothing else. Every library
-// can see all of src/ on its include path, so this test is what keeps an
-// upward include (say, store including csms) or a cycle out.
+// library depends on, directly or not, and nothing else. The build gives
+// each library only its own folder on its include path (src/CMakeLists.txt),
+// so there an upward include (say, store including csms) does not compile;
+// this test also covers app, which sees all of src/, and keeps the table
+// below and the cycle check in step with the CMakeLists.
 #include "support/source_tree.hpp"
 
 #include <catch2/catch.hpp>
