@@ -10,18 +10,8 @@ void append_audit(Database& db, const AuditRecord& r, base::SysTime at)
         INSERT INTO audit_log (at, operator_id, operator_name, role, remote, method, path, action, object, status,
                                outcome, personal_data)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql");
-    statement.bind(1, to_column(at));
-    statement.bind(2, r.operator_id);
-    statement.bind(3, r.operator_name);
-    statement.bind(4, r.role);
-    statement.bind(5, r.remote);
-    statement.bind(6, r.method);
-    statement.bind(7, r.path);
-    statement.bind(8, r.action);
-    statement.bind(9, r.object);
-    statement.bind(10, r.status);
-    statement.bind(11, r.outcome);
-    statement.bind(12, r.personal_data ? 1 : 0);
+    bind_all(statement, to_column(at), r.operator_id, r.operator_name, r.role, r.remote, r.method, r.path, r.action,
+             r.object, r.status, r.outcome, r.personal_data ? 1 : 0);
     statement.execute();
 }
 

@@ -122,32 +122,11 @@ std::int64_t insert_billing_record(Database& db, const NewBillingRecord& r)
                 ?23, ?24, ?25, ?26))sql");
     {
         ResetGuard guard(s);
-        s.bind(1, r.kind);
-        s.bind(2, r.status);
-        s.bind(3, r.transaction_id);
-        s.bind(4, r.adjusts_record_id);
-        s.bind(5, r.charger_id);
-        s.bind(6, r.connector_id);
-        s.bind(7, r.id_tag);
-        s.bind(8, r.tag_group);
-        s.bind(9, r.payment_method);
-        s.bind(10, r.region);
-        s.bind(11, r.tariff);
-        s.bind(12, r.currency);
-        s.bind(13, to_column(r.started));
-        s.bind(14, to_column(r.stopped));
-        s.bind(15, r.meter_start_wh);
-        s.bind(16, r.meter_stop_wh);
-        s.bind(17, r.energy_wh);
-        s.bind(18, r.sampled_energy_wh);
-        s.bind(19, r.total);
-        s.bind(20, r.anomalies);
-        s.bind(21, r.reason);
-        s.bind(22, r.issued_by);
-        s.bind(23, to_column(r.issued_at));
-        s.bind(24, r.time_zone);
-        s.bind(25, r.started_local);
-        s.bind(26, r.stopped_local);
+        bind_all(s, r.kind, r.status, r.transaction_id, r.adjusts_record_id, r.charger_id, r.connector_id, r.id_tag,
+                 r.tag_group, r.payment_method, r.region, r.tariff, r.currency, to_column(r.started),
+                 to_column(r.stopped), r.meter_start_wh, r.meter_stop_wh, r.energy_wh, r.sampled_energy_wh, r.total,
+                 r.anomalies, r.reason, r.issued_by, to_column(r.issued_at), r.time_zone, r.started_local,
+                 r.stopped_local);
         s.execute();
     }
     auto id = db.last_insert_rowid();

@@ -70,16 +70,8 @@ std::vector<BillingRecordRow> list_billing(Database& db, const BillingFilter& f)
     std::vector<BillingRecordRow> out;
     {
         ResetGuard guard(s);
-        s.bind(1, f.from_time);
-        s.bind(2, f.to_time);
-        s.bind(3, f.charger_id);
-        s.bind(4, f.region);
-        s.bind(5, f.id_tag);
-        s.bind(6, f.tag_group);
-        s.bind(7, f.status);
-        s.bind(8, f.transaction_id);
-        s.bind(9, f.before_id);
-        s.bind(10, f.limit);
+        bind_all(s, f.from_time, f.to_time, f.charger_id, f.region, f.id_tag, f.tag_group, f.status, f.transaction_id,
+                 f.before_id, f.limit);
         while (s.step()) {
             out.push_back(read_record(s));
         }

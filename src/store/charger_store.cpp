@@ -33,18 +33,9 @@ Registration record_boot(Database& db, const BootRecord& boot, Registration stat
             last_boot = excluded.last_boot
         RETURNING registration)sql");
     ResetGuard guard(statement);
-    statement.bind(1, boot.charger_id);
-    statement.bind(2, to_string(status_if_new));
-    statement.bind(3, boot.vendor);
-    statement.bind(4, boot.model);
-    statement.bind(5, boot.charge_point_serial);
-    statement.bind(6, boot.charge_box_serial);
-    statement.bind(7, boot.firmware_version);
-    statement.bind(8, boot.iccid);
-    statement.bind(9, boot.imsi);
-    statement.bind(10, boot.meter_type);
-    statement.bind(11, boot.meter_serial);
-    statement.bind(12, to_column(boot.received_at));
+    bind_all(statement, boot.charger_id, to_string(status_if_new), boot.vendor, boot.model, boot.charge_point_serial,
+             boot.charge_box_serial, boot.firmware_version, boot.iccid, boot.imsi, boot.meter_type, boot.meter_serial,
+             to_column(boot.received_at));
     if (!statement.step()) {
         throw SqliteError(SQLITE_INTERNAL, "record_boot: upsert returned no row");
     }
@@ -127,22 +118,16 @@ void record_heartbeat(Database& db, std::string_view charger_id, base::SysTime a
 void record_status(Database& db, const StatusRecord& status)
 {
     // Same parameter numbering for both statements.
-    auto bind_all = [&status](Statement& statement) {
-        statement.bind(1, status.charger_id);
-        statement.bind(2, status.connector_id);
-        statement.bind(3, status.status);
-        statement.bind(4, status.error_code);
-        statement.bind(5, status.info);
-        statement.bind(6, status.vendor_id);
-        statement.bind(7, status.vendor_error_code);
-        statement.bind(8, to_column(status.timestamp));
-        statement.bind(9, to_column(status.received_at));
+    auto bind_status = [&status](Statement& statement) {
+        bind_all(statement, status.charger_id, status.connector_id, status.status, status.error_code, status.info,
+                 status.vendor_id, status.vendor_error_code, to_column(status.timestamp),
+                 to_column(status.received_at));
     };
     auto& history = db.cached(R"sql(
         INSERT INTO status_history (charger_id, connector_id, status, error_code, info, vendor_id,
                                     vendor_error_code, timestamp, received_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
-    bind_all(history);
+    bind_status(history);
     history.execute();
 
     // A charger replaying its offline queue can deliver an older status after
@@ -157,7 +142,7 @@ void record_status(Database& db, const StatusRecord& status)
             timestamp = excluded.timestamp, received_at = excluded.received_at
         WHERE excluded.timestamp IS NULL OR connector_status.timestamp IS NULL
               OR excluded.timestamp >= connector_status.timestamp)sql");
-    bind_all(current);
+    bind_status(current);
     current.execute();
 }
 

@@ -83,15 +83,8 @@ std::int64_t record_command(Database& db, const CommandRecord& r)
         INSERT INTO commands (charger_id, action, request, operator_name, requested_at, outcome, response, status,
                               finished_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
-    s.bind(1, r.charger_id);
-    s.bind(2, r.action);
-    s.bind(3, r.request);
-    s.bind(4, r.operator_name);
-    s.bind(5, to_column(r.requested_at));
-    s.bind(6, to_string(r.outcome));
-    s.bind(7, r.response);
-    s.bind(8, r.status);
-    s.bind(9, to_column(r.finished_at));
+    bind_all(s, r.charger_id, r.action, r.request, r.operator_name, to_column(r.requested_at), to_string(r.outcome),
+             r.response, r.status, to_column(r.finished_at));
     s.execute();
     return db.last_insert_rowid();
 }

@@ -84,14 +84,8 @@ void record_security_event(Database& db, const SecurityEventRecord& event)
         INSERT INTO security_events (charger_id, type, tech_info, timestamp, critical, source, remote_address,
                                      received_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql");
-    statement.bind(1, event.charger_id);
-    statement.bind(2, event.type);
-    statement.bind(3, event.tech_info);
-    statement.bind(4, to_column(event.timestamp));
-    statement.bind(5, event.critical ? 1 : 0);
-    statement.bind(6, event.source);
-    statement.bind(7, event.remote_address);
-    statement.bind(8, to_column(event.received_at));
+    bind_all(statement, event.charger_id, event.type, event.tech_info, to_column(event.timestamp),
+             event.critical ? 1 : 0, event.source, event.remote_address, to_column(event.received_at));
     statement.execute();
 }
 

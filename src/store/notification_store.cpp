@@ -97,16 +97,8 @@ bool insert_delivery(Database& db, const NewDelivery& d, base::SysTime at)
             (event_id, alert_id, channel, channel_type, recipient, operator_id, status, next_attempt_at, last_error,
              created_at, sent_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))sql");
-    s.bind(1, d.event_id);
-    s.bind(2, d.alert_id);
-    s.bind(3, d.channel);
-    s.bind(4, d.channel_type);
-    s.bind(5, d.recipient);
-    s.bind(6, d.operator_id);
-    s.bind(7, to_string(d.status));
-    s.bind(8, to_column(d.next_attempt_at));
-    s.bind(9, d.last_error);
-    s.bind(10, to_column(at));
+    bind_all(s, d.event_id, d.alert_id, d.channel, d.channel_type, d.recipient, d.operator_id, to_string(d.status),
+             to_column(d.next_attempt_at), d.last_error, to_column(at));
     if (d.status == DeliveryStatus::sent) {
         s.bind(11, to_column(at));
     } else {

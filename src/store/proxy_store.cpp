@@ -265,15 +265,10 @@ void record_partner_decision(Database& db, const PartnerDecision& d)
         INSERT INTO proxy_authorizations
             (partner, charger_id, id_tag, status, expiry, parent_id_tag, source, reason, decided_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
-    insert.bind(1, d.partner);
-    insert.bind(2, d.charger_id);
-    insert.bind(3, d.id_tag);
-    insert.bind(4, d.status);
-    insert.bind(5, to_column(d.expiry));
-    insert.bind(6, d.parent_id_tag);
-    insert.bind(7, d.from_partner ? "partner" : "fallback");
-    insert.bind(8, d.reason.empty() ? std::optional<std::string>() : std::optional<std::string>(d.reason));
-    insert.bind(9, to_column(d.decided_at));
+    bind_all(insert, d.partner, d.charger_id, d.id_tag, d.status, to_column(d.expiry), d.parent_id_tag,
+             d.from_partner ? "partner" : "fallback",
+             d.reason.empty() ? std::optional<std::string>() : std::optional<std::string>(d.reason),
+             to_column(d.decided_at));
     insert.execute();
 }
 

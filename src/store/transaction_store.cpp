@@ -20,14 +20,8 @@ void record_unmatched_stop(Database& db, const StopRecord& stop, std::string_vie
                                      reason, received_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
         ON CONFLICT (charger_id, transaction_id, timestamp, meter_stop_wh) DO NOTHING)sql");
-    statement.bind(1, stop.charger_id);
-    statement.bind(2, stop.transaction_id);
-    statement.bind(3, cause);
-    statement.bind(4, stop.id_tag);
-    statement.bind(5, stop.meter_stop_wh);
-    statement.bind(6, to_column(stop.timestamp));
-    statement.bind(7, stop.reason);
-    statement.bind(8, to_column(stop.received_at));
+    bind_all(statement, stop.charger_id, stop.transaction_id, cause, stop.id_tag, stop.meter_stop_wh,
+             to_column(stop.timestamp), stop.reason, to_column(stop.received_at));
     statement.execute();
 }
 
@@ -143,14 +137,8 @@ std::int64_t insert_transaction(Database& db, const StartRecord& start)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
         RETURNING transaction_id)sql");
     ResetGuard guard(statement);
-    statement.bind(1, start.charger_id);
-    statement.bind(2, start.connector_id);
-    statement.bind(3, start.id_tag);
-    statement.bind(4, start.meter_start_wh);
-    statement.bind(5, to_column(start.timestamp));
-    statement.bind(6, start.reservation_id);
-    statement.bind(7, start.auth_status);
-    statement.bind(8, to_column(start.received_at));
+    bind_all(statement, start.charger_id, start.connector_id, start.id_tag, start.meter_start_wh,
+             to_column(start.timestamp), start.reservation_id, start.auth_status, to_column(start.received_at));
     if (!statement.step()) {
         throw SqliteError(SQLITE_INTERNAL, "insert_transaction: no id returned");
     }
