@@ -1,15 +1,16 @@
 #pragma once
-// One simulated charge point: a WebSocket client on its own strand that runs
-// the Scenario, one CALL in flight, and answers CALLs from the server.
+// One simulated charge point of script mode: the Scenario's CALLs, one in
+// flight at a time, then the hold, answering CALLs from the server. The
+// schedule lives in charger.cpp; the WebSocket client it drives, the same
+// one the load generator drives, in client.hpp.
 //
 // Lifetime: make_charger() returns a shared_ptr; pending operations hold it
 // too. on_done runs exactly once, on the charger's strand, when the charger
-// has finished (completed or failed); its connection may still be closing.
+// has finished (completed or failed), after its connection has ended.
 // stats() may be read only after the io_context has stopped running.
 //
-// ws:// and wss:// share one code path, a template over the stream type in
-// charger.cpp; the TLS client lives in tls_client.hpp, which only .cpp files
-// include, so this header stays free of OpenSSL.
+// The TLS client lives in tls_client.hpp, which only .cpp files include, so
+// this header stays free of OpenSSL.
 #include "base/clock.hpp"
 #include "frame_log.hpp"
 #include "scenario.hpp"

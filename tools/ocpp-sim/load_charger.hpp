@@ -1,7 +1,7 @@
 #pragma once
-// One charger of the load generator (--mode load or storm): a WebSocket
-// client on its own strand, like the scripted charger (charger.hpp), but
-// driven by time instead of a script, and able to reconnect.
+// One charger of the load generator (--mode load or storm): the WebSocket
+// client of the scripted charger (client.hpp), driven by time instead of a
+// script, and able to reconnect.
 //
 // load:  connect, BootNotification, StatusNotification(Available), and
 //        StartTransaction when MeterValues are due; then Heartbeat and

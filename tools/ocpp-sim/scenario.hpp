@@ -1,8 +1,9 @@
 #pragma once
 // The scripted life of one simulated charger, without any I/O: which CALL to
 // send next, and whether the central system's reply was the one a healthy
-// charger expects. The charger (charger.cpp) owns the socket and calls in
-// here from its strand only; a Scenario is not thread-safe.
+// charger expects. The script schedule (charger.cpp) calls in here from its
+// client's strand only (the client owns the socket); a Scenario is not
+// thread-safe.
 //
 // Script: BootNotification, StatusNotification(Available), Heartbeat, then
 // per session: Authorize, StartTransaction, StatusNotification(Charging),
