@@ -138,8 +138,9 @@ void Checkpointer::catch_up(Database& writer_db) noexcept
         return;
     }
     copied_.store(0, std::memory_order_relaxed); // once per background checkpoint
-    checkpoint_without_waiting(writer_db, SQLITE_CHECKPOINT_PASSIVE);
-    catch_ups_.inc();
+    if (checkpoint_without_waiting(writer_db, SQLITE_CHECKPOINT_PASSIVE) == SQLITE_OK) {
+        catch_ups_.inc();
+    }
 }
 
 int Checkpointer::checkpoint_without_waiting(Database& writer_db, int mode) noexcept
