@@ -141,7 +141,11 @@ void Uplinks::Impl::check_buffer(Link& link)
     const auto depth = store::outbox_depth(*db, link.partner.name, link.charger_id);
     link.known_depth = std::min(depth, limit);
     if (depth <= limit) {
-        link.overflow_alerted = false;
+        // Right after a drop the buffer is exactly full: that is not drained,
+        // and clearing here raised a second alert at the next copy.
+        if (depth < limit) {
+            link.overflow_alerted = false;
+        }
         return;
     }
     bool alert = !link.overflow_alerted;
