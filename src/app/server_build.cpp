@@ -50,17 +50,6 @@ std::size_t password_check_threads()
     return std::clamp<std::size_t>(std::thread::hardware_concurrency() / 2, 1, max_password_check_threads);
 }
 
-// This process's mark on its partner links: a partners file whose url
-// points back at csmsd itself is refused (508), not taken for a charger.
-std::string own_origin()
-{
-    static const std::string origin = [] {
-        std::random_device random;
-        return fmt::format("{:08x}{:08x}", random(), random());
-    }();
-    return origin;
-}
-
 void watch_reload_signal(Server::Parts& p)
 {
     p.reload_signal->async_wait([&p](const boost::system::error_code& ec, int) {
@@ -87,6 +76,8 @@ void watch_reload_signal(Server::Parts& p)
 void build_store(Server::Parts& p)
 {
     const auto& s = p.settings;
+    std::random_device random;
+    p.own_origin = fmt::format("{:08x}{:08x}", random(), random());
     p.schemas = std::make_unique<ocpp::SchemaRegistry>(s.schemas_dir.empty() ? CSMS_DEFAULT_SCHEMA_DIR : s.schemas_dir);
     if (auto parent = std::filesystem::path(s.db_path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent);
@@ -153,7 +144,7 @@ void build_chargers(Server::Parts& p)
     listener_options.idle_timeout = s.idle_timeout;
     listener_options.max_frame_bytes = s.max_frame_bytes;
     listener_options.max_connections = s.max_connections; // one count for ws and wss: they share these options
-    listener_options.own_origin = own_origin();
+    listener_options.own_origin = p.own_origin;
     p.password_checks =
         std::make_unique<base::WorkerPool>("password checks", password_check_threads(), max_queued_password_checks);
     p.authorizer = std::make_unique<ChargerAuthorizer>(
@@ -190,7 +181,7 @@ void build_partners(Server::Parts& p)
         std::make_shared<const proxy::PartnerSet>(proxy::load_partner_file(s.partners_file)));
     spdlog::info("proxy: {} partners from {}", p.partners->current().partners.size(), s.partners_file);
     p.uplinks = std::make_unique<proxy::Uplinks>(*p.partners, s.db_path, *p.writer, *p.commands, p.clock, p.metrics,
-                                                 proxy::Uplinks::Options{.origin = own_origin()});
+                                                 proxy::Uplinks::Options{.origin = p.own_origin});
     // All three stay in place for a reload, whatever the file holds now:
     // each costs a prefix or map lookup when no partner uses it.
     p.outbox = std::make_unique<proxy::Outbox>(*p.partners, p.clock, p.uplinks->waker());

@@ -54,6 +54,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -64,6 +65,9 @@ struct Server::Parts {
     explicit Parts(Settings s) : settings(std::move(s)) {}
 
     Settings settings;
+    // This process's mark on its partner links: a partners file whose url
+    // points back at csmsd itself is refused (508), not taken for a charger.
+    std::string own_origin;
     base::SystemClock clock;
     base::Metrics metrics;
     // The admin API has its own io_context and thread: an operator's query

@@ -48,11 +48,6 @@ bool ChargerSession::handles(std::string_view action) const
     return handlers::find(action) != nullptr;
 }
 
-void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
-{
-    handle(call, payload);
-}
-
 void ChargerSession::handle_after_primary(const ocpp::IncomingCall& call, const rapidjson::Value& payload,
                                           PrimaryAnswer answer)
 {
@@ -78,14 +73,14 @@ std::function<void()> ChargerSession::handle_again_later(const ocpp::IncomingCal
 void ChargerSession::handle_posted(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
     try {
-        handle(call, payload);
+        dispatch(call, payload);
     } catch (const std::exception& e) {
         spdlog::error("[{}] handling {} failed: {}", id_, call.action(), e.what());
         call.without_replacement().error(ocpp::ErrorCode::InternalError, "internal error");
     }
 }
 
-void ChargerSession::handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
+void ChargerSession::dispatch(const ocpp::IncomingCall& call, const rapidjson::Value& payload)
 {
     auto known = registration();
     if (known && *known != store::Registration::accepted && call.action() != "BootNotification") {

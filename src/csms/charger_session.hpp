@@ -70,8 +70,7 @@ public:
 
 private:
     std::optional<store::Registration> registration() const;
-    void handle(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
-    // handle() off the endpoint's dispatch (posted work): an exception is
+    // dispatch() off the endpoint's dispatch (posted work): an exception is
     // answered with InternalError here, as the endpoint would.
     void handle_posted(const ocpp::IncomingCall& call, const rapidjson::Value& payload);
     void submit(const ocpp::IncomingCall& call, store::Writer::Work work, std::function<rapidjson::Document()> reply,

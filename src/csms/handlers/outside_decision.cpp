@@ -6,7 +6,8 @@
 namespace csms::handlers {
 
 OutsideDecision::OutsideDecision(const ChargerSession& session)
-    : delegate_(session.services().authorize_delegate), charger_id_(session.id())
+    : delegate_(session.services().authorize_delegate),
+      asked_already_(session.handled_again() || session.primary_answer() != nullptr), charger_id_(session.id())
 {
     const auto* answer = session.primary_answer();
     if (answer == nullptr || !answer->result) {
@@ -19,10 +20,9 @@ OutsideDecision::OutsideDecision(const ChargerSession& session)
     }
 }
 
-bool OutsideDecision::must_ask_first(const ChargerSession& session, const std::string& id_tag) const
+bool OutsideDecision::must_ask_first(const std::string& id_tag) const
 {
-    return delegate_ != nullptr && !session.handled_again() && session.primary_answer() == nullptr &&
-           delegate_->may_answer(id_tag);
+    return delegate_ != nullptr && !asked_already_ && delegate_->may_answer(id_tag);
 }
 
 std::optional<IdTagInfo> OutsideDecision::decision(store::Database& db, const store::StartRecord& start,

@@ -24,7 +24,7 @@ public:
     // Session strand: a partner answers for this tag and has not been asked
     // on this charger just now, so it must be asked before the transaction
     // is recorded (ask_then_handle_again).
-    bool must_ask_first(const ChargerSession& session, const std::string& id_tag) const;
+    bool must_ask_first(const std::string& id_tag) const;
 
     // Writer thread: the decision made outside, if any.
     std::optional<IdTagInfo> decision(store::Database& db, const store::StartRecord& start, base::SysTime now) const;
@@ -40,6 +40,7 @@ public:
 
 private:
     AuthorizeDelegate* delegate_;
+    bool asked_already_; // handled again after the partner answered, or relayed to the primary
     std::string charger_id_;
     std::string primary_;
     std::optional<std::int64_t> primary_transaction_;

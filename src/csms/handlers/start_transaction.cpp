@@ -53,7 +53,7 @@ void start_transaction(ChargerSession& session, const ocpp::IncomingCall& call, 
                              {},
                              session.now()};
     OutsideDecision outside(session);
-    if (outside.must_ask_first(session, start.id_tag)) {
+    if (outside.must_ask_first(start.id_tag)) {
         ask_then_handle_again(session, call, payload, std::move(start));
         return;
     }
